@@ -1,0 +1,240 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.internal;
+
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
+import org.nd4j.linalg.api.ops.impl.transforms.bool.MatchConditionTransform;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+/**
+ * Counts the gates of one monitored layer from the activation array a training callback hands over, correcting for
+ * what DL4J did to that array or around it:
+ * <ul>
+ *   <li><b>masks</b>: entries masked out (RNN time steps) are not entries; the layer's own mask array is used;</li>
+ *   <li><b>dropout downstream</b>: DL4J applies the next layer's dropout in place to this very array (dropped entries
+ *       become 0, kept ones are scaled by 1/p). When the consumer's input shares this array's buffer and its
+ *       {@link Dropout} mask is available, only the kept entries are counted (exact among kept, an unbiased estimate
+ *       of the closed share); other noise types make the counts an estimate, reported as such;</li>
+ *   <li><b>non-finite input</b>: ReLU6 and ThresholdedReLU map NaN to a finite output in libnd4j, so for them the
+ *       layer's input is checked, and entries fed by a non-finite input are counted as non-finite.</li>
+ * </ul>
+ * Call only inside the callback; nothing is kept. Used by dl4j-deadrelu internals, and should not be called by
+ * external code.
+ */
+public final class ActivationCounter {
+
+    private ActivationCounter() {
+    }
+
+    /**
+     * Counts one layer.
+     *
+     * @param model    the model the callback was given (an MLN or CG, possibly a worker's replica)
+     * @param spec     the layer
+     * @param act      its activation array in this callback
+     * @param examples the mini-batch's example count
+     * @param warn     receives (layer name, message) for conditions worth one WARN
+     * @return the counts
+     */
+    public static UnitCounts count(Model model, LayerSpec spec, INDArray act, long examples,
+                                   BiConsumer<String, String> warn) {
+        Objects.requireNonNull(act, "act");
+        int unitAxis = spec.layout().unitAxis(act.rank());
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            Layer layer = layerOf(model, spec.name(), spec.mlnIndex());
+            INDArray weights = maskWeights(layer, act, unitAxis, spec, warn);
+            double scale = 1.0;
+            boolean estimated = false;
+            // Dropout (or noise) of a consumer applied in place to this array.
+            for (Layer consumer : consumers(model, spec)) {
+                IDropout d = consumer.conf().getLayer().getIDropout();
+                INDArray cin = consumer.input();
+                if (d == null || cin == null || !sameBuffer(cin, act)) {
+                    continue;
+                }
+                if (d instanceof Dropout && ((Dropout) d).getMask() != null
+                        && ((Dropout) d).getMask().length() == act.length()) {
+                    INDArray mask = ((Dropout) d).getMask();
+                    INDArray m = java.util.Arrays.equals(mask.shape(), act.shape()) ? mask : mask.reshape('c', act.shape());
+                    INDArray kept = Nd4j.getExecutioner()
+                            .exec(new MatchConditionTransform(m, Conditions.notEquals(0.0))).castTo(DataType.DOUBLE);
+                    double max = m.maxNumber().doubleValue();
+                    scale = max > 0 ? max : 1.0;
+                    weights = weights == null ? kept : weights.castTo(DataType.DOUBLE).muli(kept);
+                    estimated = true;
+                } else {
+                    estimated = true;
+                    warn.accept(spec.name(), "the activations of layer " + spec.name() + " are rewritten in place by "
+                            + d.getClass().getSimpleName() + " on layer " + consumer.conf().getLayer().getLayerName()
+                            + " before the listener sees them, so its closed counts are biased; insert a "
+                            + "GateMonitorLayer (GateMonitors.instrument) for exact counts");
+                }
+            }
+            INDArray forced = spec.gate().swallowsNaN() ? nonFiniteInputs(layer, act, warn, spec) : null;
+            if (weights == null && forced == null && !estimated) {
+                return GateCounter.count(spec.gate(), act, unitAxis, examples);
+            }
+            if (weights == null && forced == null) {
+                UnitCounts c = GateCounter.count(spec.gate(), act, unitAxis, examples);
+                return new UnitCounts(closedOf(c), negativeOf(c), nonFiniteOf(c), entriesOf(c), examples, true);
+            }
+            return GateCounter.countWeighted(spec.gate(), act, unitAxis, examples, weights, forced, scale, estimated);
+        }
+    }
+
+    /**
+     * Finds the layer object of a monitored layer in a model (or replica).
+     *
+     * @param model    MLN or CG
+     * @param name     layer (vertex) name
+     * @param mlnIndex MLN index, -1 in a CG
+     * @return the layer
+     */
+    public static Layer layerOf(Model model, String name, int mlnIndex) {
+        if (model instanceof MultiLayerNetwork) {
+            return ((MultiLayerNetwork) model).getLayer(mlnIndex);
+        }
+        if (model instanceof ComputationGraph) {
+            return ((ComputationGraph) model).getLayer(name);
+        }
+        throw NetworkInspector.unsupported(model);
+    }
+
+    private static java.util.List<Layer> consumers(Model model, LayerSpec spec) {
+        java.util.List<Layer> out = new java.util.ArrayList<>(2);
+        if (model instanceof MultiLayerNetwork) {
+            MultiLayerNetwork net = (MultiLayerNetwork) model;
+            int next = spec.mlnIndex() + 1;
+            // The output layer's dropout is applied after the callback: nothing to correct.
+            if (next < net.getnLayers() - 1) {
+                out.add(net.getLayer(next));
+            }
+        } else if (model instanceof ComputationGraph) {
+            ComputationGraph cg = (ComputationGraph) model;
+            for (String c : spec.consumers()) {
+                GraphVertex v = cg.getVertex(c);
+                if (v != null && v.hasLayer() && !v.isOutputVertex()
+                        && !cg.getConfiguration().getNetworkOutputs().contains(c)) {
+                    out.add(v.getLayer());
+                }
+            }
+        }
+        return out;
+    }
+
+    static boolean sameBuffer(INDArray a, INDArray b) {
+        DataBuffer da = a.data();
+        DataBuffer db = b.data();
+        if (da == db) {
+            return true;
+        }
+        DataBuffer oa = da.originalDataBuffer() == null ? da : da.originalDataBuffer();
+        DataBuffer ob = db.originalDataBuffer() == null ? db : db.originalDataBuffer();
+        return oa == ob || (oa.address() != 0 && oa.address() == ob.address());
+    }
+
+    private static INDArray maskWeights(Layer layer, INDArray act, int unitAxis, LayerSpec spec,
+                                        BiConsumer<String, String> warn) {
+        INDArray mask = layer.getMaskArray();
+        if (mask == null || mask.minNumber().doubleValue() >= 1.0) {
+            return null;
+        }
+        long[] shape = act.shape();
+        INDArray m = mask.castTo(DataType.DOUBLE);
+        if (m.length() == act.length()) {
+            return m.reshape(shape);
+        }
+        if (act.rank() == 2 && m.length() == shape[0]) {
+            return m.reshape(shape[0], 1).broadcast(shape);
+        }
+        if (act.rank() == 3 && m.rank() == 2 && m.size(0) == shape[0]) {
+            long t = m.size(1);
+            if (unitAxis == 1 && shape[2] == t) {
+                return m.reshape(shape[0], 1, t).broadcast(shape);
+            }
+            if (unitAxis == 2 && shape[1] == t) {
+                return m.reshape(shape[0], t, 1).broadcast(shape);
+            }
+        }
+        warn.accept(spec.name(), "the mask of layer " + spec.name() + " has shape "
+                + java.util.Arrays.toString(mask.shape()) + ", which does not match its activations "
+                + java.util.Arrays.toString(shape) + "; masked entries are counted");
+        return null;
+    }
+
+    private static INDArray nonFiniteInputs(Layer layer, INDArray act, BiConsumer<String, String> warn,
+                                            LayerSpec spec) {
+        INDArray in = layer.input();
+        if (in == null) {
+            return null;
+        }
+        if (java.util.Arrays.equals(in.shape(), act.shape())) {
+            long n = Nd4j.getExecutioner().exec(new MatchCondition(in, Conditions.notFinite())).getLong(0);
+            return n == 0 ? null
+                    : Nd4j.getExecutioner().exec(new MatchConditionTransform(in, Conditions.notFinite()))
+                    .castTo(DataType.DOUBLE);
+        }
+        if (in.rank() < 2 || in.size(0) != act.size(0)) {
+            return null;
+        }
+        int[] dims = GateCounter.reduceDims(in.rank(), 0);
+        INDArray perRow = Nd4j.getExecutioner().exec(new MatchCondition(in, Conditions.notFinite(), dims));
+        if (perRow.sumNumber().longValue() == 0) {
+            return null;
+        }
+        INDArray rows = Nd4j.getExecutioner().exec(new MatchConditionTransform(perRow.castTo(DataType.DOUBLE),
+                Conditions.greaterThan(0.0))).castTo(DataType.DOUBLE);
+        long[] shape = act.shape();
+        long[] rowShape = new long[shape.length];
+        java.util.Arrays.fill(rowShape, 1);
+        rowShape[0] = shape[0];
+        return rows.reshape(rowShape).broadcast(shape);
+    }
+
+    private static long[] closedOf(UnitCounts c) {
+        long[] r = new long[c.units()];
+        for (int u = 0; u < r.length; u++) {
+            r[u] = c.closed(u);
+        }
+        return r;
+    }
+
+    private static long[] negativeOf(UnitCounts c) {
+        long[] r = new long[c.units()];
+        for (int u = 0; u < r.length; u++) {
+            r[u] = c.negative(u);
+        }
+        return r;
+    }
+
+    private static long[] nonFiniteOf(UnitCounts c) {
+        long[] r = new long[c.units()];
+        for (int u = 0; u < r.length; u++) {
+            r[u] = c.nonFinite(u);
+        }
+        return r;
+    }
+
+    private static long[] entriesOf(UnitCounts c) {
+        long[] r = new long[c.units()];
+        for (int u = 0; u < r.length; u++) {
+            r[u] = c.entries(u);
+        }
+        return r;
+    }
+}

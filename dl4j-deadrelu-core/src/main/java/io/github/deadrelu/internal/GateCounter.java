@@ -1,0 +1,184 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.internal;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.nd4j.common.base.Preconditions;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.CountZero;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
+import org.nd4j.linalg.api.ops.impl.transforms.bool.MatchConditionTransform;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Condition;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+/**
+ * Counts the gates of one activation array: a pure function of (gate, array, unit axis).
+ *
+ * <p>The fast path runs ND4J reduce-long ops ({@link MatchCondition}, {@link CountZero}) along every axis but the
+ * unit axis: no boolean copy of the array, no Java loop over elements, the same code on nd4j-native and nd4j-cuda.
+ * The weighted path (masks, dropout, non-finite inputs) builds indicator arrays and is used only when an entry must
+ * be left out.
+ *
+ * <p>Never modifies or keeps the array; all work happens outside any workspace, so a call from inside a training
+ * callback leaks nothing. Used by dl4j-deadrelu internals, and should not be called by external code.
+ */
+public final class GateCounter {
+
+    private GateCounter() {
+    }
+
+    /**
+     * The axes to reduce over for a given rank and unit axis.
+     *
+     * @param rank     array rank, >= 2
+     * @param unitAxis the unit (channel) axis
+     * @return every axis but {@code unitAxis}, ascending
+     */
+    public static int[] reduceDims(int rank, int unitAxis) {
+        Preconditions.checkArgument(rank >= 2, "rank must be >= 2, got: %s", rank);
+        Preconditions.checkArgument(unitAxis >= 0 && unitAxis < rank, "unitAxis must be in [0, %s), got: %s",
+                rank, unitAxis);
+        int[] dims = new int[rank - 1];
+        int k = 0;
+        for (int d = 0; d < rank; d++) {
+            if (d != unitAxis) {
+                dims[k++] = d;
+            }
+        }
+        return dims;
+    }
+
+    /**
+     * Counts every entry of an activation array (no mask, nothing dropped).
+     *
+     * @param gate     the activation's gate
+     * @param act      post-activation values; not modified, not kept
+     * @param unitAxis the unit axis of {@code act}
+     * @param examples training examples the array covers
+     * @return per-unit counts
+     */
+    public static UnitCounts count(Gate gate, INDArray act, int unitAxis, long examples) {
+        Objects.requireNonNull(gate, "gate");
+        Objects.requireNonNull(act, "act");
+        int[] dims = reduceDims(act.rank(), unitAxis);
+        int units = (int) act.size(unitAxis);
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            long[] low;
+            long[] closed;
+            long[] negative;
+            if (gate.lowIsExactZero()) {
+                low = Nd4j.getExecutioner().exec(new CountZero(act, dims)).toLongVector();
+            } else {
+                Condition lc = gate.lowCondition(1.0);
+                low = lc == null ? new long[units] : match(act, lc, dims);
+            }
+            Condition cap = gate.capCondition(1.0);
+            closed = low;
+            if (gate.isGated() && cap != null) {
+                closed = add(low, match(act, cap, dims));
+            } else if (!gate.isGated()) {
+                closed = new long[units];
+            }
+            negative = gate.lowCondition(1.0) != null || gate.lowIsExactZero()
+                    ? low : match(act, Conditions.lessThan(0.0), dims);
+            long[] nonFinite = match(act, Conditions.notFinite(), dims);
+            long[] entries = new long[units];
+            Arrays.fill(entries, act.length() / Math.max(units, 1));
+            return new UnitCounts(closed, negative, nonFinite, entries, examples, false);
+        }
+    }
+
+    /**
+     * Counts only the entries selected by {@code weights} (masks, entries kept by dropout), treating the entries
+     * selected by {@code forcedNonFinite} as non-finite whatever their value.
+     *
+     * @param gate            the activation's gate
+     * @param act             post-activation values; not modified, not kept
+     * @param unitAxis        the unit axis of {@code act}
+     * @param examples        training examples the array covers
+     * @param weights         null (every entry counts) or an array of {@code act}'s shape holding 1 for entries that
+     *                        count and 0 for entries that do not
+     * @param forcedNonFinite null or an array of {@code act}'s shape holding 1 for entries whose pre-activation was
+     *                        not finite (the activation mapped it to a finite value)
+     * @param scale           factor the kept entries were multiplied by (1/p under inverted dropout, else 1)
+     * @param estimated       whether to flag the result as an estimate
+     * @return per-unit counts
+     */
+    public static UnitCounts countWeighted(Gate gate, INDArray act, int unitAxis, long examples, INDArray weights,
+                                           INDArray forcedNonFinite, double scale, boolean estimated) {
+        Objects.requireNonNull(gate, "gate");
+        Objects.requireNonNull(act, "act");
+        Preconditions.checkArgument(scale > 0 && Double.isFinite(scale), "scale must be > 0 and finite, got: %s",
+                scale);
+        int[] dims = reduceDims(act.rank(), unitAxis);
+        int units = (int) act.size(unitAxis);
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            DataType dt = DataType.DOUBLE;
+            INDArray w = weights == null ? Nd4j.ones(dt, act.shape()) : weights.castTo(dt).reshape(act.shape());
+            INDArray keep = w;
+            if (forcedNonFinite != null) {
+                INDArray forced = forcedNonFinite.castTo(dt).reshape(act.shape());
+                keep = w.mul(forced.rsub(1.0));
+            }
+            INDArray lowInd;
+            if (gate.lowIsExactZero()) {
+                lowInd = act.eq(0.0).castTo(dt);
+            } else {
+                Condition lc = gate.lowCondition(scale);
+                lowInd = lc == null ? null : indicator(act, lc, dt);
+            }
+            long[] low = lowInd == null ? new long[units] : sumToLong(lowInd.muli(keep), dims);
+            long[] closed;
+            Condition cap = gate.capCondition(scale);
+            if (!gate.isGated()) {
+                closed = new long[units];
+            } else if (cap != null) {
+                closed = add(low, sumToLong(indicator(act, cap, dt).muli(keep), dims));
+            } else {
+                closed = low;
+            }
+            long[] negative = lowInd != null ? low
+                    : sumToLong(indicator(act, Conditions.lessThan(0.0), dt).muli(keep), dims);
+            INDArray notFinite = indicator(act, Conditions.notFinite(), dt);
+            INDArray nonFiniteW = notFinite.mul(keep);
+            if (forcedNonFinite != null) {
+                // entries of w that were dropped from "keep" are non-finite by force
+                nonFiniteW.addi(w.sub(keep));
+            }
+            long[] nonFinite = sumToLong(nonFiniteW, dims);
+            long[] entries = sumToLong(w, dims);
+            return new UnitCounts(closed, negative, nonFinite, entries, examples, estimated);
+        }
+    }
+
+    private static long[] match(INDArray act, Condition c, int[] dims) {
+        return Nd4j.getExecutioner().exec(new MatchCondition(act, c, dims)).toLongVector();
+    }
+
+    private static INDArray indicator(INDArray act, Condition c, DataType dt) {
+        INDArray b = Nd4j.getExecutioner().exec(new MatchConditionTransform(act, c));
+        return b.castTo(dt);
+    }
+
+    private static long[] sumToLong(INDArray a, int[] dims) {
+        double[] d = a.sum(dims).toDoubleVector();
+        long[] r = new long[d.length];
+        for (int i = 0; i < d.length; i++) {
+            r[i] = Math.round(d[i]);
+        }
+        return r;
+    }
+
+    private static long[] add(long[] a, long[] b) {
+        long[] r = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i] + b[i];
+        }
+        return r;
+    }
+}

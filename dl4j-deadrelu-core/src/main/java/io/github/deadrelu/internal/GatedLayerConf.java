@@ -1,0 +1,17 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.internal;
+
+import org.nd4j.linalg.activations.IActivation;
+
+/**
+ * Implemented by layer configurations of this library that apply a gated activation themselves (the
+ * {@code GateMonitorLayer}), so that discovery finds their gate without knowing their class.
+ *
+ * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
+ */
+public interface GatedLayerConf {
+    /** @return the activation whose gate the layer applies */
+    IActivation gateActivation();
+}

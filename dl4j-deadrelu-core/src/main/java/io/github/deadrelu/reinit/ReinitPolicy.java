@@ -1,0 +1,205 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.reinit;
+
+import java.io.Serializable;
+import java.util.Locale;
+import java.util.Objects;
+import org.nd4j.common.base.Preconditions;
+
+/**
+ * When and how {@code DeadReluListener} re-initialises dead units.
+ *
+ * <p>Every {@code every} iterations (in {@code iterationDone}, after the parameter update), the listener selects, in
+ * each monitored layer, the units that are dead now and at least {@code maturity} iterations old (since the start of
+ * monitoring or their last re-initialisation), lowest unit index first, at most {@code maxFraction} of the layer's
+ * units. Never in a frozen layer and never in the output layer. For each selected unit it re-draws the incoming weights
+ * from the layer's own configured weight initialisation, resets the bias to the layer's {@code biasInit} (and a
+ * BatchNormalization between the weights and the gate to its initial state), zeroes the optimizer state of every
+ * parameter entry it wrote, and treats the outgoing weights per {@link OutgoingWeights}.
+ *
+ * <pre>{@code
+ * DeadReluListener listener = DeadReluListener.builder()
+ *         .reinitialize(ReinitPolicy.builder().every(100).maturity(100).maxFraction(0.5).seed(42).build())
+ *         .build();
+ * }</pre>
+ *
+ * <p>Defaults and where they come from:
+ * <pre>
+ * every       = 1000  ReDo's recycling period F = 1000 gradient steps (Sokar, Agarwal, Castro, Evci, ICML 2023).
+ * maturity    = 100   Continual Backprop's maturity threshold in cbp_linear (Dohare et al., Nature 632, 2024):
+ *                     a re-drawn unit is protected until it has had a chance to open.
+ * maxFraction = 1.0   ReDo recycles every dormant unit of a layer at each check; lower it to bound the disruption.
+ * outgoing    = ZERO  ReDo and Continual Backprop zero the outgoing weights, which keeps the network function.
+ * seed        = 0     re-draws are deterministic for a given seed.
+ * </pre>
+ *
+ * <p>Immutable and serialisable.
+ */
+public final class ReinitPolicy implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int every;
+    private final int maturity;
+    private final double maxFraction;
+    private final OutgoingWeights outgoing;
+    private final long seed;
+
+    private ReinitPolicy(Builder b) {
+        this.every = b.every;
+        this.maturity = b.maturity;
+        this.maxFraction = b.maxFraction;
+        this.outgoing = b.outgoing;
+        this.seed = b.seed;
+    }
+
+    /** @return a builder with the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return re-initialise every this many iterations */
+    public int every() {
+        return every;
+    }
+
+    /** @return iterations a unit must have lived (since start or last re-initialisation) before it is re-drawn */
+    public int maturity() {
+        return maturity;
+    }
+
+    /** @return the largest share of a layer's units re-drawn in one event */
+    public double maxFraction() {
+        return maxFraction;
+    }
+
+    /** @return what happens to outgoing weights */
+    public OutgoingWeights outgoing() {
+        return outgoing;
+    }
+
+    /** @return the seed of the re-draws */
+    public long seed() {
+        return seed;
+    }
+
+    /**
+     * The largest number of units of a layer re-drawn in one event: {@code floor(maxFraction * units)}, at least 1.
+     *
+     * @param units units of the layer
+     * @return the cap
+     */
+    public int maxUnits(int units) {
+        return Math.max(1, (int) Math.floor(maxFraction * units + 1e-9));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ReinitPolicy)) {
+            return false;
+        }
+        ReinitPolicy p = (ReinitPolicy) o;
+        return every == p.every && maturity == p.maturity && Double.compare(maxFraction, p.maxFraction) == 0
+                && outgoing == p.outgoing && seed == p.seed;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(every, maturity, maxFraction, outgoing, seed);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "ReinitPolicy(every=%d, maturity=%d, maxFraction=%s, outgoing=%s, seed=%d)",
+                every, maturity, maxFraction, outgoing, seed);
+    }
+
+    /** Builds a {@link ReinitPolicy}; every argument is validated as it is set. */
+    public static final class Builder {
+        private int every = 1000;
+        private int maturity = 100;
+        private double maxFraction = 1.0;
+        private OutgoingWeights outgoing = OutgoingWeights.ZERO;
+        private long seed = 0L;
+
+        private Builder() {
+        }
+
+        /**
+         * Re-initialise every this many iterations (default 1000, ReDo's period).
+         *
+         * @param iterations the period, >= 1
+         * @return this builder, for chaining
+         * @throws IllegalArgumentException when {@code iterations < 1}
+         */
+        public Builder every(int iterations) {
+            Preconditions.checkArgument(iterations >= 1, "every must be >= 1, got: %s", iterations);
+            this.every = iterations;
+            return this;
+        }
+
+        /**
+         * Protect units younger than this many iterations (default 100, Continual Backprop's maturity threshold).
+         *
+         * @param iterations the age, >= 0
+         * @return this builder, for chaining
+         * @throws IllegalArgumentException when {@code iterations < 0}
+         */
+        public Builder maturity(int iterations) {
+            Preconditions.checkArgument(iterations >= 0, "maturity must be >= 0, got: %s", iterations);
+            this.maturity = iterations;
+            return this;
+        }
+
+        /**
+         * Re-draw at most this share of a layer's units per event (default 1.0: every eligible dead unit; at least one
+         * unit is always allowed).
+         *
+         * @param fraction the share, in (0, 1]
+         * @return this builder, for chaining
+         * @throws IllegalArgumentException when {@code fraction} is not in (0, 1]
+         */
+        public Builder maxFraction(double fraction) {
+            Preconditions.checkArgument(fraction > 0 && fraction <= 1, "maxFraction must be in (0, 1], got: %s",
+                    fraction);
+            this.maxFraction = fraction;
+            return this;
+        }
+
+        /**
+         * What to do with the outgoing weights of re-drawn units (default {@link OutgoingWeights#ZERO}).
+         *
+         * @param outgoing ZERO or KEEP
+         * @return this builder, for chaining
+         * @throws NullPointerException when {@code outgoing} is null
+         */
+        public Builder outgoing(OutgoingWeights outgoing) {
+            this.outgoing = Objects.requireNonNull(outgoing, "outgoing");
+            return this;
+        }
+
+        /**
+         * Seed of the re-draws (default 0): the same seed, network and data give the same re-drawn weights.
+         *
+         * @param seed the seed
+         * @return this builder, for chaining
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Builds the policy; the builder can be used again.
+         *
+         * @return the policy
+         */
+        public ReinitPolicy build() {
+            return new ReinitPolicy(this);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.stats;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import org.nd4j.common.base.Preconditions;
+
+/**
+ * The gates of one monitored layer at one iteration (or, from {@link DeadReluAnalysis}, over a whole data set).
+ *
+ * <p>Vocabulary (see the project README): an <em>entry</em> is one activation value (example x unit x position or
+ * time step; masked ones excluded); it is <em>closed</em> when its gate passes no gradient; a unit is <em>dead</em>
+ * when it has been closed on every entry for at least {@code deadAfterExamples} consecutive training examples;
+ * <em>revived</em> when a dead unit opened again by training; <em>re-initialised</em> when the library re-drew its
+ * incoming weights. Non-finite entries (NaN, infinity) are counted apart and are never closed.
+ *
+ * <p>Immutable: arrays are copied in and out.
+ */
+public final class LayerGates {
+    private final String name;
+    private final int index;
+    private final int units;
+    private final double closedShare;
+    private final double negativeShare;
+    private final int[] deadUnits;
+    private final int newlyDead;
+    private final int revived;
+    private final int reinitialized;
+    private final long nonFinite;
+    private final boolean recoverable;
+    private final OptionalDouble blockedGradientShare;
+    private final double[] unitClosedFractions;
+    private final boolean estimated;
+
+    /**
+     * Creates the record. Used by dl4j-deadrelu internals, and should not be called by external code.
+     *
+     * @param name                 DL4J layer name
+     * @param index                MLN layer index, or CG topological position
+     * @param units                number of units
+     * @param closedShare          closed entries / finite entries
+     * @param negativeShare        negative entries / finite entries
+     * @param deadUnits            indices of dead units (copied, then sorted)
+     * @param newlyDead            units that became dead in this iteration
+     * @param revived              dead units that opened again by training in this iteration
+     * @param reinitialized        units re-initialised in this iteration
+     * @param nonFinite            non-finite entries
+     * @param recoverable          whether trainable parameters exist upstream of the incoming weights
+     * @param blockedGradientShare share of |dL/da| blocked by closed gates (GateMonitorLayer only), or empty
+     * @param unitClosedFractions  per-unit closed / finite entries (copied)
+     * @param estimated            whether the closed counts are an estimate (dropout or noise downstream)
+     * @throws IllegalArgumentException when a value is out of range
+     */
+    public LayerGates(String name, int index, int units, double closedShare, double negativeShare, int[] deadUnits,
+                      int newlyDead, int revived, int reinitialized, long nonFinite, boolean recoverable,
+                      OptionalDouble blockedGradientShare, double[] unitClosedFractions, boolean estimated) {
+        this.name = Objects.requireNonNull(name, "name");
+        Preconditions.checkArgument(units >= 0, "units must be >= 0, got: %s", units);
+        Preconditions.checkArgument(closedShare >= 0 && closedShare <= 1, "closedShare must be in [0, 1], got: %s",
+                closedShare);
+        Preconditions.checkArgument(negativeShare >= 0 && negativeShare <= 1,
+                "negativeShare must be in [0, 1], got: %s", negativeShare);
+        this.index = index;
+        this.units = units;
+        this.closedShare = closedShare;
+        this.negativeShare = negativeShare;
+        this.deadUnits = Objects.requireNonNull(deadUnits, "deadUnits").clone();
+        Arrays.sort(this.deadUnits);
+        Preconditions.checkArgument(this.deadUnits.length <= units, "deadUnits must have at most %s entries, got: %s",
+                units, this.deadUnits.length);
+        this.newlyDead = newlyDead;
+        this.revived = revived;
+        this.reinitialized = reinitialized;
+        this.nonFinite = nonFinite;
+        this.recoverable = recoverable;
+        this.blockedGradientShare = Objects.requireNonNull(blockedGradientShare, "blockedGradientShare");
+        this.unitClosedFractions = Objects.requireNonNull(unitClosedFractions, "unitClosedFractions").clone();
+        this.estimated = estimated;
+    }
+
+    /** @return the DL4J layer name: the CG vertex name, or the MLN configured name (DL4J default "layer&lt;i&gt;") */
+    public String name() {
+        return name;
+    }
+
+    /** @return the MLN layer index, or the position of the vertex in the CG topological order */
+    public int index() {
+        return index;
+    }
+
+    /** @return the number of units (dense outputs, convolution channels, recurrent channels) */
+    public int units() {
+        return units;
+    }
+
+    /** @return closed entries / finite entries in the latest mini-batch, corrected for dropout and masks */
+    public double closedShare() {
+        return closedShare;
+    }
+
+    /** @return negative entries / finite entries in the latest mini-batch (for any activation) */
+    public double negativeShare() {
+        return negativeShare;
+    }
+
+    /** @return sorted indices of the units that are dead now (a copy) */
+    public int[] deadUnits() {
+        return deadUnits.clone();
+    }
+
+    /** @return dead units / units (0 for a layer with no unit) */
+    public double deadFraction() {
+        return units == 0 ? 0.0 : (double) deadUnits.length / units;
+    }
+
+    /** @return units that became dead in the latest iteration */
+    public int newlyDead() {
+        return newlyDead;
+    }
+
+    /** @return dead units that opened again by training (not by re-initialisation) in the latest iteration */
+    public int revived() {
+        return revived;
+    }
+
+    /** @return units whose incoming weights were re-initialised in the latest iteration */
+    public int reinitialized() {
+        return reinitialized;
+    }
+
+    /** @return NaN or infinite entries in the latest mini-batch */
+    public long nonFinite() {
+        return nonFinite;
+    }
+
+    /**
+     * Whether a dead unit of this layer can come back by training: false when no trainable parameter lies upstream of
+     * its incoming weights (the first hidden layer of an MLP), so only re-initialisation revives it.
+     *
+     * @return true when recoverable
+     */
+    public boolean recoverable() {
+        return recoverable;
+    }
+
+    /**
+     * The share of the incoming gradient |dL/da| that closed gates blocked in the latest backward pass.
+     *
+     * @return the share, present only for a {@code GateMonitorLayer}
+     */
+    public OptionalDouble blockedGradientShare() {
+        return blockedGradientShare;
+    }
+
+    /** @return per-unit closed / finite entries in the latest mini-batch (a copy) */
+    public double[] unitClosedFractions() {
+        return unitClosedFractions.clone();
+    }
+
+    /**
+     * Whether the closed counts are an estimate: true when dropout (or a noise layer) downstream rewrote the
+     * activation array in place before the listener saw it; a {@code GateMonitorLayer} is exact.
+     *
+     * @return true when estimated
+     */
+    public boolean estimated() {
+        return estimated;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof LayerGates)) {
+            return false;
+        }
+        LayerGates g = (LayerGates) o;
+        return index == g.index && units == g.units && Double.compare(closedShare, g.closedShare) == 0
+                && Double.compare(negativeShare, g.negativeShare) == 0 && newlyDead == g.newlyDead
+                && revived == g.revived && reinitialized == g.reinitialized && nonFinite == g.nonFinite
+                && recoverable == g.recoverable && estimated == g.estimated && name.equals(g.name)
+                && Arrays.equals(deadUnits, g.deadUnits) && blockedGradientShare.equals(g.blockedGradientShare)
+                && Arrays.equals(unitClosedFractions, g.unitClosedFractions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, index, units, closedShare, Arrays.hashCode(deadUnits), reinitialized, nonFinite);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT,
+                "LayerGates(name=%s, index=%d, units=%d, closedShare=%.4f, negativeShare=%.4f, dead=%d, "
+                        + "newlyDead=%d, revived=%d, reinitialized=%d, nonFinite=%d, recoverable=%s%s%s)",
+                name, index, units, closedShare, negativeShare, deadUnits.length, newlyDead, revived, reinitialized,
+                nonFinite, recoverable, blockedGradientShare.isPresent()
+                        ? String.format(Locale.ROOT, ", blockedGradientShare=%.4f", blockedGradientShare.getAsDouble())
+                        : "", estimated ? ", estimated" : "");
+    }
+}

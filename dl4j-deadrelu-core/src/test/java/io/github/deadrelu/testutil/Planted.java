@@ -1,0 +1,99 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.testutil;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.api.Layer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Plants dead units by choosing weights: with non-negative inputs, a unit whose incoming weights are all <= 0 and whose
+ * bias is negative is closed on every input (dead by construction); one with positive weights and a positive bias is
+ * open on every input. Tests then know the exact closed share and dead units.
+ */
+public final class Planted {
+    /** Bias of a planted dead unit. */
+    public static final double DEAD_BIAS = -0.5;
+    /** Bias of a planted live unit. */
+    public static final double LIVE_BIAS = 0.5;
+
+    private Planted() {
+    }
+
+    /** @return true when unit u is in the sorted array dead */
+    public static boolean contains(int[] dead, int u) {
+        return Arrays.binarySearch(dead, u) >= 0;
+    }
+
+    /**
+     * Plants a dense layer: W [nIn, nOut] column u = -|w| for dead units, +|w| for live ones.
+     *
+     * @param layer a dense layer (params W, b)
+     * @param dead  sorted dead units
+     */
+    public static void dense(Layer layer, int... dead) {
+        INDArray w = layer.getParam("W");
+        INDArray b = layer.getParam("b");
+        long nOut = w.size(1);
+        INDArray mag = Nd4j.rand(DataType.DOUBLE, w.shape()).muli(0.5).addi(0.1).castTo(w.dataType());
+        w.assign(mag);
+        for (int u = 0; u < nOut; u++) {
+            if (contains(dead, u)) {
+                w.getColumn(u).muli(-1.0);
+                b.putScalar(u, DEAD_BIAS);
+            } else {
+                b.putScalar(u, LIVE_BIAS);
+            }
+        }
+    }
+
+    /**
+     * Plants a convolution layer: W [outC, inC, kH, kW], channel c negative for dead ones, positive else.
+     *
+     * @param layer a convolution layer
+     * @param dead  sorted dead channels
+     */
+    public static void conv(Layer layer, int... dead) {
+        INDArray w = layer.getParam("W");
+        INDArray b = layer.getParam("b");
+        long outC = w.size(0);
+        INDArray mag = Nd4j.rand(DataType.DOUBLE, w.shape()).muli(0.5).addi(0.1).castTo(w.dataType());
+        w.assign(mag);
+        for (int c = 0; c < outC; c++) {
+            INDArray wc = w.get(NDArrayIndex.point(c), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+            if (contains(dead, c)) {
+                wc.muli(-1.0);
+                b.putScalar(c, DEAD_BIAS);
+            } else {
+                b.putScalar(c, LIVE_BIAS);
+            }
+        }
+    }
+
+    /**
+     * Non-negative random features with one-hot labels.
+     *
+     * @param n        examples
+     * @param shape    feature shape without the example axis
+     * @param classes  label classes
+     * @param seed     seed
+     * @return the data set
+     */
+    public static DataSet data(int n, long[] shape, int classes, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        long[] full = new long[shape.length + 1];
+        full[0] = n;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        INDArray f = Nd4j.rand(DataType.FLOAT, full);
+        INDArray l = Nd4j.zeros(DataType.FLOAT, n, classes);
+        for (int i = 0; i < n; i++) {
+            l.putScalar(i, i % classes, 1.0);
+        }
+        return new DataSet(f, l);
+    }
+}
