@@ -177,13 +177,33 @@ public final class ActivationCounter {
         return null;
     }
 
+    /**
+     * Entries of {@code act} whose pre-activation was not finite although the activation made them finite (ReLU6,
+     * ThresholdedReLU), as an indicator array of {@code act}'s shape, or null when there is none.
+     * <ul>
+     *   <li>a non-finite parameter of the layer (a diverged weight or bias) can make every entry non-finite: all
+     *       entries are marked (conservative: divergence spreads to the whole layer within a step);</li>
+     *   <li>a parameter-free layer (ActivationLayer) applies the activation element-wise to its input, so a
+     *       non-finite input entry marks the entry at the same position;</li>
+     *   <li>a layer with weights mixes a whole example: a non-finite input entry marks every entry of its example,
+     *       even when the input happens to have the output's shape (a square dense layer).</li>
+     * </ul>
+     */
     private static INDArray nonFiniteInputs(Layer layer, INDArray act, BiConsumer<String, String> warn,
                                             LayerSpec spec) {
+        boolean hasParams = layer.numParams() > 0;
+        if (hasParams) {
+            INDArray p = layer.params();
+            if (p != null && !p.isEmpty()
+                    && Nd4j.getExecutioner().exec(new MatchCondition(p, Conditions.notFinite())).getLong(0) > 0) {
+                return Nd4j.ones(DataType.DOUBLE, act.shape());
+            }
+        }
         INDArray in = layer.input();
         if (in == null) {
             return null;
         }
-        if (java.util.Arrays.equals(in.shape(), act.shape())) {
+        if (!hasParams && java.util.Arrays.equals(in.shape(), act.shape())) {
             long n = Nd4j.getExecutioner().exec(new MatchCondition(in, Conditions.notFinite())).getLong(0);
             return n == 0 ? null
                     : Nd4j.getExecutioner().exec(new MatchConditionTransform(in, Conditions.notFinite()))
