@@ -424,9 +424,11 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             sb.append(first ? " " : "; ");
             first = false;
             LayerSpec s = specsByName.get(g.name());
-            sb.append(String.format(Locale.ROOT, "%s %d/%d dead (%.1f%%) closed %s%.1f%%", g.name(),
-                    g.deadUnits().length, g.units(), 100 * g.deadFraction(), g.estimated() ? "~" : "",
-                    100 * g.closedShare()));
+            sb.append(String.format(Locale.ROOT, "%s %d/%d dead (%.1f%%) closed %.1f%%", g.name(),
+                    g.deadUnits().length, g.units(), 100 * g.deadFraction(), 100 * g.closedShare()));
+            if (g.estimated()) {
+                sb.append(" (estimated)");
+            }
             if (s != null && !s.gate().isGated()) {
                 sb.append(String.format(Locale.ROOT, " negative %.1f%%", 100 * g.negativeShare()));
             }
