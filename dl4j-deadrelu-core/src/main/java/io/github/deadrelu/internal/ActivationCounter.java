@@ -67,6 +67,10 @@ public final class ActivationCounter {
                 if (d == null || cin == null || !sameBuffer(cin, act)) {
                     continue;
                 }
+                if (d instanceof Dropout && ((Dropout) d).getMask() == null && ((Dropout) d).getHelper() == null) {
+                    // Never applied (DL4J's ActivationLayer ignores its dropout): the array is untouched.
+                    continue;
+                }
                 if (d instanceof Dropout && ((Dropout) d).getMask() != null
                         && ((Dropout) d).getMask().length() == act.length()) {
                     INDArray mask = ((Dropout) d).getMask();
@@ -81,8 +85,8 @@ public final class ActivationCounter {
                     estimated = true;
                     warn.accept(spec.name(), "the activations of layer " + spec.name() + " are rewritten in place by "
                             + d.getClass().getSimpleName() + " on layer " + consumer.conf().getLayer().getLayerName()
-                            + " before the listener sees them, so its closed counts are biased; insert a "
-                            + "GateMonitorLayer (GateMonitors.instrument) for exact counts");
+                            + " before the listener sees them, so its closed counts are estimates; put a "
+                            + "GateMonitorLayer after it for exact counts");
                 }
             }
             INDArray forced = spec.gate().swallowsNaN() ? nonFiniteInputs(layer, act, warn, spec) : null;

@@ -12,7 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.deadrelu.stats.LayerGates;
 import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
+import ch.qos.logback.classic.Level;
+import io.github.deadrelu.testutil.LogCapture;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -146,6 +152,57 @@ class DeadReluListenerTrackingTest {
             assertFalse(l1.estimated());
             assertArrayEquals(new int[]{1}, l1.deadUnits());
         }
+    }
+
+    @ParameterizedTest(name = "graph={0}, format={1}")
+    @CsvSource({"false,NCHW", "true,NCHW", "false,NHWC", "true,NHWC"})
+    void dropoutAfterConvolution_keptEntriesCounted(boolean graph, CNN2DFormat format) {
+        // conv (4 channels, 2 dead) -> CnnToFeedForward -> Dense with dropout 0.5: the flattening is a view, so the
+        // dense layer's dropout may rewrite the convolution's activations in place (when the activations are
+        // c-contiguous: NHWC here; NCHW ones are copied by the flattening). n = 4 * 5 * 5 * mb entries, f = 1/2:
+        // sd = sqrt(f (1 - f) (1 - q) / (q n)) = 0.0050 for mb = 100; tolerance 5 sd = 0.025 (naive count: 0.75).
+        int mb = 100;
+        double tolerance = 5 * Math.sqrt(0.25 / (4 * 25 * mb));
+        MultiLayerNetwork net = Nets.mln(47, InputType.convolutional(5, 5, 2, format),
+                new ConvolutionLayer.Builder(3, 3).nOut(4).dataFormat(format).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build(),
+                new DenseLayer.Builder().nOut(3).activation(Activation.RELU).dropOut(0.5).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                        .build());
+        Nd4j.getRandom().setSeed(7);
+        Planted.conv(net.getLayer(0), 0, 3);
+        DeadReluListener l = DeadReluListener.builder().deadAfterExamples(mb).frequency(0).build();
+        Model m = model(net, graph, l);
+        long[] shape = format == CNN2DFormat.NCHW ? new long[]{2, 5, 5} : new long[]{5, 5, 2};
+        Nets.fit(m, Planted.data(mb, shape, 3, 48));
+        LayerGates g = gates(l, name(0, graph));
+        assertEquals(0.5, g.closedShare(), tolerance);
+        assertArrayEquals(new int[]{0, 3}, g.deadUnits());
+    }
+
+    @ParameterizedTest(name = "graph={0}")
+    @ValueSource(booleans = {false, true})
+    void dropoutOnActivationLayer_notAppliedSoCountsExact(boolean graph) {
+        // DL4J 1.0.0-M2.1's ActivationLayer ignores its dropout: the measured array is untouched, the counts are
+        // exact and there is nothing to warn about.
+        MultiLayerNetwork net = Nets.mln(49, InputType.feedForward(4),
+                new DenseLayer.Builder().nOut(6).activation(Activation.RELU).build(),
+                new ActivationLayer.Builder().activation(Activation.TANH).dropOut(0.5).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                        .build());
+        Nd4j.getRandom().setSeed(7);
+        Planted.dense(net.getLayer(0), 0, 2);
+        DeadReluListener l = DeadReluListener.builder().deadAfterExamples(32).frequency(0).build();
+        Model m = model(net, graph, l);
+        try (LogCapture logs = LogCapture.of(DeadReluListener.class)) {
+            Nets.fit(m, Nets.mlpData(32, 50));
+            assertTrue(logs.messages(Level.WARN).stream().noneMatch(w -> w.contains("rewritten in place")),
+                    logs.messages(Level.WARN).toString());
+        }
+        LayerGates g = gates(l, name(0, graph));
+        assertEquals(2.0 / 6, g.closedShare(), 1e-12);
+        assertFalse(g.estimated());
+        assertArrayEquals(new int[]{0, 2}, g.deadUnits());
     }
 
     @ParameterizedTest(name = "graph={0}")
