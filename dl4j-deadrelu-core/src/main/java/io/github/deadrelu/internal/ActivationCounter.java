@@ -166,13 +166,22 @@ public final class ActivationCounter {
         if (act.rank() == 2 && m.length() == shape[0]) {
             return m.reshape(shape[0], 1).broadcast(shape);
         }
-        if (act.rank() == 3 && m.rank() == 2 && m.size(0) == shape[0]) {
-            long t = m.size(1);
-            if (unitAxis == 1 && shape[2] == t) {
-                return m.reshape(shape[0], 1, t).broadcast(shape);
+        if (act.rank() == 3 && (unitAxis == 1 || unitAxis == 2)) {
+            long t = shape[unitAxis == 1 ? 2 : 1];
+            INDArray perStep = null;
+            if (m.rank() == 2 && m.size(0) == shape[0] && m.size(1) == t) {
+                perStep = m;
+            } else if (m.length() == shape[0] * t && (m.rank() == 1 || m.size(1) == 1)) {
+                // A TimeDistributed layer hands its underlying layer the [mb, T] mask flattened to a column in 'f'
+                // order (row i + t * mb, TimeSeriesUtils.reshapeTimeSeriesMaskToVector) but the activations in 'c'
+                // order (row i * T + t, TimeDistributedLayer.reshape): DL4J 1.0.0-M2.1 therefore zeroes entry
+                // (i, t) when column row i * T + t is 0. Those are the entries its mask removed, so they are the ones
+                // left out here: read the column in 'c' order.
+                perStep = m.reshape('c', shape[0], t);
             }
-            if (unitAxis == 2 && shape[1] == t) {
-                return m.reshape(shape[0], t, 1).broadcast(shape);
+            if (perStep != null) {
+                return unitAxis == 1 ? perStep.reshape(shape[0], 1, t).broadcast(shape)
+                        : perStep.reshape(shape[0], t, 1).broadcast(shape);
             }
         }
         warn.accept(spec.name(), "the mask of layer " + spec.name() + " has shape "

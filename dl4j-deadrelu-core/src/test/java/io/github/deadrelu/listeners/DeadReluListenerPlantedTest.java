@@ -20,20 +20,25 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.SeparableConvolution2D;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -169,6 +174,105 @@ class DeadReluListenerPlantedTest {
         Nets.fit(m, Planted.data(MB, new long[]{2, 7}, 3, 6));
 
         assertPlanted(gates(l, name(0, graph)), 3, 2);
+    }
+
+    @ParameterizedTest(name = "graph={0}")
+    @ValueSource(booleans = {false, true})
+    void depthwiseConvolution_planted(boolean graph) {
+        // 2 input channels x depth multiplier 2 = 4 output channels
+        MultiLayerNetwork net = Nets.mln(25, InputType.convolutional(5, 5, 2),
+                new DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(2).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                        .build());
+        Planted.byBias(net.getLayer(0), 0, 3);
+        DeadReluListener l = listener();
+        Model m = model(net, graph, l);
+        Nets.fit(m, Planted.data(MB, new long[]{2, 5, 5}, 3, 26));
+
+        assertPlanted(gates(l, name(0, graph)), 4, 0, 3);
+    }
+
+    @ParameterizedTest(name = "graph={0}")
+    @ValueSource(booleans = {false, true})
+    void separableConvolution_planted(boolean graph) {
+        MultiLayerNetwork net = Nets.mln(27, InputType.convolutional(5, 5, 2),
+                new SeparableConvolution2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                        .build());
+        Planted.byBias(net.getLayer(0), 1);
+        DeadReluListener l = listener();
+        Model m = model(net, graph, l);
+        Nets.fit(m, Planted.data(MB, new long[]{2, 5, 5}, 3, 28));
+
+        assertPlanted(gates(l, name(0, graph)), 3, 1);
+    }
+
+    @ParameterizedTest(name = "graph={0}")
+    @ValueSource(booleans = {false, true})
+    void convolution3d_planted(boolean graph) {
+        // [mb, C=2, D=3, H=4, W=4] in, 5 channels out
+        MultiLayerNetwork net = Nets.mln(29, InputType.convolutional3D(3, 4, 4, 2),
+                new Convolution3D.Builder(2, 2, 2).nOut(5).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                        .build());
+        Planted.byBias(net.getLayer(0), 0, 2, 4);
+        DeadReluListener l = listener();
+        Model m = model(net, graph, l);
+        Nets.fit(m, Planted.data(MB, new long[]{2, 3, 4, 4}, 3, 30));
+
+        assertPlanted(gates(l, name(0, graph)), 5, 0, 2, 4);
+    }
+
+    @ParameterizedTest(name = "graph={0}")
+    @ValueSource(booleans = {false, true})
+    void timeDistributedDenseWithMask_planted(boolean graph) {
+        // DL4J 1.0.0-M2.1's TimeDistributed flattens the activations in 'c' order but the mask in 'f' order, so it
+        // zeroes entries other than the masked steps (when mb > 1 and T > 1). The listener leaves out exactly the
+        // entries DL4J's mask zeroed: the closed share is then dead / units (counting them: 0.475 here).
+        int t = 5;
+        MultiLayerNetwork net = Nets.mln(31, InputType.recurrent(3, t),
+                new TimeDistributed(new DenseLayer.Builder().nOut(4).activation(Activation.RELU).build()),
+                new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
+                        .activation(Activation.SOFTMAX).build());
+        Nd4j.getRandom().setSeed(7);
+        Planted.dense(net.getLayer(0), 2);
+        DeadReluListener l = listener();
+        Model m = model(net, graph, l);
+        Nets.fit(m, Nets.sequenceData(MB, 3, t, 2, RNNFormat.NCW, 32));
+
+        assertPlanted(gates(l, name(0, graph)), 4, 2);
+    }
+
+    @Test
+    void graphWithElementWiseAddThenActivationLayer_planted() {
+        // ResNet-style: two identity branches added, then ReLU. Weights 0, so z = bias_a + bias_b.
+        ComputationGraphConfiguration conf = Nets.base(33, new Sgd(0.0)).graphBuilder()
+                .addInputs("in")
+                .addLayer("a", new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build(), "in")
+                .addLayer("b", new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build(), "in")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "a", "b")
+                .addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "add")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "relu")
+                .setOutputs("out")
+                .setInputTypes(InputType.feedForward(4))
+                .build();
+        ComputationGraph cg = new ComputationGraph(conf);
+        cg.init();
+        Planted.byBias(cg.getLayer("a"), 1, 2);           // a: -0.5 for 1, 2; +0.5 else
+        Planted.byBias(cg.getLayer("b"), 2);              // b: -0.5 for 2; +0.5 else
+        Planted.bias(cg.getLayer("b"), 0.25, 1);          // unit 1: -0.5 + 0.25 < 0; unit 2: -1; others +1
+        DeadReluListener l = listener();
+        cg.setListeners(l);
+        cg.fit(Nets.mlpData(MB, 34));
+
+        assertEquals(List.of("relu"), names(l.snapshot()));
+        LayerGates g = gates(l, "relu");
+        assertPlanted(g, 5, 1, 2);
+        assertFalse(g.recoverable(), "nothing trainable upstream of a and b");
     }
 
     @ParameterizedTest(name = "graph={0}")

@@ -114,6 +114,23 @@ public final class Planted {
     }
 
     /**
+     * Plants any layer with a bias {@code b} by its bias alone: every parameter 0 except the bias, which is
+     * {@link #DEAD_BIAS} for dead units and {@link #LIVE_BIAS} for the others, so that z = bias everywhere (also at
+     * padded positions). Works for layers whose weight layout is awkward to plant (depthwise, separable, 3D).
+     *
+     * @param layer a layer with a bias {@code b} holding one value per unit
+     * @param dead  sorted dead units
+     */
+    public static void byBias(Layer layer, int... dead) {
+        layer.params().assign(0.0);
+        INDArray b = layer.getParam("b");
+        b.assign(LIVE_BIAS);
+        for (int u : dead) {
+            b.putScalar(u, DEAD_BIAS);
+        }
+    }
+
+    /**
      * Sets the bias of some units.
      *
      * @param layer a layer with a bias {@code b}
