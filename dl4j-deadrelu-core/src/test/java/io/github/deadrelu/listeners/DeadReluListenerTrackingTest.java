@@ -21,6 +21,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -178,6 +179,28 @@ class DeadReluListenerTrackingTest {
         LayerGates g = gates(l, name(0, graph));
         assertEquals(0.5, g.closedShare(), tolerance);
         assertArrayEquals(new int[]{0, 3}, g.deadUnits());
+    }
+
+    @ParameterizedTest(name = "graph={0}")
+    @ValueSource(booleans = {false, true})
+    void dropoutLayerAfterGatedLayer_keptEntriesCounted(boolean graph) {
+        // A DropoutLayer (retain 0.5) between layer0 and the output: same in-place rewrite, same tolerance as
+        // above with n = 6 * mb entries, f = 1/3, mb = 1000.
+        int mb = 1000;
+        double tolerance = 5 * Math.sqrt((1.0 / 3) * (2.0 / 3) / (6 * mb));
+        MultiLayerNetwork net = Nets.mln(51, InputType.feedForward(4),
+                new DenseLayer.Builder().nOut(6).activation(Activation.RELU).build(),
+                new DropoutLayer.Builder(0.5).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                        .build());
+        Nd4j.getRandom().setSeed(7);
+        Planted.dense(net.getLayer(0), 0, 2);
+        DeadReluListener l = DeadReluListener.builder().deadAfterExamples(mb).frequency(0).build();
+        Model m = model(net, graph, l);
+        Nets.fit(m, Nets.mlpData(mb, 52));
+        LayerGates g = gates(l, name(0, graph));
+        assertEquals(1.0 / 3, g.closedShare(), tolerance);
+        assertArrayEquals(new int[]{0, 2}, g.deadUnits());
     }
 
     @ParameterizedTest(name = "graph={0}")
