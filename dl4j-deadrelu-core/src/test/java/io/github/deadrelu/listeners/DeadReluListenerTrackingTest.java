@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
+import java.util.List;
 import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
 import ch.qos.logback.classic.Level;
@@ -23,6 +25,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -201,6 +205,69 @@ class DeadReluListenerTrackingTest {
         LayerGates g = gates(l, name(0, graph));
         assertEquals(1.0 / 3, g.closedShare(), tolerance);
         assertArrayEquals(new int[]{0, 2}, g.deadUnits());
+    }
+
+    @ParameterizedTest(name = "graph={0}")
+    @ValueSource(booleans = {false, true})
+    void dropoutAndMaskTogether_rnn(boolean graph) {
+        // SimpleRnn (5 units, 2 dead) -> SimpleRnn with dropout 0.5 -> output, sequences with masked steps: only
+        // unmasked, kept entries count. n = 5 * (unmasked steps) entries, f = 2/5.
+        int mb = 400;
+        int t = 6;
+        DataSet ds = Nets.sequenceData(mb, 3, t, 2, org.deeplearning4j.nn.conf.RNNFormat.NCW, 54);
+        double n = 5 * ds.getFeaturesMaskArray().sumNumber().doubleValue();
+        double tolerance = 5 * Math.sqrt(0.4 * 0.6 / n);
+        MultiLayerNetwork net = Nets.mln(53, InputType.recurrent(3, t),
+                new SimpleRnn.Builder().nOut(5).activation(Activation.RELU).build(),
+                new SimpleRnn.Builder().nOut(4).activation(Activation.TANH).dropOut(0.5).build(),
+                new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
+                        .activation(Activation.SOFTMAX).build());
+        Nd4j.getRandom().setSeed(7);
+        Planted.rnn(net.getLayer(0), 1, 4);
+        DeadReluListener l = DeadReluListener.builder().deadAfterExamples(mb).frequency(0).build();
+        Model m = model(net, graph, l);
+        Nets.fit(m, ds);
+        LayerGates g = gates(l, name(0, graph));
+        assertEquals(0.4, g.closedShare(), tolerance);
+        assertArrayEquals(new int[]{1, 4}, g.deadUnits());
+        assertTrue(g.estimated());
+    }
+
+    @Test
+    void replicas_concurrentWorkersShareOneListener() throws Exception {
+        // What ParallelWrapper does: one listener, several model replicas trained from several threads. Each
+        // replica's counts are tracked whole; the streak adds up the examples of all replicas.
+        DeadReluListener l = DeadReluListener.builder().deadAfterExamples(100).frequency(0).build();
+        MultiLayerNetwork a = Nets.plantedMlp(55);
+        MultiLayerNetwork b = a.clone();
+        a.setListeners(l);
+        b.setListeners(l);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (MultiLayerNetwork net : List.of(a, b)) {
+                done.add(pool.submit(() -> {
+                    for (int k = 0; k < 5; k++) {
+                        net.fit(Nets.mlpData(20, k));
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(10, l.history().size());
+        for (GateSnapshot s : l.history()) {
+            assertEquals(2.0 / 6, s.layer("layer0").orElseThrow().closedShare(), 1e-12);
+        }
+        assertArrayEquals(new int[]{0, 2}, gates(l, "layer0").deadUnits());
+        assertArrayEquals(new int[]{1}, gates(l, "layer1").deadUnits());
+        long firstDead = l.history().stream().filter(s -> s.layer("layer0").orElseThrow().newlyDead() > 0).count();
+        assertEquals(1, firstDead, "dead once, after 100 examples of the two replicas together");
+        assertEquals(4, l.history().stream().filter(s -> s.layer("layer0").orElseThrow().deadUnits().length == 0)
+                .count(), "4 snapshots of 20 examples before the streak reaches 100");
     }
 
     @ParameterizedTest(name = "graph={0}")
