@@ -235,6 +235,29 @@ class DeadReluListenerTest {
     }
 
     @Test
+    void countingFailure_layerDroppedWithOneWarnTrainingGoesOn() {
+        MultiLayerNetwork net = Nets.plantedMlp(64);
+        DeadReluListener l = planted().build();
+        net.setListeners(l);
+        try (LogCapture logs = LogCapture.of(DeadReluListener.class)) {
+            // an activation list whose layer0 entry has a rank the counter cannot read
+            INDArray x = Nets.mlpData(MB, 1).getFeatures();
+            l.onForwardPass(net, List.of(x, Nd4j.zeros(MB * 6L), Nd4j.zeros(MB, 5)));
+            l.onForwardPass(net, List.of(x, Nd4j.zeros(MB * 6L), Nd4j.zeros(MB, 5)));
+            List<String> warns = logs.messages(Level.WARN);
+            assertEquals(1, warns.size(), warns.toString());
+            assertTrue(warns.get(0).startsWith("DeadReluListener: cannot count the gates of layer layer0"),
+                    warns.get(0));
+        }
+        l.iterationDone(net, 0, 0);
+        assertEquals(List.of("layer1"), l.snapshot().layers().stream().map(LayerGates::name)
+                .collect(Collectors.toList()));
+        net.fit(Nets.mlpData(MB, 2));
+        assertTrue(l.snapshot().layer("layer0").isEmpty(), "layer0 stays unmonitored");
+        assertArrayEquals(new int[]{1}, gates(l, "layer1").deadUnits());
+    }
+
+    @Test
     void unsupportedModel_namesType() {
         MultiLayerNetwork net = Nets.plantedMlp(65);
         DeadReluListener l = planted().build();
