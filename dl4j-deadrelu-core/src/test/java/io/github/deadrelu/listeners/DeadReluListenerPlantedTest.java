@@ -213,7 +213,7 @@ class DeadReluListenerPlantedTest {
     @ValueSource(booleans = {false, true})
     void convolution3d_planted(boolean graph) {
         // [mb, C=2, D=3, H=4, W=4] in, 5 channels out
-        MultiLayerNetwork net = Nets.mln(29, InputType.convolutional3D(3, 4, 4, 2),
+        MultiLayerNetwork net = Nets.mln(29, InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 3, 4, 4, 2),
                 new Convolution3D.Builder(2, 2, 2).nOut(5).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.RELU).build(),
                 new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
