@@ -67,6 +67,10 @@ public final class ActivationCounter {
                 if (d == null || cin == null || !sameBuffer(cin, act)) {
                     continue;
                 }
+                if (d instanceof Dropout && ((Dropout) d).getMask() == null && ((Dropout) d).getHelper() == null) {
+                    // Never applied (DL4J's ActivationLayer ignores its dropout): the array is untouched.
+                    continue;
+                }
                 if (d instanceof Dropout && ((Dropout) d).getMask() != null
                         && ((Dropout) d).getMask().length() == act.length()) {
                     INDArray mask = ((Dropout) d).getMask();
@@ -81,8 +85,8 @@ public final class ActivationCounter {
                     estimated = true;
                     warn.accept(spec.name(), "the activations of layer " + spec.name() + " are rewritten in place by "
                             + d.getClass().getSimpleName() + " on layer " + consumer.conf().getLayer().getLayerName()
-                            + " before the listener sees them, so its closed counts are biased; insert a "
-                            + "GateMonitorLayer (GateMonitors.instrument) for exact counts");
+                            + " before the listener sees them, so its closed counts are estimates; put a "
+                            + "GateMonitorLayer after it for exact counts");
                 }
             }
             INDArray forced = spec.gate().swallowsNaN() ? nonFiniteInputs(layer, act, warn, spec) : null;
@@ -162,13 +166,22 @@ public final class ActivationCounter {
         if (act.rank() == 2 && m.length() == shape[0]) {
             return m.reshape(shape[0], 1).broadcast(shape);
         }
-        if (act.rank() == 3 && m.rank() == 2 && m.size(0) == shape[0]) {
-            long t = m.size(1);
-            if (unitAxis == 1 && shape[2] == t) {
-                return m.reshape(shape[0], 1, t).broadcast(shape);
+        if (act.rank() == 3 && (unitAxis == 1 || unitAxis == 2)) {
+            long t = shape[unitAxis == 1 ? 2 : 1];
+            INDArray perStep = null;
+            if (m.rank() == 2 && m.size(0) == shape[0] && m.size(1) == t) {
+                perStep = m;
+            } else if (m.length() == shape[0] * t && (m.rank() == 1 || m.size(1) == 1)) {
+                // A TimeDistributed layer hands its underlying layer the [mb, T] mask flattened to a column in 'f'
+                // order (row i + t * mb, TimeSeriesUtils.reshapeTimeSeriesMaskToVector) but the activations in 'c'
+                // order (row i * T + t, TimeDistributedLayer.reshape): DL4J 1.0.0-M2.1 therefore zeroes entry
+                // (i, t) when column row i * T + t is 0. Those are the entries its mask removed, so they are the ones
+                // left out here: read the column in 'c' order.
+                perStep = m.reshape('c', shape[0], t);
             }
-            if (unitAxis == 2 && shape[1] == t) {
-                return m.reshape(shape[0], t, 1).broadcast(shape);
+            if (perStep != null) {
+                return unitAxis == 1 ? perStep.reshape(shape[0], 1, t).broadcast(shape)
+                        : perStep.reshape(shape[0], t, 1).broadcast(shape);
             }
         }
         warn.accept(spec.name(), "the mask of layer " + spec.name() + " has shape "
@@ -177,13 +190,33 @@ public final class ActivationCounter {
         return null;
     }
 
+    /**
+     * Entries of {@code act} whose pre-activation was not finite although the activation made them finite (ReLU6,
+     * ThresholdedReLU), as an indicator array of {@code act}'s shape, or null when there is none.
+     * <ul>
+     *   <li>a non-finite parameter of the layer (a diverged weight or bias) can make every entry non-finite: all
+     *       entries are marked (conservative: divergence spreads to the whole layer within a step);</li>
+     *   <li>a parameter-free layer (ActivationLayer) applies the activation element-wise to its input, so a
+     *       non-finite input entry marks the entry at the same position;</li>
+     *   <li>a layer with weights mixes a whole example: a non-finite input entry marks every entry of its example,
+     *       even when the input happens to have the output's shape (a square dense layer).</li>
+     * </ul>
+     */
     private static INDArray nonFiniteInputs(Layer layer, INDArray act, BiConsumer<String, String> warn,
                                             LayerSpec spec) {
+        boolean hasParams = layer.numParams() > 0;
+        if (hasParams) {
+            INDArray p = layer.params();
+            if (p != null && !p.isEmpty()
+                    && Nd4j.getExecutioner().exec(new MatchCondition(p, Conditions.notFinite())).getLong(0) > 0) {
+                return Nd4j.ones(DataType.DOUBLE, act.shape());
+            }
+        }
         INDArray in = layer.input();
         if (in == null) {
             return null;
         }
-        if (java.util.Arrays.equals(in.shape(), act.shape())) {
+        if (!hasParams && java.util.Arrays.equals(in.shape(), act.shape())) {
             long n = Nd4j.getExecutioner().exec(new MatchCondition(in, Conditions.notFinite())).getLong(0);
             return n == 0 ? null
                     : Nd4j.getExecutioner().exec(new MatchConditionTransform(in, Conditions.notFinite()))

@@ -37,6 +37,7 @@ import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -80,6 +81,9 @@ import org.slf4j.LoggerFactory;
  * the parameter update, where dead units are tracked and re-initialised. A unit is dead once it has been closed on
  * every entry for at least {@code deadAfterExamples} consecutive training examples.
  *
+ * <p>Never in the way of training: a layer whose activations cannot be counted is left out from then on with one
+ * WARN, and a CSV file that cannot be written disables CSV output with one WARN.
+ *
  * <p>Thread-safe: ParallelWrapper may call one instance from several worker threads, each with its own model replica;
  * counts are kept per replica and tracked one iteration at a time. Serialisable: only the configuration is serialised;
  * a deserialised listener starts afresh on whatever network it is attached to.
@@ -113,6 +117,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
     private transient Set<String> warnedDead;
     private transient Set<String> warnedOnce;
     private transient Set<String> reinitDisabled;
+    private transient Set<String> countDisabled;
     private transient BufferedWriter csv;
     private transient boolean csvFailed;
     private transient boolean csvStarted;
@@ -154,6 +159,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         warnedDead = new HashSet<>();
         warnedOnce = new HashSet<>();
         reinitDisabled = new HashSet<>();
+        countDisabled = ConcurrentHashMap.newKeySet();
         csv = null;
         csvFailed = false;
         csvStarted = false;
@@ -207,7 +213,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             if (s.monitorLayer() || idx >= activations.size() || activations.get(idx) == null) {
                 continue;
             }
-            counts.put(s.name(), ActivationCounter.count(model, s, activations.get(idx), examples, this::warnOnce));
+            countInto(counts, model, s, activations.get(idx), examples);
         }
         addPending(model, counts);
     }
@@ -230,9 +236,26 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             if (s.monitorLayer() || act == null) {
                 continue;
             }
-            counts.put(s.name(), ActivationCounter.count(model, s, act, examples, this::warnOnce));
+            countInto(counts, model, s, act, examples);
         }
         addPending(model, counts);
+    }
+
+    /**
+     * Counts one layer; a failure (an activation shape the counter does not understand, say) must not stop the
+     * user's training: the layer is left out from then on, with one WARN.
+     */
+    private void countInto(Map<String, UnitCounts> counts, Model model, LayerSpec s, INDArray act, long examples) {
+        if (countDisabled.contains(s.name())) {
+            return;
+        }
+        try {
+            counts.put(s.name(), ActivationCounter.count(model, s, act, examples, this::warnOnce));
+        } catch (RuntimeException e) {
+            countDisabled.add(s.name());
+            log.warn("DeadReluListener: cannot count the gates of layer {} ({}); it is no longer monitored",
+                    s.name(), e.toString());
+        }
     }
 
     private void addPending(Model model, Map<String, UnitCounts> counts) {
@@ -336,6 +359,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
                     log.info("DeadReluListener: attached to a different network; tracking starts afresh");
                     tracker = new DeadUnitTracker(deadAfterExamples);
                     pending.clear();
+                    countDisabled.clear();
                 }
                 specs = NetworkInspector.discover(model);
                 discoveredConf = conf;
@@ -424,9 +448,11 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             sb.append(first ? " " : "; ");
             first = false;
             LayerSpec s = specsByName.get(g.name());
-            sb.append(String.format(Locale.ROOT, "%s %d/%d dead (%.1f%%) closed %s%.1f%%", g.name(),
-                    g.deadUnits().length, g.units(), 100 * g.deadFraction(), g.estimated() ? "~" : "",
-                    100 * g.closedShare()));
+            sb.append(String.format(Locale.ROOT, "%s %d/%d dead (%.1f%%) closed %.1f%%", g.name(),
+                    g.deadUnits().length, g.units(), 100 * g.deadFraction(), 100 * g.closedShare()));
+            if (g.estimated()) {
+                sb.append(" (estimated)");
+            }
             if (s != null && !s.gate().isGated()) {
                 sb.append(String.format(Locale.ROOT, " negative %.1f%%", 100 * g.negativeShare()));
             }

@@ -76,6 +76,89 @@ public final class Planted {
     }
 
     /**
+     * Plants a {@code Convolution1DLayer}. DL4J 1.0.0-M2.1 stores its weights as {@code [outC, inC, k, 1]} but the
+     * forward pass reads the same buffer <em>reshaped</em> (not permuted) to {@code [k, inC, outC]}
+     * ({@code Convolution1DUtils.reshapeWeightArrayOrGradientForFormat}), so the incoming weights of output channel c
+     * are {@code reshape(k, inC, outC)[:, :, c]}, i.e. the flat entries {@code = c (mod outC)}.
+     *
+     * @param layer a Convolution1DLayer
+     * @param dead  sorted dead channels
+     */
+    public static void conv1d(Layer layer, int... dead) {
+        INDArray w = layer.getParam("W");
+        INDArray b = layer.getParam("b");
+        long outC = w.size(0);
+        INDArray mag = Nd4j.rand(DataType.DOUBLE, w.shape()).muli(0.5).addi(0.1).castTo(w.dataType());
+        w.assign(mag);
+        INDArray eff = w.reshape(w.ordering(), w.size(2), w.size(1), w.size(0));
+        for (int c = 0; c < outC; c++) {
+            if (contains(dead, c)) {
+                eff.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(c)).muli(-1.0);
+                b.putScalar(c, DEAD_BIAS);
+            } else {
+                b.putScalar(c, LIVE_BIAS);
+            }
+        }
+    }
+
+    /**
+     * Plants a {@code SimpleRnn} layer: input weights and bias as {@link #dense}, recurrent weights {@code RW} zero, so
+     * every time step sees only its own (non-negative) input and the plant holds at every step.
+     *
+     * @param layer a SimpleRnn layer (params W, RW, b)
+     * @param dead  sorted dead units
+     */
+    public static void rnn(Layer layer, int... dead) {
+        dense(layer, dead);
+        layer.getParam("RW").assign(0.0);
+    }
+
+    /**
+     * Plants any layer with a bias {@code b} by its bias alone: every parameter 0 except the bias, which is
+     * {@link #DEAD_BIAS} for dead units and {@link #LIVE_BIAS} for the others, so that z = bias everywhere (also at
+     * padded positions). Works for layers whose weight layout is awkward to plant (depthwise, separable, 3D).
+     *
+     * @param layer a layer with a bias {@code b} holding one value per unit
+     * @param dead  sorted dead units
+     */
+    public static void byBias(Layer layer, int... dead) {
+        layer.params().assign(0.0);
+        INDArray b = layer.getParam("b");
+        b.assign(LIVE_BIAS);
+        for (int u : dead) {
+            b.putScalar(u, DEAD_BIAS);
+        }
+    }
+
+    /**
+     * Sets the bias of some units.
+     *
+     * @param layer a layer with a bias {@code b}
+     * @param value the bias value
+     * @param units the units
+     */
+    public static void bias(Layer layer, double value, int... units) {
+        INDArray b = layer.getParam("b");
+        for (int u : units) {
+            b.putScalar(u, value);
+        }
+    }
+
+    /**
+     * Sets the incoming weights of some dense units (columns of {@code W}) to one value.
+     *
+     * @param layer a dense layer (param W [nIn, nOut])
+     * @param value the weight value
+     * @param units the units
+     */
+    public static void denseWeights(Layer layer, double value, int... units) {
+        INDArray w = layer.getParam("W");
+        for (int u : units) {
+            w.getColumn(u).assign(value);
+        }
+    }
+
+    /**
      * Non-negative random features with one-hot labels.
      *
      * @param n        examples

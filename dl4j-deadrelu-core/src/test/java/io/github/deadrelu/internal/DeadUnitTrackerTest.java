@@ -1,0 +1,117 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.deadrelu.stats.LayerGates;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+class DeadUnitTrackerTest {
+
+    /** Two units over one batch of {@code ex} examples, one entry each: unit 0 in the given state, unit 1 open. */
+    private static UnitCounts batch(long ex, String unit0) {
+        long closed0 = unit0.equals("closed") ? ex : 0;
+        long nonFinite0 = unit0.equals("nan") ? 1 : 0;
+        long entries0 = unit0.equals("masked") ? 0 : ex;
+        if (unit0.equals("nan")) {
+            closed0 = ex - 1;
+        }
+        return new UnitCounts(new long[]{closed0, 0}, new long[]{closed0, 0}, new long[]{nonFinite0, 0},
+                new long[]{entries0, ex}, ex, false);
+    }
+
+    @Test
+    void streak_growsByExamplesDeadAtThreshold() {
+        DeadUnitTracker t = new DeadUnitTracker(100);
+        t.update("l", batch(60, "closed"), 0);
+        assertArrayEquals(new int[0], t.deadUnits("l"));
+        assertArrayEquals(new long[]{60, 0}, t.streaks("l"));
+        t.update("l", batch(40, "closed"), 1);
+        assertArrayEquals(new int[]{0}, t.deadUnits("l"));
+        assertEquals(1, t.gates("l", 0, true, OptionalDouble.empty()).newlyDead());
+        t.update("l", batch(40, "closed"), 2);
+        assertEquals(0, t.gates("l", 0, true, OptionalDouble.empty()).newlyDead());
+    }
+
+    @Test
+    void streak_maskedAndNonFiniteLeaveItUnchanged() {
+        DeadUnitTracker t = new DeadUnitTracker(100);
+        t.update("l", batch(60, "closed"), 0);
+        t.update("l", batch(60, "masked"), 1);
+        assertArrayEquals(new long[]{60, 0}, t.streaks("l"));
+        t.update("l", batch(60, "nan"), 2);
+        assertArrayEquals(new long[]{60, 0}, t.streaks("l"));
+        assertArrayEquals(new int[0], t.deadUnits("l"));
+        t.update("l", batch(40, "closed"), 3);
+        assertArrayEquals(new int[]{0}, t.deadUnits("l"));
+    }
+
+    @Test
+    void revived_whenDeadUnitOpens() {
+        DeadUnitTracker t = new DeadUnitTracker(10);
+        t.update("l", batch(10, "closed"), 0);
+        t.update("l", batch(10, "open"), 1);
+        LayerGates g = t.gates("l", 3, false, OptionalDouble.empty());
+        assertEquals(1, g.revived());
+        assertArrayEquals(new int[0], g.deadUnits());
+        assertEquals(1, t.totalRevived("l"));
+        assertArrayEquals(new long[]{0, 0}, t.streaks("l"));
+    }
+
+    @Test
+    void markReinitialized_resetsStreakAndAgeNotRevived() {
+        DeadUnitTracker t = new DeadUnitTracker(10);
+        t.update("l", batch(10, "closed"), 5);
+        assertEquals(3, t.age("l", 0, 8));
+        t.markReinitialized("l", new int[]{0}, 9);
+        assertArrayEquals(new int[0], t.deadUnits("l"));
+        assertEquals(0, t.age("l", 0, 9));
+        LayerGates g = t.gates("l", 0, false, OptionalDouble.empty());
+        assertEquals(1, g.reinitialized());
+        t.update("l", batch(10, "open"), 10);
+        assertEquals(0, t.gates("l", 0, false, OptionalDouble.empty()).revived());
+        assertEquals(0, t.gates("l", 0, false, OptionalDouble.empty()).reinitialized());
+        assertEquals(1, t.totalReinitialized("l"));
+    }
+
+    @Test
+    void markReinitialized_unknownLayerOrUnit() {
+        DeadUnitTracker t = new DeadUnitTracker(10);
+        var e = assertThrows(IllegalArgumentException.class, () -> t.markReinitialized("x", new int[]{0}, 0));
+        assertTrue(e.getMessage().contains("got: x"), e.getMessage());
+        t.update("l", batch(10, "closed"), 0);
+        var e2 = assertThrows(IllegalArgumentException.class, () -> t.markReinitialized("l", new int[]{2}, 0));
+        assertEquals("unit must be in [0, 2), got: 2", e2.getMessage());
+        assertArrayEquals(new int[]{0}, t.deadUnits("l"), "nothing written on failure");
+    }
+
+    @Test
+    void update_unitCountChanged() {
+        DeadUnitTracker t = new DeadUnitTracker(10);
+        t.update("l", batch(10, "closed"), 0);
+        var e = assertThrows(IllegalArgumentException.class, () -> t.update("l",
+                new UnitCounts(new long[3], new long[3], new long[3], new long[3], 1, false), 1));
+        assertEquals("counts of layer l must have 2 units, got: 3", e.getMessage());
+    }
+
+    @Test
+    void constructor_deadAfterExamplesZero() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new DeadUnitTracker(0));
+        assertEquals("deadAfterExamples must be >= 1, got: 0", e.getMessage());
+    }
+
+    @Test
+    void unknownLayer_emptyResults() {
+        DeadUnitTracker t = new DeadUnitTracker(10);
+        assertArrayEquals(new int[0], t.deadUnits("x"));
+        assertEquals(null, t.streaks("x"));
+        assertFalse(t.knows("x"));
+    }
+}

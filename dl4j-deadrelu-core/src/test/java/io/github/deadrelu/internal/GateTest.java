@@ -1,0 +1,72 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
+
+class GateTest {
+
+    @Test
+    void of_relu() {
+        Gate g = Gate.of(Activation.RELU.getActivationFunction()).orElseThrow();
+        assertTrue(g.isGated());
+        assertFalse(g.hasCap());
+        assertFalse(g.swallowsNaN());
+    }
+
+    @Test
+    void of_relu6CappedAndSwallowsNaN() {
+        Gate g = Gate.of(Activation.RELU6.getActivationFunction()).orElseThrow();
+        assertTrue(g.isGated());
+        assertTrue(g.hasCap());
+        assertTrue(g.swallowsNaN());
+    }
+
+    @Test
+    void of_reluWithMaxIsCapped() {
+        assertTrue(Gate.of(new ActivationReLU(3.0, null, null)).orElseThrow().hasCap());
+        assertFalse(Gate.of(new ActivationReLU(0.0, null, null)).orElseThrow().hasCap(),
+                "DL4J applies no gradient mask for max == 0");
+    }
+
+    @Test
+    void of_leakyKinds() {
+        for (Activation a : new Activation[]{Activation.LEAKYRELU, Activation.ELU, Activation.SELU, Activation.RRELU,
+                Activation.SWISH, Activation.GELU, Activation.MISH}) {
+            Gate g = Gate.of(a.getActivationFunction()).orElseThrow(() -> new AssertionError(a.name()));
+            assertEquals(Gate.Kind.LEAKY, g.kind(), a.name());
+        }
+        assertEquals(Gate.Kind.LEAKY, Gate.of(new ActivationReLU(null, null, 0.1)).orElseThrow().kind());
+    }
+
+    @Test
+    void of_leakyWithCapClosesAtTheCap() {
+        Gate g = Gate.of(new ActivationReLU(6.0, null, 0.1)).orElseThrow();
+        assertTrue(g.isGated());
+        assertTrue(g.hasCap());
+    }
+
+    @Test
+    void of_thresholdedRelu() {
+        Gate g = Gate.of(new ActivationThresholdedReLU(0.5)).orElseThrow();
+        assertTrue(g.isGated());
+        assertTrue(g.swallowsNaN());
+    }
+
+    @Test
+    void of_notReluFamily() {
+        for (Activation a : new Activation[]{Activation.SIGMOID, Activation.TANH, Activation.IDENTITY,
+                Activation.SOFTMAX, Activation.SOFTPLUS}) {
+            assertTrue(Gate.of(a.getActivationFunction()).isEmpty(), a.name());
+        }
+        assertTrue(Gate.of(null).isEmpty());
+    }
+}

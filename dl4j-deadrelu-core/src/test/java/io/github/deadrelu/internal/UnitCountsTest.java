@@ -1,0 +1,97 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class UnitCountsTest {
+
+    private static UnitCounts counts() {
+        // unit 0: all closed; unit 1: half closed; unit 2: closed on its finite entries, one non-finite; unit 3: none
+        return new UnitCounts(new long[]{4, 2, 3, 0}, new long[]{4, 2, 3, 0}, new long[]{0, 0, 1, 0},
+                new long[]{4, 4, 4, 0}, 4, false);
+    }
+
+    @Test
+    void shares_overFiniteEntries() {
+        UnitCounts c = counts();
+        assertEquals(9.0 / 11, c.closedShare(), 1e-12);
+        assertEquals(9.0 / 11, c.negativeShare(), 1e-12);
+        assertEquals(1, c.totalNonFinite());
+        assertEquals(12, c.totalEntries());
+        assertEquals(1.0, c.unitClosedFraction(2), 1e-12);
+        assertEquals(0.0, c.unitClosedFraction(3), 0.0);
+        assertEquals(0, c.open(2));
+        assertEquals(2, c.open(1));
+    }
+
+    @Test
+    void batchDead_onlyAllClosedAndFinite() {
+        UnitCounts c = counts();
+        assertTrue(c.batchDead(0));
+        assertFalse(c.batchDead(1));
+        assertFalse(c.batchDead(2), "a non-finite entry: not batch-dead");
+        assertFalse(c.batchDead(3), "no entry: not batch-dead");
+    }
+
+    @Test
+    void plus_addsElementWise() {
+        UnitCounts c = counts().plus(counts());
+        assertEquals(8, c.examples());
+        assertEquals(8, c.closed(0));
+        assertEquals(2, c.nonFinite(2));
+        assertEquals(counts().closedShare(), c.closedShare(), 1e-12);
+        assertTrue(counts().plus(new UnitCounts(new long[4], new long[4], new long[4], new long[4], 0, true))
+                .estimated());
+    }
+
+    @Test
+    void plus_otherUnitCount() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> counts().plus(new UnitCounts(new long[1], new long[1], new long[1], new long[1], 1, false)));
+        assertEquals("other must have the same number of units, got: 1 (expected 4)", e.getMessage());
+    }
+
+    @Test
+    void constructor_lengthMismatch() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new UnitCounts(new long[2], new long[1], new long[2], new long[2], 1, false));
+        assertTrue(e.getMessage().startsWith("count arrays must have equal lengths, got:"), e.getMessage());
+    }
+
+    @Test
+    void constructor_closedAboveEntries() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new UnitCounts(new long[]{3}, new long[1], new long[]{1}, new long[]{3}, 1, false));
+        assertTrue(e.getMessage().contains("got: closed=3, nonFinite=1, entries=3"), e.getMessage());
+    }
+
+    @Test
+    void constructor_negativeExamples() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new UnitCounts(new long[1], new long[1], new long[1], new long[1], -1, false));
+        assertEquals("examples must be >= 0, got: -1", e.getMessage());
+    }
+
+    @Test
+    void immutable_arraysCopied() {
+        long[] closed = {1};
+        UnitCounts c = new UnitCounts(closed, new long[1], new long[1], new long[]{2}, 1, false);
+        closed[0] = 2;
+        assertEquals(1, c.closed(0));
+    }
+
+    @Test
+    void equalsAndHashCode() {
+        assertEquals(counts(), counts());
+        assertEquals(counts().hashCode(), counts().hashCode());
+        assertNotEquals(counts(), counts().plus(counts()));
+    }
+}

@@ -1,0 +1,223 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.stats;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.deadrelu.listeners.DeadReluListener;
+import io.github.deadrelu.testutil.Nets;
+import io.github.deadrelu.testutil.Planted;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * {@link DeadReluAnalysis}: dead units and closed shares over a whole data set, without training.
+ */
+@Timeout(60)
+class DeadReluAnalysisTest {
+
+    /** Batches of 20, 20 and 7 examples. */
+    private static DataSetIterator batches(long seed) {
+        List<DataSet> list = new ArrayList<>();
+        list.add(Nets.mlpData(20, seed));
+        list.add(Nets.mlpData(20, seed + 1));
+        list.add(Nets.mlpData(7, seed + 2));
+        return new ListDataSetIterator<>(list, 1);
+    }
+
+    private static Model model(MultiLayerNetwork net, boolean graph) {
+        return graph ? net.toComputationGraph() : net;
+    }
+
+    private static LayerGates layer(DeadReluAnalysis a, String name) {
+        return a.layer(name).orElseThrow(() -> new AssertionError("no layer " + name + " in " + a));
+    }
+
+    @ParameterizedTest(name = "graph={0}")
+    @ValueSource(booleans = {false, true})
+    void planted_exactDeadUnitsAndClosedShare(boolean graph) {
+        MultiLayerNetwork net = Nets.plantedMlp(101);
+        Model m = model(net, graph);
+        INDArray before = m.params().dup();
+        DeadReluAnalysis a = DeadReluAnalysis.of(m, batches(1));
+
+        assertEquals(47, a.examples());
+        assertEquals(2, a.layers().size());
+        LayerGates l0 = layer(a, graph ? "0" : "layer0");
+        LayerGates l1 = layer(a, graph ? "1" : "layer1");
+        assertArrayEquals(new int[]{0, 2}, l0.deadUnits());
+        assertArrayEquals(new int[]{1}, l1.deadUnits());
+        assertEquals(2.0 / 6, l0.closedShare(), 1e-12);
+        assertEquals(1.0 / 5, l1.closedShare(), 1e-12);
+        assertArrayEquals(new double[]{1, 0, 1, 0, 0, 0}, l0.unitClosedFractions(), 1e-12);
+        assertEquals(0, l0.newlyDead());
+        assertEquals(0, l0.revived());
+        assertEquals(0, l0.reinitialized());
+        assertEquals(0, l0.nonFinite());
+        assertFalse(l0.recoverable());
+        assertTrue(l1.recoverable());
+        assertFalse(l0.estimated());
+        assertEquals(before, m.params(), "no training");
+    }
+
+    @Test
+    void deadOnDataSet_strict_oneOpenEntryKeepsUnitAlive() {
+        // Unit 4 of layer0 computes z = x3 - 0.5: open only on the one example with x3 = 1. Every batch without that
+        // example sees it batch-dead; over the data set it is open on 1 of 47 entries, hence not dead.
+        MultiLayerNetwork net = Nets.plantedMlp(103);
+        Planted.denseWeights(net.getLayer(0), 0.0, 4);
+        net.getLayer(0).getParam("W").putScalar(3, 4, 1.0);
+        Planted.bias(net.getLayer(0), -0.5, 4);
+        List<DataSet> list = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            DataSet ds = Nets.mlpData(k == 2 ? 7 : 20, 10 + k);
+            ds.getFeatures().getColumn(3).muli(0.4); // x3 < 0.4 < 0.5
+            list.add(ds);
+        }
+        list.get(1).getFeatures().putScalar(13, 3, 1.0);
+        DeadReluAnalysis a = DeadReluAnalysis.of(net, new ListDataSetIterator<>(list, 1));
+
+        LayerGates l0 = layer(a, "layer0");
+        assertArrayEquals(new int[]{0, 2}, l0.deadUnits());
+        assertEquals(46.0 / 47, l0.unitClosedFractions()[4], 1e-12);
+        assertEquals((2 * 47 + 46) / (6.0 * 47), l0.closedShare(), 1e-12);
+    }
+
+    @Test
+    void afterTrainingWithDropout_inferenceHasNoDropout() {
+        // Train with dropout (retain 0.5) on layer1 with the batch size of the analysis, so that layer1's dropout
+        // mask of the last training step has exactly the shape of layer0's activations: it must not be applied.
+        MultiLayerNetwork net = Nets.mlp(105, Activation.RELU, 0.5);
+        Nets.plantMlp(net);
+        net.setListeners(DeadReluListener.builder().frequency(0).build());
+        net.fit(Nets.mlpData(20, 1));
+        for (boolean graph : new boolean[]{false, true}) {
+            Model m = graph ? net.toComputationGraph() : net;
+            if (graph) {
+                ((ComputationGraph) m).fit(Nets.mlpData(20, 2));
+            }
+            DeadReluAnalysis a = DeadReluAnalysis.of(m, batches(3));
+            LayerGates l0 = layer(a, graph ? "0" : "layer0");
+            assertEquals(2.0 / 6, l0.closedShare(), 1e-12, "graph=" + graph);
+            assertFalse(l0.estimated(), "graph=" + graph);
+            assertArrayEquals(new int[]{0, 2}, l0.deadUnits());
+        }
+    }
+
+    @ParameterizedTest(name = "graph={0}")
+    @ValueSource(booleans = {false, true})
+    void rnnWithMask_maskedStepsAreNotEntries(boolean graph) {
+        int t = 6;
+        MultiLayerNetwork net = Nets.mln(107, InputType.recurrent(3, t),
+                new SimpleRnn.Builder().nOut(5).activation(Activation.RELU).build(),
+                new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
+                        .activation(Activation.SOFTMAX).build());
+        Nd4j.getRandom().setSeed(7);
+        Planted.rnn(net.getLayer(0), 0, 3);
+        List<DataSet> list = List.of(Nets.sequenceData(16, 3, t, 2, RNNFormat.NCW, 1),
+                Nets.sequenceData(9, 3, t, 2, RNNFormat.NCW, 2));
+        DeadReluAnalysis a = DeadReluAnalysis.of(model(net, graph), new ListDataSetIterator<>(list, 1));
+        LayerGates g = layer(a, graph ? "0" : "layer0");
+        assertArrayEquals(new int[]{0, 3}, g.deadUnits());
+        assertEquals(2.0 / 5, g.closedShare(), 1e-12);
+        assertArrayEquals(new double[]{1, 0, 0, 1, 0}, g.unitClosedFractions(), 1e-12);
+    }
+
+    @Test
+    void nanRow_nonFiniteCountedNotDead() {
+        MultiLayerNetwork net = Nets.plantedMlp(109);
+        DataSet ds = Nets.mlpData(20, 1);
+        ds.getFeatures().putScalar(3, 0, Double.NaN);
+        DeadReluAnalysis a = DeadReluAnalysis.of(net, new ListDataSetIterator<>(List.of(ds), 1));
+        LayerGates l0 = layer(a, "layer0");
+        assertEquals(6, l0.nonFinite());
+        assertEquals(2.0 / 6, l0.closedShare(), 1e-12);
+        assertArrayEquals(new int[0], l0.deadUnits(), "closed on every entry is not true of a NaN entry");
+    }
+
+    @Test
+    void iterator_resetBeforeUse() {
+        MultiLayerNetwork net = Nets.plantedMlp(111);
+        DataSetIterator it = batches(5);
+        DeadReluAnalysis a = DeadReluAnalysis.of(net, it);
+        assertFalse(it.hasNext());
+        DeadReluAnalysis b = DeadReluAnalysis.of(net, it);
+        assertEquals(a.examples(), b.examples());
+        assertEquals(a.layers(), b.layers());
+    }
+
+    @Test
+    void noGatedLayer_noLayers() {
+        DeadReluAnalysis a = DeadReluAnalysis.of(Nets.mlp(113, Activation.TANH, 0), batches(1));
+        assertTrue(a.layers().isEmpty());
+        assertEquals(47, a.examples());
+    }
+
+    @Test
+    void multiInputGraph_rejected() {
+        ComputationGraphConfiguration conf = Nets.base(115, new Sgd(0.0)).graphBuilder()
+                .addInputs("in1", "in2")
+                .addLayer("a", new DenseLayer.Builder().nOut(4).activation(Activation.RELU).build(), "in1")
+                .addLayer("b", new DenseLayer.Builder().nOut(3).activation(Activation.RELU).build(), "in2")
+                .addVertex("merge", new MergeVertex(), "a", "b")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "merge")
+                .setOutputs("out")
+                .setInputTypes(InputType.feedForward(3), InputType.feedForward(2))
+                .build();
+        ComputationGraph cg = new ComputationGraph(conf);
+        cg.init();
+        var e = assertThrows(IllegalArgumentException.class, () -> DeadReluAnalysis.of(cg, batches(1)));
+        assertTrue(e.getMessage().contains("1 input") && e.getMessage().contains("got: 2"), e.getMessage());
+    }
+
+    @Test
+    void unsupportedModel_rejected() {
+        MultiLayerNetwork net = Nets.plantedMlp(117);
+        var e = assertThrows(IllegalArgumentException.class, () -> DeadReluAnalysis.of(net.getLayer(0),
+                batches(1)));
+        assertTrue(e.getMessage().startsWith("Unsupported model type: "), e.getMessage());
+    }
+
+    @Test
+    void nullArguments_rejected() {
+        assertThrows(NullPointerException.class, () -> DeadReluAnalysis.of(null, batches(1)));
+        assertThrows(NullPointerException.class, () -> DeadReluAnalysis.of(Nets.plantedMlp(119), null));
+    }
+
+    @Test
+    void doubleNetwork_sameNumbers() {
+        MultiLayerNetwork net = Nets.plantedMlp(121).convertDataType(DataType.DOUBLE);
+        DeadReluAnalysis a = DeadReluAnalysis.of(net, batches(1));
+        assertArrayEquals(new int[]{0, 2}, layer(a, "layer0").deadUnits());
+    }
+}
