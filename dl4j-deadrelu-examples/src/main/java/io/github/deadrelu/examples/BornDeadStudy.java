@@ -33,6 +33,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.api.rng.Random;
@@ -359,7 +360,9 @@ public final class BornDeadStudy implements Callable<Integer> {
     }
 
     private static XYChart panel(String title) {
-        XYChart chart = Charts.line(title, "depth L (output layer included)", "P(born dead)", 520, 380);
+        XYChart chart = Charts.line(title, "depth L (output layer included)", "P(born dead)", 520, 400);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
         chart.getStyler().setXAxisMin(0.0);
