@@ -157,6 +157,9 @@ public final class RandomizedAsymmetricInit {
     /**
      * Tells whether an activation has a zero-gradient regime (a gate that can close): ReLU without a negative slope
      * (any {@code max} or {@code threshold}), ReLU6 and ThresholdedReLU.
+     *
+     * @param activation the layer's activation function
+     * @return true if the activation passes no gradient for some inputs
      */
     static boolean isGated(IActivation activation) {
         if (activation instanceof ActivationReLU) {
