@@ -1,0 +1,18 @@
+/*
+ * Copyright the dl4j-deadrelu contributors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file except in compliance with
+ * the License. You may obtain a copy of the License at https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software distributed under the License is distributed on
+ * an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the License for the
+ * specific language governing permissions and limitations under the License.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+/**
+ * Provides small helpers shared by the example studies: the MNIST IDX reader, PNG charts, CSV output, console tables
+ * and a progress line.
+ */
+package io.github.deadrelu.examples.support;
