@@ -611,8 +611,8 @@ public final class DeadReluAggregator implements StatsStorageRouter {
                 try {
                     Reinitializer.reinitialize(model, s, chosen, policy, it);
                 } catch (RuntimeException e) {
-                    log.error("DeadReluAggregator: re-initialisation of layer {} failed; no parameter of it was "
-                            + "written: {}", s.name(), e.toString());
+                    log.error("DeadReluAggregator: re-initialisation of layer {} failed and was skipped: {}",
+                            s.name(), e.toString(), e);
                     continue;
                 }
                 tracker.markReinitialized(s.name(), chosen, it);
