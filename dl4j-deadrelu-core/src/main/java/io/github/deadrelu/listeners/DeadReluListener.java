@@ -40,6 +40,8 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -84,9 +86,15 @@ import org.slf4j.LoggerFactory;
  * <p>Never in the way of training: a layer whose activations cannot be counted is left out from then on with one
  * WARN, and a CSV file that cannot be written disables CSV output with one WARN.
  *
- * <p>Thread-safe: ParallelWrapper may call one instance from several worker threads, each with its own model replica;
- * counts are kept per replica and tracked one iteration at a time. Serialisable: only the configuration is serialised;
- * a deserialised listener starts afresh on whatever network it is attached to.
+ * <p>Thread-safe, and exact under {@code ParallelWrapper}, which calls one instance from several worker threads at
+ * once, each with its own model replica: counts are kept per replica until its {@code iterationDone}, then the counts
+ * of all replicas for one round (one mini-batch per worker) are summed before anything is tracked, so a unit is dead
+ * only when it is closed on every worker's data. In that mode a round is tracked once every worker has finished it
+ * (when the next round starts, or when {@link #snapshot()}, {@link #history()} or {@link #close()} is called after
+ * {@code fit} returned), and re-initialisation is refused: it would change one replica only, and parameter averaging
+ * would average the re-drawn unit with the dead copies of the other workers. Use the {@code dl4j-deadrelu-spark}
+ * module's {@code DeadReluAggregator} to re-initialise between {@code fit} calls instead. Serialisable: only the
+ * configuration is serialised; a deserialised listener starts afresh on whatever network it is attached to.
  */
 public final class DeadReluListener extends BaseTrainingListener implements Serializable, Closeable {
     private static final long serialVersionUID = 1L;
@@ -111,6 +119,11 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
     private transient Object discoveredConf;
     private transient Set<Model> knownModels;
     private transient Map<Model, Map<String, UnitCounts>> pending;
+    /** Set once the listener is seen on concurrent model replicas (ParallelWrapper workers). */
+    private transient volatile boolean replicated;
+    /** Replicated mode: the open round, the counts of the replicas that finished the current iteration. */
+    private transient Round round;
+    private transient boolean replicaReinitRefused;
     private transient DeadUnitTracker tracker;
     private transient ArrayDeque<GateSnapshot> history;
     private transient volatile GateSnapshot latest;
@@ -153,6 +166,9 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         discoveredConf = null;
         knownModels = Collections.newSetFromMap(new WeakHashMap<>());
         pending = new IdentityHashMap<>();
+        replicated = false;
+        round = null;
+        replicaReinitRefused = false;
         tracker = new DeadUnitTracker(deadAfterExamples);
         history = new ArrayDeque<>();
         latest = GateSnapshot.empty();
@@ -176,6 +192,11 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
      * @return the gates after the latest iteration; an empty snapshot (iteration -1, no layers) before the first step
      */
     public GateSnapshot snapshot() {
+        if (replicated) {
+            synchronized (lock) {
+                flushRounds(true);
+            }
+        }
         return latest;
     }
 
@@ -186,6 +207,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
      */
     public List<GateSnapshot> history() {
         synchronized (lock) {
+            flushRounds(true);
             return List.copyOf(history);
         }
     }
@@ -260,6 +282,10 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
 
     private void addPending(Model model, Map<String, UnitCounts> counts) {
         synchronized (lock) {
+            if (!replicated && (onParallelWorkerThread() || (!pending.isEmpty() && !pending.containsKey(model)))) {
+                replicated = true;
+                log.debug("DeadReluListener: called on concurrent model replicas; merging their counts per iteration");
+            }
             Map<String, UnitCounts> p = pending.get(model);
             if (p == null) {
                 pending.put(model, counts);
@@ -295,33 +321,126 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
                     }
                 }
             }
-            if (counts.isEmpty()) {
+            if (!replicated && onParallelWorkerThread()) {
+                replicated = true;
+            }
+            if (!replicated) {
+                if (!counts.isEmpty()) {
+                    track(model, ls, counts, blocked, iteration, epoch);
+                }
                 return;
             }
-            List<LayerSpec> seen = new ArrayList<>();
-            for (LayerSpec s : ls) {
-                UnitCounts c = counts.get(s.name());
-                if (c != null) {
-                    tracker.update(s.name(), c, iteration);
-                    seen.add(s);
+            // Replicated (ParallelWrapper): sum the counts of the replicas' iterations of one round. DL4J feeds one
+            // mini-batch to each worker per round and runs the round to completion before it feeds the next, so a
+            // replica that is already in the open round starts the next one, and the open round is then complete.
+            // Rounds are formed by arrival, not by iteration number: a replica built while the root model was
+            // already one step into a fit counts its iterations one ahead of the root for that whole fit.
+            if (round != null && round.models.containsKey(model)) {
+                flushRounds(false);
+            }
+            if (round == null) {
+                round = new Round();
+            }
+            round.add(model, counts, blocked, iteration, epoch);
+        }
+    }
+
+    /** Replicated mode: the merged counts of one round (one iteration of every worker). */
+    private static final class Round {
+        final Map<Model, Boolean> models = new IdentityHashMap<>();
+        final Map<String, UnitCounts> counts = new HashMap<>();
+        final Map<String, OptionalDouble> blocked = new HashMap<>();
+        int iteration = Integer.MAX_VALUE;
+        int epoch;
+
+        void add(Model m, Map<String, UnitCounts> c, Map<String, OptionalDouble> b, int it, int e) {
+            models.put(m, Boolean.TRUE);
+            for (Map.Entry<String, UnitCounts> en : c.entrySet()) {
+                counts.merge(en.getKey(), en.getValue(), UnitCounts::plus);
+            }
+            for (Map.Entry<String, OptionalDouble> en : b.entrySet()) {
+                if (en.getValue().isPresent() || !blocked.containsKey(en.getKey())) {
+                    blocked.put(en.getKey(), en.getValue());
                 }
             }
-            if (policy != null && iteration % policy.every() == 0) {
-                reinitialize(model, seen, iteration);
-            }
-            List<LayerGates> gates = new ArrayList<>(seen.size());
-            for (LayerSpec s : seen) {
-                gates.add(tracker.gates(s.name(), s.index(), s.recoverable(),
-                        blocked.getOrDefault(s.name(), OptionalDouble.empty())));
-            }
-            GateSnapshot snap = new GateSnapshot(iteration, epoch, gates);
-            latest = snap;
-            history.addLast(snap);
-            while (history.size() > historySize) {
-                history.removeFirst();
-            }
-            report(snap, seen);
+            iteration = Math.min(iteration, it);
+            epoch = Math.max(epoch, e);
         }
+    }
+
+    /**
+     * Replicated mode: tracks the open round; with {@code onlyWhenIdle}, only when no replica is between its forward
+     * pass and its {@code iterationDone} (as after {@code fit} returned). Call with the lock held.
+     */
+    private void flushRounds(boolean onlyWhenIdle) {
+        if (round == null || specs == null || (onlyWhenIdle && !pending.isEmpty())) {
+            return;
+        }
+        Round r = round;
+        round = null;
+        if (!r.counts.isEmpty()) {
+            track(null, specs, r.counts, r.blocked, r.iteration, r.epoch);
+        }
+    }
+
+    /**
+     * Tracks one iteration's merged counts, re-initialises (single model only), snapshots and reports. Call with the
+     * lock held; {@code model} is null in replicated mode.
+     */
+    private void track(Model model, List<LayerSpec> ls, Map<String, UnitCounts> counts,
+                       Map<String, OptionalDouble> blocked, int iteration, int epoch) {
+        List<LayerSpec> seen = new ArrayList<>();
+        for (LayerSpec s : ls) {
+            UnitCounts c = counts.get(s.name());
+            if (c != null) {
+                tracker.update(s.name(), c, iteration);
+                seen.add(s);
+            }
+        }
+        if (policy != null && iteration % policy.every() == 0) {
+            if (model != null) {
+                reinitialize(model, seen, iteration);
+            } else if (!replicaReinitRefused) {
+                replicaReinitRefused = true;
+                log.error("DeadReluListener: re-initialisation refused: the listener is called on several model "
+                        + "replicas at once (ParallelWrapper), and re-drawing units in one replica would be undone by "
+                        + "parameter averaging with the dead copies on the other workers. Monitoring goes on with "
+                        + "counts merged over all workers. To re-initialise, train with "
+                        + "io.github.deadrelu.spark.DeadReluAggregator (module dl4j-deadrelu-spark) and call its "
+                        + "reinitialize() between fit calls ({})", policy);
+            }
+        }
+        List<LayerGates> gates = new ArrayList<>(seen.size());
+        for (LayerSpec s : seen) {
+            gates.add(tracker.gates(s.name(), s.index(), s.recoverable(),
+                    blocked.getOrDefault(s.name(), OptionalDouble.empty())));
+        }
+        GateSnapshot snap = new GateSnapshot(iteration, epoch, gates);
+        latest = snap;
+        history.addLast(snap);
+        while (history.size() > historySize) {
+            history.removeFirst();
+        }
+        report(snap, seen);
+    }
+
+    /**
+     * Whether the current thread is a DL4J ParallelWrapper worker (a {@code org.deeplearning4j.parallelism.trainer}
+     * {@code Trainer} thread, named "ParallelWrapper training thread N"), found without a compile-time dependency.
+     */
+    static boolean onParallelWorkerThread() {
+        Thread t = Thread.currentThread();
+        if (t.getName().startsWith("ParallelWrapper training thread")) {
+            return true;
+        }
+        for (Class<?> c = t.getClass(); c != null && c != Thread.class; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                if (i.getName().equals("org.deeplearning4j.parallelism.trainer.Trainer")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
@@ -335,6 +454,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
     @Override
     public void close() {
         synchronized (lock) {
+            flushRounds(true);
             if (csv != null) {
                 try {
                     csv.close();
@@ -353,13 +473,14 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             if (specs != null && knownModels.contains(model)) {
                 return specs;
             }
-            Object conf = configurationOf(model);
+            Object conf = structureOf(model);
             if (specs == null || !conf.equals(discoveredConf)) {
                 if (specs != null) {
                     log.info("DeadReluListener: attached to a different network; tracking starts afresh");
                     tracker = new DeadUnitTracker(deadAfterExamples);
                     pending.clear();
                     countDisabled.clear();
+                    round = null;
                 }
                 specs = NetworkInspector.discover(model);
                 discoveredConf = conf;
@@ -375,12 +496,19 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         }
     }
 
-    private static Object configurationOf(Model model) {
+    /**
+     * The layer structure of a network, for telling a replica of the same network (ParallelWrapper worker) from a
+     * different network. Not the whole configuration: its iteration/epoch counters and workspace modes differ between
+     * replicas of one network while they train.
+     */
+    static Object structureOf(Model model) {
         if (model instanceof MultiLayerNetwork) {
-            return ((MultiLayerNetwork) model).getLayerWiseConfigurations();
+            MultiLayerConfiguration c = ((MultiLayerNetwork) model).getLayerWiseConfigurations();
+            return Arrays.asList(c.getConfs(), c.getInputPreProcessors());
         }
         if (model instanceof ComputationGraph) {
-            return ((ComputationGraph) model).getConfiguration();
+            ComputationGraphConfiguration c = ((ComputationGraph) model).getConfiguration();
+            return Arrays.asList(c.getVertices(), c.getVertexInputs(), c.getNetworkInputs(), c.getNetworkOutputs());
         }
         throw NetworkInspector.unsupported(model);
     }

@@ -1,0 +1,744 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.spark;
+
+import io.github.deadrelu.internal.DeadUnitTracker;
+import io.github.deadrelu.internal.LayerSpec;
+import io.github.deadrelu.internal.NetworkInspector;
+import io.github.deadrelu.internal.Reinitializer;
+import io.github.deadrelu.internal.UnitCounts;
+import io.github.deadrelu.reinit.ReinitPolicy;
+import io.github.deadrelu.stats.GateSnapshot;
+import io.github.deadrelu.stats.LayerGates;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.deeplearning4j.core.storage.Persistable;
+import org.deeplearning4j.core.storage.StatsStorageRouter;
+import org.deeplearning4j.core.storage.StorageMetaData;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.parallelism.ParallelWrapper;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.SparkListenable;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.common.base.Preconditions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dead-ReLU monitoring and re-initialisation for training that DL4J spreads over several workers: Spark
+ * ({@link SparkDl4jMultiLayer} or {@link SparkComputationGraph} with a {@link ParameterAveragingTrainingMaster}) and
+ * {@link ParallelWrapper}. Every worker counts the gates of its own model copy with a {@link DeadReluRoutingListener}
+ * and publishes per-iteration {@link GateCountsUpdate}s; this aggregator, a {@link StatsStorageRouter} living with the
+ * driver's network, sums the updates of one iteration over all workers before anything is called dead, tracks dead
+ * units with the same tracker as {@link io.github.deadrelu.listeners.DeadReluListener}, exposes the same
+ * {@link GateSnapshot}s, and re-initialises dead units in the driver's network between {@code fit} calls.
+ *
+ * <p>Spark, two lines next to the usual ones:
+ * <pre>{@code
+ * SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, conf, new ParameterAveragingTrainingMaster.Builder(32)
+ *         .batchSizePerWorker(32).averagingFrequency(4).build());
+ * DeadReluAggregator dead = DeadReluAggregator.builder().reinitialize(ReinitPolicy.builder().build()).build()
+ *         .attach(sparkNet);
+ * for (int epoch = 0; epoch < 10; epoch++) {
+ *     sparkNet.fit(trainRdd);
+ *     System.out.println(dead.snapshot());
+ *     dead.reinitialize();                    // optional: re-draw dead units in the driver's network
+ * }
+ * }</pre>
+ * ParallelWrapper:
+ * <pre>{@code
+ * ParallelWrapper pw = new ParallelWrapper.Builder<>(net).workers(2).averagingFrequency(3).build();
+ * DeadReluAggregator dead = DeadReluAggregator.builder().build().attach(pw, net);
+ * pw.fit(trainIterator);
+ * dead.snapshot();
+ * }</pre>
+ *
+ * <p>Why re-initialisation happens here and only between {@code fit} calls: each worker trains its own copy and
+ * parameter averaging (of the weights and of the updater state) would average a unit re-drawn on one worker with its
+ * dead copies on the others. Changing the driver's network between {@code fit} calls is safe: Spark broadcasts the
+ * driver's parameters and updater state to every worker at the start of each averaging round, and ParallelWrapper
+ * builds its worker replicas from the root model at the start of each {@code fit}.
+ *
+ * <p>{@code SharedTrainingMaster} is refused: its workers return no listener updates to the driver (its result always
+ * carries an empty list), and on DL4J 1.0.0-M2 it deadlocked inside ParallelWrapper in 4 of 10 local two-epoch runs.
+ *
+ * <p>Thread-safe: updates may arrive from several threads at once. An iteration is tracked once it is complete: for
+ * Spark when the driver receives the results of an averaging round, for ParallelWrapper when a worker finishes a later
+ * iteration or when {@link #snapshot()}, {@link #history()} or {@link #reinitialize()} is called after {@code fit}
+ * returned.
+ */
+public final class DeadReluAggregator implements StatsStorageRouter {
+    private static final Logger log = LoggerFactory.getLogger(DeadReluAggregator.class);
+
+    /** Dead fraction above which a layer gets its one WARN. */
+    static final double WARN_DEAD_FRACTION = 0.10;
+
+    private final int deadAfterExamples;
+    private final int frequency;
+    private final int historySize;
+    private final ReinitPolicy policy;
+    private final StatsStorageRouter delegate;
+    private final boolean logReports;
+    private final String sessionID = "deadrelu-" + UUID.randomUUID();
+
+    private final Object lock = new Object();
+    private Model model;
+    private List<LayerSpec> specs = List.of();
+    private final DeadUnitTracker tracker;
+    /** ParallelWrapper: the open round. */
+    private Round round;
+    private final Map<String, UnitCounts> totals = new LinkedHashMap<>();
+    private final Map<String, Long> workerExamples = new LinkedHashMap<>();
+    private final ArrayDeque<GateSnapshot> history = new ArrayDeque<>();
+    private final Set<String> warned = new HashSet<>();
+    private volatile GateSnapshot latest = GateSnapshot.empty();
+    private long updates;
+    private int lastIteration = -1;
+
+    private DeadReluAggregator(Builder b) {
+        this.deadAfterExamples = b.deadAfterExamples;
+        this.frequency = b.frequency;
+        this.historySize = b.historySize;
+        this.policy = b.policy;
+        this.delegate = b.delegate;
+        this.logReports = b.logReports;
+        this.tracker = new DeadUnitTracker(deadAfterExamples);
+    }
+
+    /** @return a builder with the defaults: monitor only, dead after 1024 examples, a summary every 100 iterations */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The merged counts of one iteration (Spark) or one round (ParallelWrapper: one mini-batch per worker). */
+    private static final class Round {
+        final Set<String> workers = new HashSet<>();
+        final Map<String, UnitCounts> counts = new LinkedHashMap<>();
+        int iteration = Integer.MAX_VALUE;
+        int epoch;
+
+        void add(String worker, int it, int ep, Map<String, UnitCounts> c) {
+            workers.add(worker);
+            for (Map.Entry<String, UnitCounts> e : c.entrySet()) {
+                counts.merge(e.getKey(), e.getValue(), UnitCounts::plus);
+            }
+            iteration = Math.min(iteration, it);
+            epoch = Math.max(epoch, ep);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ attaching
+
+    /**
+     * Attaches to a Spark network: sets its listeners to a {@link DeadReluRoutingListener} plus {@code others}, with
+     * this aggregator as the stats router. {@code SparkDl4jMultiLayer.setListeners} replaces earlier listeners, so
+     * pass any others here; stats of other routing listeners (e.g. {@code StatsListener}) go to
+     * {@link Builder#forwardTo}.
+     *
+     * @param sparkNet the network, trained with a {@link ParameterAveragingTrainingMaster}
+     * @param others   other listeners to keep
+     * @return this aggregator, for chaining
+     * @throws IllegalArgumentException when the training master is not a {@link ParameterAveragingTrainingMaster}
+     * @throws IllegalStateException    when this aggregator is already attached
+     */
+    public DeadReluAggregator attach(SparkDl4jMultiLayer sparkNet, TrainingListener... others) {
+        Objects.requireNonNull(sparkNet, "sparkNet");
+        return attachSpark(sparkNet, sparkNet.getTrainingMaster(), sparkNet.getNetwork(), others);
+    }
+
+    /**
+     * Attaches to a Spark computation graph; see {@link #attach(SparkDl4jMultiLayer, TrainingListener...)}.
+     *
+     * @param sparkNet the graph, trained with a {@link ParameterAveragingTrainingMaster}
+     * @param others   other listeners to keep
+     * @return this aggregator, for chaining
+     * @throws IllegalArgumentException when the training master is not a {@link ParameterAveragingTrainingMaster}
+     * @throws IllegalStateException    when this aggregator is already attached
+     */
+    public DeadReluAggregator attach(SparkComputationGraph sparkNet, TrainingListener... others) {
+        Objects.requireNonNull(sparkNet, "sparkNet");
+        return attachSpark(sparkNet, sparkNet.getTrainingMaster(), sparkNet.getNetwork(), others);
+    }
+
+    private DeadReluAggregator attachSpark(SparkListenable sparkNet, TrainingMaster<?, ?> tm, Model net,
+                                           TrainingListener... others) {
+        checkTrainingMaster(tm);
+        setModel(net);
+        List<TrainingListener> ls = new ArrayList<>();
+        ls.add(new DeadReluRoutingListener(sessionID));
+        ls.addAll(Arrays.asList(others));
+        sparkNet.setListeners(this, ls);
+        return this;
+    }
+
+    static void checkTrainingMaster(Object tm) {
+        if (tm instanceof ParameterAveragingTrainingMaster) {
+            return;
+        }
+        String name = tm == null ? "null" : tm.getClass().getName();
+        if (name.endsWith("SharedTrainingMaster")) {
+            throw new IllegalArgumentException("trainingMaster must be a ParameterAveragingTrainingMaster, got: "
+                    + name + ". SharedTrainingMaster is not supported: its workers send no listener updates back to "
+                    + "the driver (DL4J 1.0.0-M2 returns an empty list), so dead units could not be counted over all "
+                    + "workers, and on this DL4J version it deadlocks inside ParallelWrapper (SHARED_GRADIENTS) in "
+                    + "about 4 of 10 runs. Train with ParameterAveragingTrainingMaster.");
+        }
+        throw new IllegalArgumentException("trainingMaster must be a ParameterAveragingTrainingMaster, got: " + name);
+    }
+
+    /**
+     * Attaches to a ParallelWrapper: adds a {@link DeadReluRoutingListener}, which DL4J clones for every worker, with
+     * this aggregator as the stats router.
+     *
+     * @param wrapper the wrapper
+     * @param model   the model the wrapper was built with (its root model: re-initialisation writes there)
+     * @return this aggregator, for chaining
+     * @throws IllegalArgumentException when the model is neither a MultiLayerNetwork nor a ComputationGraph
+     * @throws IllegalStateException    when this aggregator is already attached
+     */
+    public DeadReluAggregator attach(ParallelWrapper wrapper, Model model) {
+        Objects.requireNonNull(wrapper, "wrapper");
+        setModel(model);
+        wrapper.setListeners(this, new DeadReluRoutingListener(sessionID));
+        return this;
+    }
+
+    /**
+     * A listener for wiring by hand: attach it wherever DL4J accepts a {@code RoutingIterationListener} together with
+     * this aggregator as router, e.g. {@code net.setListeners(aggregator, aggregator.newListener(net))} after
+     * {@link #attach(Model)}.
+     *
+     * @return a new worker listener publishing to this aggregator's session
+     */
+    public DeadReluRoutingListener newListener() {
+        return new DeadReluRoutingListener(sessionID);
+    }
+
+    /**
+     * Attaches to a network without installing listeners (for wiring by hand with {@link #newListener()}); the
+     * network is where {@link #reinitialize()} writes.
+     *
+     * @param net the driver's (or root) network
+     * @return this aggregator, for chaining
+     * @throws IllegalArgumentException when the model is neither a MultiLayerNetwork nor a ComputationGraph
+     * @throws IllegalStateException    when this aggregator is already attached
+     */
+    public DeadReluAggregator attach(Model net) {
+        setModel(net);
+        return this;
+    }
+
+    private void setModel(Model net) {
+        Objects.requireNonNull(net, "model");
+        if (!(net instanceof MultiLayerNetwork) && !(net instanceof ComputationGraph)) {
+            throw NetworkInspector.unsupported(net);
+        }
+        synchronized (lock) {
+            Preconditions.checkState(model == null, "DeadReluAggregator is already attached to a %s; build one "
+                    + "aggregator per network", model == null ? "" : model.getClass().getSimpleName());
+            List<LayerSpec> ls = NetworkInspector.discover(net);
+            if (ls.isEmpty()) {
+                log.warn("DeadReluAggregator: {} has no layer with a ReLU-family activation to monitor; nothing will "
+                        + "be reported", net.getClass().getSimpleName());
+            }
+            model = net;
+            specs = ls;
+        }
+    }
+
+    /** @return the session ID that this aggregator's listeners publish under */
+    public String sessionID() {
+        return sessionID;
+    }
+
+    // ------------------------------------------------------------------------------------------------ router
+
+    /** Forwarded to the {@link Builder#forwardTo} router, if any. */
+    @Override
+    public void putStorageMetaData(StorageMetaData storageMetaData) {
+        if (delegate != null) {
+            delegate.putStorageMetaData(storageMetaData);
+        }
+    }
+
+    /** Forwarded to the {@link Builder#forwardTo} router, if any. */
+    @Override
+    public void putStorageMetaData(Collection<? extends StorageMetaData> storageMetaData) {
+        if (delegate != null) {
+            delegate.putStorageMetaData(storageMetaData);
+        }
+    }
+
+    /** Forwarded to the {@link Builder#forwardTo} router, if any. */
+    @Override
+    public void putStaticInfo(Persistable staticInfo) {
+        if (delegate != null) {
+            delegate.putStaticInfo(staticInfo);
+        }
+    }
+
+    /** Forwarded to the {@link Builder#forwardTo} router, if any. */
+    @Override
+    public void putStaticInfo(Collection<? extends Persistable> staticInfo) {
+        if (delegate != null) {
+            delegate.putStaticInfo(staticInfo);
+        }
+    }
+
+    /**
+     * Takes one worker's update (ParallelWrapper workers call this concurrently). DL4J feeds one mini-batch to each
+     * worker per round and finishes the round before it feeds the next, so an update from a worker already in the open
+     * round starts the next round, and the open one is then complete and tracked. Rounds are formed by arrival, not by
+     * iteration number: a replica built while the root model was already one step into a {@code fit} counts its
+     * iterations one ahead of the root for that whole {@code fit}. Other updates go to the {@link Builder#forwardTo}
+     * router.
+     *
+     * @param update an update
+     */
+    @Override
+    public void putUpdate(Persistable update) {
+        GateCountsUpdate u = ours(update);
+        if (u == null) {
+            if (delegate != null) {
+                delegate.putUpdate(update);
+            }
+            return;
+        }
+        synchronized (lock) {
+            Map<String, UnitCounts> c = accept(u);
+            if (round != null && round.workers.contains(u.getWorkerID())) {
+                flushRound();
+            }
+            if (round == null) {
+                round = new Round();
+            }
+            round.add(u.getWorkerID(), u.iteration(), u.epoch(), c);
+        }
+    }
+
+    /**
+     * Takes the updates of a Spark averaging round: DL4J hands over all workers' updates of the round in one call,
+     * after it averaged the driver's parameters. Every worker started the round from the driver's network and its
+     * iteration count, so the updates are summed per iteration and tracked in iteration order.
+     *
+     * @param updates the updates
+     */
+    @Override
+    public void putUpdate(Collection<? extends Persistable> updates) {
+        List<Persistable> rest = new ArrayList<>();
+        TreeMap<Integer, Round> byIteration = new TreeMap<>();
+        synchronized (lock) {
+            for (Persistable p : updates) {
+                GateCountsUpdate u = ours(p);
+                if (u == null) {
+                    rest.add(p);
+                    continue;
+                }
+                byIteration.computeIfAbsent(u.iteration(), k -> new Round())
+                        .add(u.getWorkerID(), u.iteration(), u.epoch(), accept(u));
+            }
+            flushRound();
+            for (Round r : byIteration.values()) {
+                track(r);
+            }
+        }
+        if (delegate != null && !rest.isEmpty()) {
+            delegate.putUpdate(rest);
+        }
+    }
+
+    private GateCountsUpdate ours(Persistable p) {
+        return p instanceof GateCountsUpdate && sessionID.equals(p.getSessionID()) ? (GateCountsUpdate) p : null;
+    }
+
+    /** Adds an update to the totals; returns its counts without the layers whose unit count does not match. */
+    private Map<String, UnitCounts> accept(GateCountsUpdate u) {
+        Map<String, UnitCounts> counts = u.counts();
+        Map<String, UnitCounts> ok = new LinkedHashMap<>();
+        long examples = 0;
+        for (Map.Entry<String, UnitCounts> e : counts.entrySet()) {
+            UnitCounts prev = totals.get(e.getKey());
+            if (prev != null && prev.units() != e.getValue().units()) {
+                warnOnce("units:" + e.getKey(), "DeadReluAggregator: worker " + u.getWorkerID() + " sent "
+                        + e.getValue().units() + " units for layer " + e.getKey() + " (expected " + prev.units()
+                        + "); its counts are ignored");
+                continue;
+            }
+            ok.put(e.getKey(), e.getValue());
+            totals.merge(e.getKey(), e.getValue(), UnitCounts::plus);
+            examples = Math.max(examples, e.getValue().examples());
+        }
+        workerExamples.merge(u.getWorkerID(), examples, Long::sum);
+        updates++;
+        return ok;
+    }
+
+    /** Tracks the open ParallelWrapper round, if any. Call with the lock held. */
+    private void flushRound() {
+        if (round != null) {
+            Round r = round;
+            round = null;
+            track(r);
+        }
+    }
+
+    private void track(Round r) {
+        if (r.counts.isEmpty()) {
+            return;
+        }
+        int iteration = r.iteration;
+        List<String> seen = new ArrayList<>();
+        for (String layer : layerOrder(r.counts.keySet())) {
+            tracker.update(layer, r.counts.get(layer), iteration);
+            seen.add(layer);
+        }
+        lastIteration = Math.max(lastIteration, iteration);
+        GateSnapshot snap = new GateSnapshot(iteration, r.epoch, gates(seen));
+        latest = snap;
+        history.addLast(snap);
+        while (history.size() > historySize) {
+            history.removeFirst();
+        }
+        report(snap);
+    }
+
+    /** Layers in network order (specs), then any unknown ones in arrival order. */
+    private List<String> layerOrder(Collection<String> layers) {
+        List<String> out = new ArrayList<>();
+        for (LayerSpec s : specs) {
+            if (layers.contains(s.name())) {
+                out.add(s.name());
+            }
+        }
+        for (String l : layers) {
+            if (!out.contains(l)) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    private List<LayerGates> gates(List<String> layers) {
+        List<LayerGates> out = new ArrayList<>(layers.size());
+        for (String l : layers) {
+            LayerSpec s = spec(l);
+            out.add(tracker.gates(l, s == null ? -1 : s.index(), s == null || s.recoverable(),
+                    OptionalDouble.empty()));
+        }
+        return out;
+    }
+
+    private LayerSpec spec(String name) {
+        for (LayerSpec s : specs) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private void report(GateSnapshot snap) {
+        if (logReports && frequency > 0 && snap.iteration() % frequency == 0 && !snap.layers().isEmpty()) {
+            log.info("{}", summaryLine(snap));
+        }
+        for (LayerGates g : snap.layers()) {
+            if (g.deadFraction() > WARN_DEAD_FRACTION && warned.add("dead:" + g.name())) {
+                log.warn("{}", String.format(Locale.ROOT, "%d of %d ReLU units (%.1f%%) of layer %s are dead at "
+                                + "iteration %d on the data of all workers. %s Remedies: lower the learning rate, use "
+                                + "Leaky ReLU, or call DeadReluAggregator.reinitialize() between fit calls.",
+                        g.deadUnits().length, g.units(), 100 * g.deadFraction(), g.name(), snap.iteration(),
+                        g.recoverable() ? "They are recoverable: trainable layers upstream can still reopen them."
+                                : "They are not recoverable: only re-initialisation brings them back."));
+            }
+        }
+    }
+
+    static String summaryLine(GateSnapshot snap) {
+        StringBuilder sb = new StringBuilder("dead ReLUs at iteration ").append(snap.iteration())
+                .append(" (all workers):");
+        boolean first = true;
+        for (LayerGates g : snap.layers()) {
+            sb.append(first ? " " : "; ");
+            first = false;
+            sb.append(String.format(Locale.ROOT, "%s %d/%d dead (%.1f%%) closed %s%.1f%%", g.name(),
+                    g.deadUnits().length, g.units(), 100 * g.deadFraction(), g.estimated() ? "~" : "",
+                    100 * g.closedShare()));
+            if (g.reinitialized() > 0) {
+                sb.append(" re-initialised ").append(g.reinitialized());
+            }
+        }
+        return sb.toString();
+    }
+
+    private void warnOnce(String key, String message) {
+        if (warned.add(key)) {
+            log.warn("{}", message);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ results
+
+    /**
+     * The latest snapshot, merged over all workers; iterations received but not yet tracked are tracked first.
+     *
+     * @return the gates after the latest complete iteration; an empty snapshot (iteration -1) before the first one
+     */
+    public GateSnapshot snapshot() {
+        synchronized (lock) {
+            flushRound();
+            return latest;
+        }
+    }
+
+    /**
+     * The recent snapshots.
+     *
+     * @return snapshots oldest first, at most {@code historySize} of them (a copy)
+     */
+    public List<GateSnapshot> history() {
+        synchronized (lock) {
+            flushRound();
+            return List.copyOf(history);
+        }
+    }
+
+    /**
+     * The counts summed over every update received: all workers and all iterations.
+     *
+     * @return per monitored layer, in network order
+     */
+    public Map<String, LayerTotals> totals() {
+        synchronized (lock) {
+            Map<String, LayerTotals> out = new LinkedHashMap<>();
+            for (String l : layerOrder(totals.keySet())) {
+                out.put(l, new LayerTotals(l, totals.get(l)));
+            }
+            return Collections.unmodifiableMap(out);
+        }
+    }
+
+    /**
+     * @param layer a layer name
+     * @return the layer's counts summed over every update received, or empty for a layer not seen
+     */
+    public Optional<LayerTotals> totals(String layer) {
+        return Optional.ofNullable(totals().get(layer));
+    }
+
+    /**
+     * Training examples counted per worker ID (Spark: one ID per task's model copy; ParallelWrapper: one per worker
+     * thread and {@code fit}).
+     *
+     * @return examples by worker ID (a copy)
+     */
+    public Map<String, Long> workerExamples() {
+        synchronized (lock) {
+            return Map.copyOf(workerExamples);
+        }
+    }
+
+    /** @return the number of worker updates received */
+    public long updates() {
+        synchronized (lock) {
+            return updates;
+        }
+    }
+
+    /** @return the re-initialisation policy, or null when monitoring only */
+    public ReinitPolicy reinitPolicy() {
+        return policy;
+    }
+
+    /**
+     * Re-initialises the dead units of the attached (driver's or root) network per the {@link ReinitPolicy}: in each
+     * monitored layer, dead units at least {@code maturity} iterations old, at most {@code maxFraction} of the layer;
+     * incoming weights re-drawn, bias reset, outgoing weights per the policy, optimizer state of the written entries
+     * zeroed (Spark broadcasts it with the parameters). The policy's {@code every} is not used: you choose when, and
+     * it must be between {@code fit} calls, never while the network trains.
+     *
+     * @return the re-initialised units per layer (layers without any are left out)
+     * @throws IllegalStateException when no policy was given or the aggregator is not attached
+     */
+    public Map<String, int[]> reinitialize() {
+        synchronized (lock) {
+            Preconditions.checkState(policy != null, "Cannot re-initialise: no ReinitPolicy; build the aggregator "
+                    + "with builder().reinitialize(ReinitPolicy.builder().build())");
+            Preconditions.checkState(model != null, "Cannot re-initialise: the aggregator is not attached; call "
+                    + "attach(...) first");
+            flushRound();
+            Map<String, int[]> done = new LinkedHashMap<>();
+            for (LayerSpec s : specs) {
+                if (!s.gate().isGated() || !tracker.knows(s.name())) {
+                    continue;
+                }
+                int[] dead = tracker.deadUnits(s.name());
+                if (dead.length == 0) {
+                    continue;
+                }
+                if (s.frozen()) {
+                    warnOnce("frozen:" + s.name(), "DeadReluAggregator: layer " + s.name()
+                            + " has dead units but its weights are frozen; it is never re-initialised");
+                    continue;
+                }
+                long[] streaks = tracker.streaks(s.name());
+                int cap = policy.maxUnits(streaks == null ? Math.max(s.units(), 1) : streaks.length);
+                int it = lastIteration;
+                int[] chosen = Arrays.stream(dead).filter(u -> tracker.age(s.name(), u, it) >= policy.maturity())
+                        .limit(cap).toArray();
+                if (chosen.length == 0) {
+                    continue;
+                }
+                try {
+                    Reinitializer.reinitialize(model, s, chosen, policy, it);
+                } catch (RuntimeException e) {
+                    log.error("DeadReluAggregator: re-initialisation of layer {} failed and was skipped: {}",
+                            s.name(), e.toString(), e);
+                    continue;
+                }
+                tracker.markReinitialized(s.name(), chosen, it);
+                done.put(s.name(), chosen);
+                log.info("DeadReluAggregator: re-initialised {} dead units of layer {} after iteration {} ({})",
+                        chosen.length, s.name(), it, policy);
+            }
+            if (!done.isEmpty() && !latest.isEmpty()) {
+                List<String> layers = new ArrayList<>();
+                for (LayerGates g : latest.layers()) {
+                    layers.add(g.name());
+                }
+                GateSnapshot snap = new GateSnapshot(latest.iteration(), latest.epoch(), gates(layers));
+                latest = snap;
+                history.pollLast();
+                history.addLast(snap);
+            }
+            return Collections.unmodifiableMap(done);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DeadReluAggregator(deadAfterExamples=" + deadAfterExamples + ", frequency=" + frequency
+                + ", reinitialize=" + (policy == null ? "none" : policy) + ", historySize=" + historySize
+                + ", forwardTo=" + delegate + ", sessionID=" + sessionID + ")";
+    }
+
+    /** Builds a {@link DeadReluAggregator}; every argument is validated as it is set. */
+    public static final class Builder {
+        private int deadAfterExamples = 1024;
+        private int frequency = 100;
+        private int historySize = 1000;
+        private ReinitPolicy policy;
+        private StatsStorageRouter delegate;
+        private boolean logReports = true;
+
+        private Builder() {
+        }
+
+        /**
+         * A unit is dead once it has been closed on every entry of every worker for at least this many consecutive
+         * training examples, counted over all workers (default 1024).
+         *
+         * @param examples the streak length, >= 1
+         * @return this builder, for chaining
+         * @throws IllegalArgumentException when {@code examples < 1}
+         */
+        public Builder deadAfterExamples(int examples) {
+            Preconditions.checkArgument(examples >= 1, "deadAfterExamples must be >= 1, got: %s", examples);
+            this.deadAfterExamples = examples;
+            return this;
+        }
+
+        /**
+         * Log one summary line every this many iterations (default 100; 0 = never).
+         *
+         * @param iterations the cadence, >= 0
+         * @return this builder, for chaining
+         * @throws IllegalArgumentException when {@code iterations < 0}
+         */
+        public Builder frequency(int iterations) {
+            Preconditions.checkArgument(iterations >= 0, "frequency must be >= 0, got: %s", iterations);
+            this.frequency = iterations;
+            return this;
+        }
+
+        /**
+         * Keep this many snapshots in {@link #history()} (default 1000).
+         *
+         * @param snapshots the bound, >= 1
+         * @return this builder, for chaining
+         * @throws IllegalArgumentException when {@code snapshots < 1}
+         */
+        public Builder historySize(int snapshots) {
+            Preconditions.checkArgument(snapshots >= 1, "historySize must be >= 1, got: %s", snapshots);
+            this.historySize = snapshots;
+            return this;
+        }
+
+        /**
+         * Enables {@link DeadReluAggregator#reinitialize()} with this policy (default: none, monitor only).
+         *
+         * @param policy the policy
+         * @return this builder, for chaining
+         * @throws NullPointerException  when {@code policy} is null
+         * @throws IllegalStateException when a policy was already set
+         */
+        public Builder reinitialize(ReinitPolicy policy) {
+            Objects.requireNonNull(policy, "policy");
+            Preconditions.checkState(this.policy == null, "reinitialize was already set to %s", this.policy);
+            this.policy = policy;
+            return this;
+        }
+
+        /**
+         * Forwards everything that is not a dead-ReLU update (e.g. from {@code StatsListener}) to this router, since
+         * a Spark network or ParallelWrapper takes only one router (default: none, dropped).
+         *
+         * @param router the router
+         * @return this builder, for chaining
+         * @throws NullPointerException when {@code router} is null
+         */
+        public Builder forwardTo(StatsStorageRouter router) {
+            this.delegate = Objects.requireNonNull(router, "router");
+            return this;
+        }
+
+        /**
+         * Whether to log the summary line (default true); warnings are always logged.
+         *
+         * @param log true to log
+         * @return this builder, for chaining
+         */
+        public Builder logReports(boolean log) {
+            this.logReports = log;
+            return this;
+        }
+
+        /**
+         * Builds the aggregator; the builder can be used again.
+         *
+         * @return the aggregator
+         */
+        public DeadReluAggregator build() {
+            return new DeadReluAggregator(this);
+        }
+    }
+}
