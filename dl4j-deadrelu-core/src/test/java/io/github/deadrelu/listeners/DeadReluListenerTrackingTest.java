@@ -258,16 +258,20 @@ class DeadReluListenerTrackingTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(10, l.history().size());
+        // Free-running threads: the listener sums the replicas' counts per round (one mini-batch per replica when
+        // they run in step, as under ParallelWrapper), so there are between 5 and 10 snapshots; whatever the
+        // grouping, every snapshot is exact and the planted units die exactly once.
+        int n = l.history().size();
+        assertTrue(n >= 5 && n <= 10, "5 to 10 rounds, got: " + n);
         for (GateSnapshot s : l.history()) {
             assertEquals(2.0 / 6, s.layer("layer0").orElseThrow().closedShare(), 1e-12);
+            assertEquals(1.0 / 5, s.layer("layer1").orElseThrow().closedShare(), 1e-12);
         }
         assertArrayEquals(new int[]{0, 2}, gates(l, "layer0").deadUnits());
         assertArrayEquals(new int[]{1}, gates(l, "layer1").deadUnits());
-        long firstDead = l.history().stream().filter(s -> s.layer("layer0").orElseThrow().newlyDead() > 0).count();
-        assertEquals(1, firstDead, "dead once, after 100 examples of the two replicas together");
-        assertEquals(4, l.history().stream().filter(s -> s.layer("layer0").orElseThrow().deadUnits().length == 0)
-                .count(), "4 snapshots of 20 examples before the streak reaches 100");
+        assertEquals(2, l.history().stream().mapToInt(s -> s.layer("layer0").orElseThrow().newlyDead()).sum(),
+                "units 0 and 2 of layer0 die exactly once");
+        assertEquals(1, l.history().stream().mapToInt(s -> s.layer("layer1").orElseThrow().newlyDead()).sum());
     }
 
     @ParameterizedTest(name = "graph={0}")
