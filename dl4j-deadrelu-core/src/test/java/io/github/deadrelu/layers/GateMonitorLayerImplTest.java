@@ -28,7 +28,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -55,6 +55,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GateMonitorLayerImplTest {
+    /** Parameters checked per parameter array: every gradient reaching them flows through the monitor layer. */
+    private static final int MAX_PER_PARAM = 6;
+
     private DataType prevDefault;
     private DataType prevFloat;
 
@@ -83,11 +86,11 @@ class GateMonitorLayerImplTest {
                 .setInputType(InputType.feedForward(4)).build());
         INDArray f = Nd4j.randn(DataType.DOUBLE, 8, 4);
         INDArray l = oneHot(8, 3);
-        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(f).labels(l)));
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().subset(true).maxPerParam(MAX_PER_PARAM).net(net).input(f).labels(l)));
         assertBothRegimes(net.getLayer(1));
 
         ComputationGraph cg = net.toComputationGraph();
-        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(cg)
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().subset(true).maxPerParam(MAX_PER_PARAM).net(cg)
                 .inputs(new INDArray[]{f}).labels(new INDArray[]{l})));
         assertBothRegimes(cg.getLayer("1"));
     }
@@ -113,7 +116,7 @@ class GateMonitorLayerImplTest {
         long[] shape = format == CNN2DFormat.NCHW ? new long[]{3, 2, 4, 4} : new long[]{3, 4, 4, 2};
         INDArray f = Nd4j.randn(DataType.DOUBLE, shape);
         INDArray l = oneHot(3, 2);
-        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(f).labels(l)));
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().subset(true).maxPerParam(MAX_PER_PARAM).net(net).input(f).labels(l)));
         UnitCounts c = assertBothRegimes(net.getLayer(1));
         assertEquals(3, c.units(), "one unit per channel, on axis " + (format == CNN2DFormat.NCHW ? 1 : 3));
         assertEquals(9, c.entries(0) / c.examples(), "3x3 positions per channel per example");
@@ -134,11 +137,14 @@ class GateMonitorLayerImplTest {
         int t = 5;
         MultiLayerNetwork net = net(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(12345)
                 .updater(new NoOp()).weightInit(WeightInit.XAVIER).list()
-                .layer(new SimpleRnn.Builder().nOut(4).activation(Activation.IDENTITY).build())
+                .layer(new TimeDistributed(new DenseLayer.Builder().nOut(4).activation(Activation.IDENTITY).build(),
+                        format))
                 .layer(new GateMonitorLayer.Builder().build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.recurrent(2, t, format)).build());
+        assertEquals(format, ((GateMonitorLayer) net.getLayerWiseConfigurations().getConf(1).getLayer())
+                .getDataFormat());
         INDArray f = Nd4j.randn(DataType.DOUBLE, format == RNNFormat.NCW ? new long[]{mb, 2, t} : new long[]{mb, t, 2});
         INDArray labels = Nd4j.zeros(DataType.DOUBLE, format == RNNFormat.NCW ? new long[]{mb, 2, t}
                 : new long[]{mb, t, 2});
@@ -154,7 +160,7 @@ class GateMonitorLayerImplTest {
         }
         // example 0: all 5 steps; example 1: first 3; example 2: first 2 -> 10 entries per unit
         INDArray mask = Nd4j.createFromArray(new double[][]{{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}, {1, 1, 0, 0, 0}});
-        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(f)
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().subset(true).maxPerParam(MAX_PER_PARAM).net(net).input(f)
                 .labels(labels).inputMask(mask).labelMask(mask)));
         UnitCounts c = assertBothRegimes(net.getLayer(1));
         assertEquals(4, c.units());

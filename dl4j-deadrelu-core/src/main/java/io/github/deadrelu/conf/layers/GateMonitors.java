@@ -199,7 +199,10 @@ public final class GateMonitors {
         }
         MultiLayerNetwork out = new MultiLayerNetwork(instrument(net.getLayerWiseConfigurations()));
         out.init(net.params().dup(), false);
-        copyUpdaterState(net.getUpdater(false), out.getUpdater(true));
+        Object updater = net.getUpdater(false);
+        if (updater != null) { // else neither has trained: both start from a fresh state
+            copyUpdaterState(updater, out.getUpdater(true));
+        }
         return out;
     }
 
@@ -343,7 +346,10 @@ public final class GateMonitors {
         }
         ComputationGraph out = new ComputationGraph(instrument(net.getConfiguration()));
         out.init(net.params().dup(), false);
-        copyUpdaterState(net.getUpdater(false), out.getUpdater(true));
+        Object updater = net.getUpdater(false);
+        if (updater != null) { // else neither has trained: both start from a fresh state
+            copyUpdaterState(updater, out.getUpdater(true));
+        }
         return out;
     }
 
