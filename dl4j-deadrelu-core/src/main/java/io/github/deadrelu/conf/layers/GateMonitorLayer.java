@@ -186,7 +186,8 @@ public class GateMonitorLayer extends NoParamLayer implements GatedLayerConf {
 
     /**
      * Records the unit layout of the input: the CNN format of a convolutional input, the RNN format of a recurrent
-     * input, the 3D format of a 3D convolutional input, none (feed-forward) otherwise. The input type describes the
+     * (or time-distributed feed-forward) input, the 3D format of a 3D convolutional input, none (feed-forward)
+     * otherwise. The input type describes the
      * arrays the layer will really receive, so it always wins over {@link Builder#dataFormat(DataFormat)}.
      *
      * @param inputType the input type
@@ -200,6 +201,10 @@ public class GateMonitorLayer extends NoParamLayer implements GatedLayerConf {
             dataFormat = ((InputType.InputTypeRecurrent) inputType).getFormat();
         } else if (inputType instanceof InputType.InputTypeConvolutional3D) {
             dataFormat = ((InputType.InputTypeConvolutional3D) inputType).getDataFormat();
+        } else if (inputType instanceof InputType.InputTypeFeedForward) {
+            // a time-distributed feed-forward type (Keras import) describes rank-3 arrays in that RNN format
+            DataFormat td = ((InputType.InputTypeFeedForward) inputType).getTimeDistributedFormat();
+            dataFormat = td instanceof RNNFormat ? td : null;
         } else if (inputType != null) {
             dataFormat = null;
         }

@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -158,6 +159,20 @@ class GateMonitorLayerTest {
     @Test
     void setInputType_feedForward() {
         GateMonitorLayer l = (GateMonitorLayer) denseConf().getConf(1).getLayer();
+        assertNull(l.getDataFormat());
+    }
+
+    @Test
+    void setNIn_inputTypes() {
+        GateMonitorLayer l = new GateMonitorLayer.Builder().dataFormat(CNN2DFormat.NHWC).build();
+        l.setNIn(InputType.feedForward(3), false);
+        assertNull(l.getDataFormat(), "the input type wins over the builder");
+        l.setNIn(InputType.feedForward(3, RNNFormat.NWC), false);
+        assertEquals(RNNFormat.NWC, l.getDataFormat());
+        l.setNIn(InputType.convolutional3D(Convolution3D.DataFormat.NDHWC, 2, 2, 2, 3), false);
+        assertEquals(Convolution3D.DataFormat.NDHWC, l.getDataFormat());
+        assertEquals(4, l.unitAxis(5));
+        l.setNIn(InputType.convolutionalFlat(2, 2, 3), false);
         assertNull(l.getDataFormat());
     }
 

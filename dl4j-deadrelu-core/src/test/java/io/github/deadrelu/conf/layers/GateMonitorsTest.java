@@ -12,9 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.deadrelu.internal.LayerSpec;
+import io.github.deadrelu.internal.NetworkInspector;
+import io.github.deadrelu.internal.Reinitializer;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.layers.GateMonitorLayerImpl;
 import io.github.deadrelu.listeners.DeadReluListener;
+import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.DeadReluAnalysis;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
@@ -225,6 +229,9 @@ class GateMonitorsTest {
         assertEquals(inst.getTopologicalOrderStr(),
                 ComputationGraphConfiguration.fromJson(inst.toJson()).getTopologicalOrderStr());
         assertEquals(inst, ComputationGraphConfiguration.fromYaml(inst.toYaml()));
+        ComputationGraphConfiguration again = GateMonitors.instrument(inst);
+        assertEquals(inst, again, "idempotent");
+        assertEquals(inst.getTopologicalOrderStr(), again.getTopologicalOrderStr());
     }
 
     @Test
@@ -370,6 +377,31 @@ class GateMonitorsTest {
         assertArrayEquals(new int[]{0, 2}, m0.deadUnits());
         assertArrayEquals(plainListener.snapshot().layer("0").orElseThrow().deadUnits(), m0.deadUnits());
         assertArrayEquals(plainListener.snapshot().layer("1").orElseThrow().deadUnits(), m1.deadUnits());
+    }
+
+    @Test
+    void reinit_throughMonitors() {
+        // Discovery hands the re-initialiser the IDENTITY weight layer before the monitor (incoming weights) and the
+        // layer after it (outgoing weights). Called directly on an untrained network, as the listener would.
+        MultiLayerNetwork mon = GateMonitors.instrument(plantedNet());
+        LayerSpec spec = NetworkInspector.discover(mon).stream().filter(s -> s.name().equals("layer0_gate"))
+                .findFirst().orElseThrow();
+        assertTrue(spec.monitorLayer());
+        assertEquals("layer0", spec.ownerName());
+        assertEquals(List.of("layer1"), spec.consumers());
+        INDArray w0 = mon.getLayer(0).getParam("W").dup();
+        INDArray w2 = mon.getLayer(2).getParam("W").dup();
+        Reinitializer.reinitialize(mon, spec, new int[]{0, 2}, ReinitPolicy.builder().seed(3).build(), 0);
+        INDArray b0 = mon.getLayer(0).getParam("b");
+        assertEquals(0.0, b0.getDouble(0), 0.0, "bias back to biasInit");
+        assertEquals(0.0, b0.getDouble(2), 0.0);
+        assertEquals(Planted.LIVE_BIAS, b0.getDouble(1), 1e-7);
+        assertNotEquals(0.0, maxAbsDiff(w0.getColumn(0), mon.getLayer(0).getParam("W").getColumn(0)));
+        assertEquals(0.0, maxAbsDiff(w0.getColumn(1), mon.getLayer(0).getParam("W").getColumn(1)));
+        INDArray w2After = mon.getLayer(2).getParam("W");
+        assertEquals(0.0, w2After.getRow(0).amaxNumber().doubleValue(), 0.0, "outgoing weights zeroed");
+        assertEquals(0.0, w2After.getRow(2).amaxNumber().doubleValue(), 0.0);
+        assertEquals(0.0, maxAbsDiff(w2.getRow(1), w2After.getRow(1)));
     }
 
     @Test
