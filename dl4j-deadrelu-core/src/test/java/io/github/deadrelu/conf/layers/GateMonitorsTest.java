@@ -46,6 +46,7 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -182,6 +183,27 @@ class GateMonitorsTest {
         DataSet ds = Planted.data(8, new long[]{4}, 3, 1);
         assertEquals(0.0, maxAbsDiff(plain.output(ds.getFeatures()),
                 GateMonitors.instrument(plain).output(ds.getFeatures())));
+    }
+
+    @Test
+    void instrument_timeDistributed() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(6).list()
+                .layer(new TimeDistributed(new DenseLayer.Builder().nOut(4).activation(Activation.RELU).build(),
+                        RNNFormat.NWC))
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.recurrent(3, 5, RNNFormat.NWC))
+                .build();
+        MultiLayerConfiguration inst = GateMonitors.instrument(conf);
+        assertEquals(RNNFormat.NWC, ((GateMonitorLayer) inst.getConf(1).getLayer()).getDataFormat());
+        assertEquals(new ActivationReLU(), ((BaseLayer) ((TimeDistributed) conf.getConf(0).getLayer())
+                .getUnderlying()).getActivationFn(), "the argument is not modified (TimeDistributed clones shallowly)");
+        MultiLayerNetwork plain = net(conf);
+        MultiLayerNetwork mon = GateMonitors.instrument(plain);
+        INDArray f = Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 5, 3);
+        assertEquals(0.0, maxAbsDiff(plain.output(f), mon.output(f)));
+        mon.feedForward(f, true);
+        assertEquals(4, ((GateMonitorLayerImpl) mon.getLayer(1)).takeCounts().units(), "units on the last axis");
     }
 
     @Test
