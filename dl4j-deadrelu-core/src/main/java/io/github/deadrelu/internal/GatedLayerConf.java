@@ -14,4 +14,14 @@ import org.nd4j.linalg.activations.IActivation;
 public interface GatedLayerConf {
     /** @return the activation whose gate the layer applies */
     IActivation gateActivation();
+
+    /**
+     * The layout of the layer's own activation array, when the layer knows it (it may differ from what the
+     * preceding layers suggest, e.g. directly after a channels-last network input).
+     *
+     * @return the layout, or null to let discovery infer it from the preceding layers
+     */
+    default Layout layout() {
+        return null;
+    }
 }

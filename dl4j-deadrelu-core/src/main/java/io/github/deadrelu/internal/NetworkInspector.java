@@ -237,6 +237,9 @@ public final class NetworkInspector {
     }
 
     static Layout ownLayout(Layer conf) {
+        if (conf instanceof GatedLayerConf && ((GatedLayerConf) conf).layout() != null) {
+            return ((GatedLayerConf) conf).layout();
+        }
         if (conf instanceof Convolution3D) {
             return ((Convolution3D) conf).getDataFormat() == Convolution3D.DataFormat.NDHWC ? Layout.NDHWC
                     : Layout.NCDHW;

@@ -1,0 +1,612 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.conf.layers;
+
+import io.github.deadrelu.internal.Layout;
+import io.github.deadrelu.internal.NetworkInspector;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.DataFormat;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution3D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToRnnPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.util.GraphIndices;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Instruments a network configuration with {@link GateMonitorLayer}s: the activation of every gated layer moves into
+ * a following monitor layer, so that {@link io.github.deadrelu.listeners.DeadReluListener} reports exact counts and the
+ * blocked-gradient share.
+ *
+ * <p>A weight layer ({@code DenseLayer}, convolution layers 1D/2D/3D including depthwise, separable and
+ * deconvolution, {@code EmbeddingLayer}, {@code EmbeddingSequenceLayer}, {@code ElementWiseMultiplicationLayer},
+ * also inside {@code FrozenLayer}, {@code FrozenLayerWithBackprop} or {@code TimeDistributed}) with an accepted
+ * activation (see {@link GateMonitorLayer}) keeps its parameters, dropout, constraints and preprocessor, gets the
+ * IDENTITY activation, and is followed by a monitor layer named {@code <name>_gate} that applies the activation. A
+ * standalone {@code ActivationLayer} with an accepted activation is replaced, under its own name, by a monitor layer
+ * when the layout of its input can be read from the configuration. Output layers, recurrent layers (whose activation
+ * acts inside the recurrence), {@code BatchNormalization} (which ignores its activation in DL4J) and other layers are
+ * left as they are; the listener still monitors them from their activations.
+ *
+ * <p>What stays the same: the function the network computes, the gradients, where dropout happens (a layer's dropout
+ * applies to its input, so it stays on the weight layer; the following layer's dropout now applies to the monitor's
+ * output, the same values), and the flat parameter vector and updater state (monitor layers have no parameters, and
+ * in a ComputationGraph the topological order of the original is kept). So a trained network can be instrumented and
+ * train on exactly as before:
+ * <pre>{@code
+ * MultiLayerNetwork monitored = GateMonitors.instrument(trained);   // parameters and updater state copied
+ * // equivalently, by hand:
+ * MultiLayerNetwork m = new MultiLayerNetwork(GateMonitors.instrument(trained.getLayerWiseConfigurations()));
+ * m.init(trained.params().dup(), false);
+ * m.setListeners(DeadReluListener.builder().build());
+ * }</pre>
+ * What changes: in a MultiLayerNetwork the layer indices after an inserted layer shift by one (parameter keys such as
+ * {@code "2_W"} with them; preprocessors move with their layers), and an unnamed layer gets its DL4J default name
+ * {@code "layer<i>"} of the original index explicitly, so names do not shift.
+ */
+public final class GateMonitors {
+    private static final Logger log = LoggerFactory.getLogger(GateMonitors.class);
+
+    /** Suffix of an inserted monitor layer's name. */
+    public static final String SUFFIX = "_gate";
+
+    private GateMonitors() {
+    }
+
+    /** What to do with one layer: move its activation into a following monitor, or replace it by one. */
+    private static final class Plan {
+        final IActivation activation;
+        final Layout layout;
+        final boolean replace;
+
+        Plan(IActivation activation, Layout layout, boolean replace) {
+            this.activation = activation;
+            this.layout = layout;
+            this.replace = replace;
+        }
+    }
+
+    /** Looks up the layout of a layer's input, when it is not known locally. */
+    private interface InputLayout {
+        Optional<Layout> get();
+    }
+
+    // ------------------------------------------------------------------------------------------ MultiLayerNetwork
+
+    /**
+     * Instruments a MultiLayerNetwork configuration. The argument is not modified.
+     *
+     * @param conf the configuration
+     * @return a new configuration with monitor layers; the same layers (a copy) when nothing is gated
+     * @throws NullPointerException when {@code conf} is null
+     */
+    public static MultiLayerConfiguration instrument(MultiLayerConfiguration conf) {
+        Objects.requireNonNull(conf, "conf");
+        MultiLayerConfiguration out = conf.clone();
+        List<NeuralNetConfiguration> src = out.getConfs();
+        int n = src.size();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            Layer l = src.get(i).getLayer();
+            if (l.getLayerName() == null) {
+                l.setLayerName("layer" + i);
+            }
+            names.add(l.getLayerName());
+        }
+        List<NeuralNetConfiguration> confs = new ArrayList<>(n);
+        Map<Integer, InputPreProcessor> pre = new HashMap<>();
+        List<String> instrumented = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            NeuralNetConfiguration c = src.get(i);
+            InputPreProcessor p = out.getInputPreProcess(i);
+            if (p != null) {
+                pre.put(confs.size(), p);
+            }
+            final int idx = i;
+            Plan plan = i == n - 1 ? null
+                    : plan(c.getLayer(), () -> mlnInputLayout(out, idx), skipped);
+            if (plan == null) {
+                confs.add(c);
+                continue;
+            }
+            String name = c.getLayer().getLayerName();
+            if (plan.replace) {
+                NeuralNetConfiguration m = c.clone();
+                m.setLayer(monitor(name, plan));
+                m.clearVariables();
+                confs.add(m);
+            } else {
+                moveToIdentity(c.getLayer());
+                String mName = unique(name + SUFFIX, names);
+                NeuralNetConfiguration m = c.clone();
+                m.setLayer(monitor(mName, plan));
+                m.clearVariables();
+                confs.add(c);
+                confs.add(m);
+            }
+            instrumented.add(name);
+        }
+        out.setConfs(confs);
+        out.setInputPreProcessors(pre);
+        report(instrumented, skipped);
+        return out;
+    }
+
+    /**
+     * Instruments an initialised MultiLayerNetwork: a new network from {@link #instrument(MultiLayerConfiguration)}
+     * with a copy of the parameters and of the updater state (so training continues exactly as it would have). The
+     * argument is not modified; listeners are not copied.
+     *
+     * @param net an initialised network
+     * @return the instrumented network, initialised
+     * @throws IllegalArgumentException when {@code net} is not initialised
+     * @throws IllegalStateException    when the updater states do not line up (nothing is returned then)
+     */
+    public static MultiLayerNetwork instrument(MultiLayerNetwork net) {
+        Objects.requireNonNull(net, "net");
+        if (net.getLayers() == null || net.params() == null) {
+            throw new IllegalArgumentException("net must be initialised (call init()), got: an uninitialised "
+                    + "MultiLayerNetwork");
+        }
+        MultiLayerNetwork out = new MultiLayerNetwork(instrument(net.getLayerWiseConfigurations()));
+        out.init(net.params().dup(), false);
+        Object updater = net.getUpdater(false);
+        if (updater != null) { // else neither has trained: both start from a fresh state
+            copyUpdaterState(updater, out.getUpdater(true));
+        }
+        return out;
+    }
+
+    private static Optional<Layout> mlnInputLayout(MultiLayerConfiguration conf, int i) {
+        int j = i;
+        while (true) {
+            InputPreProcessor p = conf.getInputPreProcess(j);
+            if (p != null) {
+                return preprocessorLayout(p);
+            }
+            if (j == 0) {
+                return Optional.empty();
+            }
+            Layer prev = conf.getConf(j - 1).getLayer();
+            Optional<Layout> own = layoutAfter(prev);
+            if (own != null) {
+                return own;
+            }
+            j--;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ ComputationGraph
+
+    /**
+     * Instruments a ComputationGraph configuration. The argument is not modified. Inserted monitor vertices take the
+     * consumers of their weight layer, and the topological order of the original graph is stored in the result, so
+     * the parameters keep their order. Network outputs are never instrumented.
+     *
+     * @param conf the configuration
+     * @return a new configuration with monitor layers
+     * @throws NullPointerException when {@code conf} is null
+     */
+    public static ComputationGraphConfiguration instrument(ComputationGraphConfiguration conf) {
+        Objects.requireNonNull(conf, "conf");
+        List<String> order = topologicalOrder(conf);
+        ComputationGraphConfiguration out = conf.clone();
+        out.setIterationCount(conf.getIterationCount());
+        out.setEpochCount(conf.getEpochCount());
+        Set<String> names = new HashSet<>(out.getVertices().keySet());
+        names.addAll(out.getNetworkInputs());
+        Set<String> outputs = new HashSet<>(out.getNetworkOutputs());
+        Map<String, GraphVertex> vertices = new LinkedHashMap<>();
+        Map<String, List<String>> inputs = new LinkedHashMap<>();
+        Map<String, String> monitorOf = new HashMap<>();
+        List<String> instrumented = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (Map.Entry<String, GraphVertex> e : out.getVertices().entrySet()) {
+            String name = e.getKey();
+            GraphVertex v = e.getValue();
+            List<String> ins = new ArrayList<>(out.getVertexInputs().getOrDefault(name, new ArrayList<>()));
+            Plan plan = null;
+            if (v instanceof LayerVertex && !outputs.contains(name)) {
+                LayerVertex lv = (LayerVertex) v;
+                plan = plan(lv.getLayerConf().getLayer(), () -> cgInputLayout(out, name), skipped);
+            }
+            if (plan == null) {
+                vertices.put(name, v);
+                inputs.put(name, ins);
+                continue;
+            }
+            LayerVertex lv = (LayerVertex) v;
+            if (plan.replace) {
+                NeuralNetConfiguration m = lv.getLayerConf().clone();
+                m.setLayer(monitor(name, plan));
+                m.clearVariables();
+                vertices.put(name, new LayerVertex(m, lv.getPreProcessor()));
+                inputs.put(name, ins);
+            } else {
+                moveToIdentity(lv.getLayerConf().getLayer());
+                String mName = unique(name + SUFFIX, names);
+                NeuralNetConfiguration m = lv.getLayerConf().clone();
+                m.setLayer(monitor(mName, plan));
+                m.clearVariables();
+                vertices.put(name, lv);
+                inputs.put(name, ins);
+                vertices.put(mName, new LayerVertex(m, null));
+                List<String> mIns = new ArrayList<>();
+                mIns.add(name);
+                inputs.put(mName, mIns);
+                monitorOf.put(name, mName);
+            }
+            instrumented.add(name);
+        }
+        // Consumers of an instrumented layer now read its monitor.
+        for (Map.Entry<String, List<String>> e : inputs.entrySet()) {
+            if (monitorOf.containsValue(e.getKey())) {
+                continue;
+            }
+            List<String> ins = e.getValue();
+            for (int k = 0; k < ins.size(); k++) {
+                String m = monitorOf.get(ins.get(k));
+                if (m != null) {
+                    ins.set(k, m);
+                }
+            }
+        }
+        out.setVertices(vertices);
+        out.setVertexInputs(inputs);
+        // Keep the original topological order (and so the parameter order), each monitor right after its layer.
+        List<String> topo = new ArrayList<>(out.getNetworkInputs());
+        for (String s : order) {
+            if (out.getNetworkInputs().contains(s)) {
+                continue;
+            }
+            topo.add(s);
+            if (monitorOf.containsKey(s)) {
+                topo.add(monitorOf.get(s));
+            }
+        }
+        if (topo.size() != vertices.size() + out.getNetworkInputs().size()) {
+            throw new IllegalStateException("topological order has " + topo.size() + " vertices, expected "
+                    + (vertices.size() + out.getNetworkInputs().size()));
+        }
+        int[] idx = new int[topo.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        out.setTopologicalOrder(idx);
+        out.setTopologicalOrderStr(topo);
+        out.validate(false, false);
+        report(instrumented, skipped);
+        return out;
+    }
+
+    /**
+     * Instruments an initialised ComputationGraph: a new graph from
+     * {@link #instrument(ComputationGraphConfiguration)} with a copy of the parameters and of the updater state. The
+     * argument is not modified; listeners are not copied.
+     *
+     * @param net an initialised graph
+     * @return the instrumented graph, initialised
+     * @throws IllegalArgumentException when {@code net} is not initialised
+     * @throws IllegalStateException    when the updater states do not line up (nothing is returned then)
+     */
+    public static ComputationGraph instrument(ComputationGraph net) {
+        Objects.requireNonNull(net, "net");
+        if (net.getVertices() == null || net.params() == null) {
+            throw new IllegalArgumentException("net must be initialised (call init()), got: an uninitialised "
+                    + "ComputationGraph");
+        }
+        ComputationGraph out = new ComputationGraph(instrument(net.getConfiguration()));
+        out.init(net.params().dup(), false);
+        Object updater = net.getUpdater(false);
+        if (updater != null) { // else neither has trained: both start from a fresh state
+            copyUpdaterState(updater, out.getUpdater(true));
+        }
+        return out;
+    }
+
+    /** The names of the vertices in the order the graph uses for its parameters. */
+    private static List<String> topologicalOrder(ComputationGraphConfiguration conf) {
+        if (conf.getTopologicalOrderStr() != null && conf.getTopologicalOrder() != null) {
+            return new ArrayList<>(conf.getTopologicalOrderStr());
+        }
+        // Computed by DL4J itself, on a copy (it caches the result in the configuration).
+        GraphIndices gi = new ComputationGraph(conf.clone()).calculateIndices();
+        List<String> names = new ArrayList<>();
+        for (int i : gi.getTopologicalSortOrder()) {
+            names.add(gi.getIdxToName().get(i));
+        }
+        return names;
+    }
+
+    private static Optional<Layout> cgInputLayout(ComputationGraphConfiguration conf, String vertex) {
+        String cur = vertex;
+        Set<String> seen = new HashSet<>();
+        while (seen.add(cur)) {
+            GraphVertex v = conf.getVertices().get(cur);
+            if (v instanceof LayerVertex && ((LayerVertex) v).getPreProcessor() != null) {
+                return preprocessorLayout(((LayerVertex) v).getPreProcessor());
+            }
+            List<String> ins = conf.getVertexInputs().get(cur);
+            if (ins == null || ins.isEmpty()) {
+                return Optional.empty();
+            }
+            String prevName = ins.get(0);
+            GraphVertex prev = conf.getVertices().get(prevName);
+            if (prev == null) {
+                return Optional.empty(); // a network input: its layout is not stored in the configuration
+            }
+            if (prev instanceof LayerVertex) {
+                Optional<Layout> own = layoutAfter(((LayerVertex) prev).getLayerConf().getLayer());
+                if (own != null) {
+                    return own;
+                }
+            } else if (!(prev instanceof ElementWiseVertex) && !(prev instanceof MergeVertex)) {
+                return Optional.empty();
+            }
+            cur = prevName;
+        }
+        return Optional.empty();
+    }
+
+    // ------------------------------------------------------------------------------------------ shared
+
+    private static Plan plan(Layer raw, InputLayout inputLayout, List<String> skipped) {
+        Optional<io.github.deadrelu.internal.Gate> gate = NetworkInspector.gateOf(raw);
+        if (gate.isEmpty() || !gate.get().isGated()) {
+            return null;
+        }
+        Layer conf = NetworkInspector.unwrap(raw);
+        if (conf instanceof GateMonitorLayer) {
+            return null;
+        }
+        String name = raw.getLayerName();
+        if (conf instanceof ActivationLayer) {
+            IActivation a = ((ActivationLayer) conf).getActivationFn();
+            if (raw != conf || GateMonitorLayer.rejection(a).isPresent()) {
+                skipped.add(name + " (activation " + a + ")");
+                return null;
+            }
+            Optional<Layout> layout = inputLayout.get();
+            if (layout.isEmpty()) {
+                skipped.add(name + " (layout of its input unknown)");
+                return null;
+            }
+            return new Plan(a, layout.get(), true);
+        }
+        Layer inner = innermostMovable(raw);
+        if (inner == null) {
+            skipped.add(name + " (" + conf.getClass().getSimpleName() + ")");
+            return null;
+        }
+        IActivation a = ((BaseLayer) inner).getActivationFn();
+        if (GateMonitorLayer.rejection(a).isPresent()) {
+            skipped.add(name + " (activation " + a + ")");
+            return null;
+        }
+        return new Plan(a, Objects.requireNonNull(layoutAfter(raw)).orElse(Layout.FF), false);
+    }
+
+    /** The wrapped weight layer whose activation can move, or null (an allowed wrapper chain is required). */
+    private static Layer innermostMovable(Layer raw) {
+        Layer l = raw;
+        while (true) {
+            if (l instanceof FrozenLayer) {
+                l = ((FrozenLayer) l).getLayer();
+            } else if (l instanceof FrozenLayerWithBackprop || l instanceof TimeDistributed) {
+                l = ((BaseWrapperLayer) l).getUnderlying();
+            } else if (l instanceof BaseWrapperLayer) {
+                return null;
+            } else {
+                break;
+            }
+        }
+        boolean movable = l instanceof DenseLayer || l instanceof ConvolutionLayer || l instanceof Convolution3D
+                || l instanceof EmbeddingLayer || l instanceof EmbeddingSequenceLayer
+                || l instanceof ElementWiseMultiplicationLayer;
+        return movable ? l : null;
+    }
+
+    /**
+     * Sets IDENTITY on the weight layer inside {@code raw}, a layer of the output configuration; wrappers whose
+     * clone is shallow get their own copy of the wrapped layer first, so the caller's configuration is untouched.
+     */
+    private static void moveToIdentity(Layer raw) {
+        Layer l = raw;
+        while (true) {
+            if (l instanceof FrozenLayer) {
+                l = ((FrozenLayer) l).getLayer(); // FrozenLayer.clone() is deep
+            } else if (l instanceof BaseWrapperLayer) {
+                BaseWrapperLayer w = (BaseWrapperLayer) l;
+                w.setUnderlying(w.getUnderlying().clone());
+                l = w.getUnderlying();
+            } else {
+                break;
+            }
+        }
+        ((BaseLayer) l).setActivationFn(new ActivationIdentity());
+    }
+
+    /**
+     * The layout of a layer's output: present when the layer fixes it, empty when it cannot be known, null when the
+     * layer passes its input's layout through.
+     */
+    private static Optional<Layout> layoutAfter(Layer raw) {
+        Layer l = raw;
+        while (l instanceof BaseWrapperLayer || l instanceof FrozenLayer) {
+            if (l instanceof TimeDistributed) {
+                return Optional.of(((TimeDistributed) l).getRnnDataFormat() == RNNFormat.NWC ? Layout.NWC
+                        : Layout.NCW);
+            }
+            l = l instanceof FrozenLayer ? ((FrozenLayer) l).getLayer() : ((BaseWrapperLayer) l).getUnderlying();
+        }
+        if (l instanceof GateMonitorLayer) {
+            return Optional.of(((GateMonitorLayer) l).layout());
+        }
+        if (l instanceof Convolution3D) {
+            return Optional.of(((Convolution3D) l).getDataFormat() == Convolution3D.DataFormat.NDHWC ? Layout.NDHWC
+                    : Layout.NCDHW);
+        }
+        if (l instanceof Deconvolution3D) {
+            return Optional.of(((Deconvolution3D) l).getDataFormat() == Convolution3D.DataFormat.NDHWC
+                    ? Layout.NDHWC : Layout.NCDHW);
+        }
+        if (l instanceof Convolution1DLayer) {
+            return Optional.of(((Convolution1DLayer) l).getRnnDataFormat() == RNNFormat.NWC ? Layout.NWC
+                    : Layout.NCW);
+        }
+        if (l instanceof Subsampling1DLayer) {
+            return Optional.of(((Subsampling1DLayer) l).getCnn2dDataFormat() == CNN2DFormat.NHWC ? Layout.NWC
+                    : Layout.NCW);
+        }
+        if (l instanceof ConvolutionLayer) {
+            return Optional.of(((ConvolutionLayer) l).getCnn2dDataFormat() == CNN2DFormat.NHWC ? Layout.NHWC
+                    : Layout.NCHW);
+        }
+        if (l instanceof SubsamplingLayer) {
+            return Optional.of(((SubsamplingLayer) l).getCnn2dDataFormat() == CNN2DFormat.NHWC ? Layout.NHWC
+                    : Layout.NCHW);
+        }
+        if (l instanceof BaseRecurrentLayer) {
+            return Optional.of(((BaseRecurrentLayer) l).getRnnDataFormat() == RNNFormat.NWC ? Layout.NWC
+                    : Layout.NCW);
+        }
+        if (l instanceof EmbeddingSequenceLayer) {
+            return Optional.of(((EmbeddingSequenceLayer) l).getOutputFormat() == RNNFormat.NWC ? Layout.NWC
+                    : Layout.NCW);
+        }
+        if (l instanceof BatchNormalization) {
+            return ((BatchNormalization) l).getCnn2DFormat() == CNN2DFormat.NHWC ? Optional.of(Layout.NHWC) : null;
+        }
+        if (l instanceof ActivationLayer || l instanceof DropoutLayer || l instanceof LocalResponseNormalization) {
+            return null;
+        }
+        if (l instanceof DenseLayer || l instanceof EmbeddingLayer || l instanceof ElementWiseMultiplicationLayer
+                || l instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer) {
+            return Optional.of(Layout.FF);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Layout> preprocessorLayout(InputPreProcessor p) {
+        if (p instanceof CnnToFeedForwardPreProcessor || p instanceof RnnToFeedForwardPreProcessor) {
+            return Optional.of(Layout.FF);
+        }
+        if (p instanceof FeedForwardToRnnPreProcessor) {
+            return Optional.of(((FeedForwardToRnnPreProcessor) p).getRnnDataFormat() == RNNFormat.NWC ? Layout.NWC
+                    : Layout.NCW);
+        }
+        if (p instanceof CnnToRnnPreProcessor) {
+            return Optional.of(((CnnToRnnPreProcessor) p).getRnnDataFormat() == RNNFormat.NWC ? Layout.NWC
+                    : Layout.NCW);
+        }
+        if (p instanceof FeedForwardToCnnPreProcessor) {
+            return Optional.of(Layout.NCHW);
+        }
+        return Optional.empty();
+    }
+
+    private static GateMonitorLayer monitor(String name, Plan plan) {
+        return new GateMonitorLayer.Builder().name(name).activation(plan.activation)
+                .dataFormat(format(plan.layout)).build();
+    }
+
+    private static DataFormat format(Layout layout) {
+        switch (layout) {
+            case NCHW:
+                return CNN2DFormat.NCHW;
+            case NHWC:
+                return CNN2DFormat.NHWC;
+            case NCW:
+                return RNNFormat.NCW;
+            case NWC:
+                return RNNFormat.NWC;
+            case NCDHW:
+                return Convolution3D.DataFormat.NCDHW;
+            case NDHWC:
+                return Convolution3D.DataFormat.NDHWC;
+            default:
+                return null;
+        }
+    }
+
+    private static String unique(String base, Set<String> names) {
+        String n = base;
+        for (int k = 2; names.contains(n); k++) {
+            n = base + k;
+        }
+        names.add(n);
+        return n;
+    }
+
+    private static void copyUpdaterState(Object from, Object to) {
+        INDArray src = from instanceof BaseMultiLayerUpdater ? ((BaseMultiLayerUpdater<?>) from).getStateViewArray()
+                : null;
+        INDArray dst = to instanceof BaseMultiLayerUpdater ? ((BaseMultiLayerUpdater<?>) to).getStateViewArray()
+                : null;
+        if (src == null && dst == null) {
+            return;
+        }
+        if (src == null || dst == null || src.length() != dst.length()) {
+            throw new IllegalStateException("updater state must have the same length in both networks, got: "
+                    + (src == null ? "none" : src.length()) + " and " + (dst == null ? "none" : dst.length()));
+        }
+        dst.assign(src);
+    }
+
+    private static void report(List<String> instrumented, List<String> skipped) {
+        log.info("GateMonitors: monitoring {} layer(s) {}", instrumented.size(), instrumented);
+        if (!skipped.isEmpty()) {
+            log.info("GateMonitors: left {} gated layer(s) as they were (the listener still monitors them from their "
+                    + "activations): {}", skipped.size(), skipped);
+        }
+    }
+}

@@ -1,0 +1,335 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.layers;
+
+import io.github.deadrelu.conf.layers.GateMonitorLayer;
+import io.github.deadrelu.internal.Gate;
+import io.github.deadrelu.internal.GateCountSource;
+import io.github.deadrelu.internal.GateCounter;
+import io.github.deadrelu.internal.UnitCounts;
+import java.util.Arrays;
+import java.util.OptionalDouble;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.AbstractLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.common.util.OneTimeLogger;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
+import org.nd4j.linalg.api.ops.impl.transforms.bool.MatchConditionTransform;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The implementation of {@link GateMonitorLayer}: applies the activation and measures its gates.
+ *
+ * <p><b>Forward</b> (training; inference too with {@code countInInference(true)}): the activation is applied to a copy
+ * of the input (the input is never modified), then the output is counted per unit with ND4J reduce ops: closed,
+ * negative and non-finite entries and entries, masked entries (RNN time steps, from the layer's mask array) left out,
+ * entries whose input is NaN or infinite counted as non-finite (ReLU6 and ThresholdedReLU map NaN to a finite
+ * output). The counts are reduced to Java {@code long[]} at once, so nothing references a workspace array after the
+ * pass, and they accumulate over forward passes until {@link #takeCounts()}.
+ *
+ * <p><b>Backward</b>: the gradient is the activation's own {@code backprop}, exactly as DL4J's ReLU computes it. The
+ * gate blocks {@code |dL/da|} where its derivative is 0; because the accepted activations have derivative 0 or 1, the
+ * blocked part per unit is {@code sum|dL/da| - sum|dL/dz|} over the unit's entries, two reductions. Masked entries
+ * and entries with a non-finite input or gradient are left out. The per-unit and total shares accumulate over backward
+ * passes until {@link #takeCounts()}.
+ *
+ * <p>Thread-safety: one instance belongs to one network (or one ParallelWrapper replica) and is used by one training
+ * thread; the accumulators are guarded by the instance's monitor, so a listener may read them from another thread.
+ */
+public class GateMonitorLayerImpl extends AbstractLayer<GateMonitorLayer> implements GateCountSource {
+    private static final long serialVersionUID = 1L;
+    private static final Logger log = LoggerFactory.getLogger(GateMonitorLayerImpl.class);
+
+    private transient Gate gate;
+    private UnitCounts pending;
+    private double[] gradientL1;
+    private double[] blockedL1;
+
+    /**
+     * Creates the layer; called by {@link GateMonitorLayer#instantiate}.
+     *
+     * @param conf     the layer's configuration
+     * @param dataType the network data type
+     */
+    public GateMonitorLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private Gate gate() {
+        Gate g = gate;
+        if (g == null) {
+            g = Gate.of(layerConf().getActivationFn()).filter(Gate::isGated).orElseThrow(() ->
+                    new IllegalStateException("activation must have a zero-gradient regime, got: "
+                            + layerConf().getActivationFn()));
+            gate = g;
+        }
+        return g;
+    }
+
+    // ------------------------------------------------------------------------------------------ forward
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        INDArray out = workspaceMgr.dup(ArrayType.ACTIVATIONS, input, input.ordering());
+        out = layerConf().getActivationFn().getActivation(out, training);
+        if (training || layerConf().isCountInInference()) {
+            record(count(out));
+        }
+        return out;
+    }
+
+    private UnitCounts count(INDArray out) {
+        int axis = layerConf().unitAxis(out.rank());
+        long examples = out.size(0);
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray weights = maskWeights(maskArray, out, axis);
+            INDArray forced = nonFiniteIndicator(input);
+            if (weights == null && forced == null) {
+                return GateCounter.count(gate(), out, axis, examples);
+            }
+            return GateCounter.countWeighted(gate(), out, axis, examples, weights, forced, 1.0, false);
+        }
+    }
+
+    private synchronized void record(UnitCounts c) {
+        if (pending != null && pending.units() != c.units()) {
+            OneTimeLogger.warn(log, "GateMonitorLayer {}: the number of units changed from {} to {}; earlier "
+                    + "counts were dropped", layerConf().getLayerName(), pending.units(), c.units());
+            pending = null;
+        }
+        pending = pending == null ? c : pending.plus(c);
+    }
+
+    // ------------------------------------------------------------------------------------------ backward
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        INDArray z = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, input, input.ordering());
+        INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+        if (delta == epsilon) {
+            delta = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, delta);
+        }
+        delta = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, delta);
+        measureBlocked(epsilon, delta);
+        return new Pair<>(new DefaultGradient(), delta);
+    }
+
+    private void measureBlocked(INDArray epsilon, INDArray delta) {
+        int axis = layerConf().unitAxis(epsilon.rank());
+        int[] dims = GateCounter.reduceDims(epsilon.rank(), axis);
+        double[] grad;
+        double[] passed;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray weights = maskWeights(maskArray, epsilon, axis);
+            INDArray badInput = nonFiniteIndicator(input);
+            grad = null;
+            passed = null;
+            if (weights == null && badInput == null) {
+                grad = epsilon.norm1(dims).toDoubleVector();
+                passed = delta.norm1(dims).toDoubleVector();
+                if (!allFinite(grad) || !allFinite(passed)) {
+                    grad = null;
+                }
+            }
+            if (grad == null) {
+                // Leave out masked entries, entries with a non-finite input, and non-finite gradients.
+                INDArray keep = weights == null ? Nd4j.ones(DataType.DOUBLE, epsilon.shape()) : weights;
+                if (badInput != null) {
+                    keep = keep.mul(badInput.rsub(1.0));
+                }
+                grad = finiteAbs(epsilon).muli(keep).sum(dims).toDoubleVector();
+                passed = finiteAbs(delta).muli(keep).sum(dims).toDoubleVector();
+            }
+        }
+        double[] blocked = new double[grad.length];
+        for (int u = 0; u < grad.length; u++) {
+            blocked[u] = Math.max(0.0, grad[u] - passed[u]);
+        }
+        recordBlocked(grad, blocked);
+    }
+
+    private synchronized void recordBlocked(double[] grad, double[] blocked) {
+        if (gradientL1 == null || gradientL1.length != grad.length) {
+            gradientL1 = grad;
+            blockedL1 = blocked;
+            return;
+        }
+        for (int u = 0; u < grad.length; u++) {
+            gradientL1[u] += grad[u];
+            blockedL1[u] += blocked[u];
+        }
+    }
+
+    private static INDArray finiteAbs(INDArray a) {
+        INDArray r = Transforms.abs(a.castTo(DataType.DOUBLE), true);
+        BooleanIndexing.replaceWhere(r, 0.0, Conditions.notFinite());
+        return r;
+    }
+
+    private static boolean allFinite(double[] a) {
+        for (double v : a) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------ results
+
+    /**
+     * Returns the counts gathered by the forward passes since the last call, and forgets them together with the
+     * blocked-gradient sums. Used by {@code DeadReluListener} in {@code iterationDone}, and should not be called by
+     * external code while a listener is attached (the listener would miss these counts).
+     *
+     * @return the counts, or null when no counted forward pass happened since the last call
+     */
+    @Override
+    public synchronized UnitCounts takeCounts() {
+        UnitCounts c = pending;
+        pending = null;
+        gradientL1 = null;
+        blockedL1 = null;
+        return c;
+    }
+
+    /**
+     * The share of the incoming gradient |dL/da| that closed gates blocked, over all units and all backward passes
+     * since the last {@link #takeCounts()}: blocked L1 / incoming L1 (0 when the incoming gradient was all zero).
+     *
+     * @return the share, or empty when no backward pass happened since the last {@link #takeCounts()}
+     */
+    @Override
+    public synchronized OptionalDouble blockedGradientShare() {
+        if (gradientL1 == null) {
+            return OptionalDouble.empty();
+        }
+        double g = 0;
+        double b = 0;
+        for (int u = 0; u < gradientL1.length; u++) {
+            g += gradientL1[u];
+            b += blockedL1[u];
+        }
+        return OptionalDouble.of(g > 0 ? Math.min(1.0, b / g) : 0.0);
+    }
+
+    /**
+     * The per-unit share of the incoming gradient |dL/da| that closed gates blocked, over the backward passes since
+     * the last {@link #takeCounts()} (0 for a unit whose incoming gradient was all zero). With a
+     * {@code DeadReluListener} attached the listener takes the counts in every {@code iterationDone}; read this from
+     * {@code onBackwardPass} or {@code onGradientCalculation}, or from a listener placed before it.
+     *
+     * @return one share per unit, or an empty array when no backward pass happened since the last take
+     */
+    public synchronized double[] unitBlockedGradientShares() {
+        if (gradientL1 == null) {
+            return new double[0];
+        }
+        double[] r = new double[gradientL1.length];
+        for (int u = 0; u < r.length; u++) {
+            r[u] = gradientL1[u] > 0 ? Math.min(1.0, blockedL1[u] / gradientL1[u]) : 0.0;
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------------------ masks, non-finite
+
+    /**
+     * A 0/1 weight array of {@code act}'s shape from a layer mask, or null when there is no mask or it keeps every
+     * entry. Supported: a mask of the array's own length; a per-example mask {@code [mb, 1]} or {@code [mb]}; a
+     * time-step mask {@code [mb, T]} for a rank-3 array (NCW or NWC); a mask of the same rank whose other sizes are 1.
+     */
+    static INDArray maskWeights(INDArray mask, INDArray act, int unitAxis) {
+        if (mask == null || mask.minNumber().doubleValue() >= 1.0) {
+            return null;
+        }
+        long[] shape = act.shape();
+        INDArray m = mask.castTo(DataType.DOUBLE);
+        if (m.length() == act.length()) {
+            return m.reshape(act.ordering(), shape);
+        }
+        if (m.length() == shape[0] && (m.rank() == 1 || m.rank() == 2)) {
+            long[] s = new long[shape.length];
+            Arrays.fill(s, 1);
+            s[0] = shape[0];
+            return m.reshape(s).broadcast(shape);
+        }
+        if (act.rank() == 3 && m.rank() == 2 && m.size(0) == shape[0]) {
+            int timeAxis = unitAxis == 1 ? 2 : 1;
+            if (m.size(1) == shape[timeAxis]) {
+                long[] s = timeAxis == 2 ? new long[]{shape[0], 1, shape[2]} : new long[]{shape[0], shape[1], 1};
+                return m.reshape(s).broadcast(shape);
+            }
+        }
+        if (m.rank() == act.rank()) {
+            boolean broadcastable = true;
+            for (int d = 0; d < shape.length; d++) {
+                broadcastable &= m.size(d) == shape[d] || m.size(d) == 1;
+            }
+            if (broadcastable) {
+                return m.broadcast(shape);
+            }
+        }
+        OneTimeLogger.warn(log, "GateMonitorLayer: a mask of shape {} does not match activations of shape {}; "
+                + "masked entries are counted", Arrays.toString(mask.shape()), Arrays.toString(shape));
+        return null;
+    }
+
+    /** 1 where the array is NaN or infinite, 0 elsewhere (DOUBLE); null when every entry is finite. */
+    private static INDArray nonFiniteIndicator(INDArray a) {
+        long bad = Nd4j.getExecutioner().exec(new MatchCondition(a, Conditions.notFinite())).getLong(0);
+        if (bad == 0) {
+            return null;
+        }
+        return Nd4j.getExecutioner().exec(new MatchConditionTransform(a, Conditions.notFinite()))
+                .castTo(DataType.DOUBLE);
+    }
+
+    // ------------------------------------------------------------------------------------------ DL4J contract
+
+    @Override
+    public double calcRegularizationScore(boolean backpropParamsOnly) {
+        return 0;
+    }
+
+    @Override
+    public Type type() {
+        return Type.FEED_FORWARD;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public void clearNoiseWeightParams() {
+        // no parameters
+    }
+
+    @Override
+    public INDArray params() {
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "GateMonitorLayerImpl(name=" + layerConf().getLayerName() + ", index=" + getIndex() + ", activation="
+                + layerConf().getActivationFn() + ")";
+    }
+}
