@@ -178,8 +178,9 @@ public final class NetworkInspector {
      */
     public static Optional<Gate> gateOf(Layer layer) {
         Layer conf = unwrap(layer);
+        // BatchNormalization inherits an activation from the global configuration but DL4J never applies it.
         if (conf instanceof BaseOutputLayer || conf instanceof LossLayer || conf instanceof RnnLossLayer
-                || conf instanceof CnnLossLayer || conf instanceof AbstractLSTM) {
+                || conf instanceof CnnLossLayer || conf instanceof AbstractLSTM || conf instanceof BatchNormalization) {
             return Optional.empty();
         }
         if (conf instanceof PReLULayer) {

@@ -48,6 +48,16 @@ class NetworkInspectorTest {
     }
 
     @Test
+    void discover_batchNormWithReluActivationNotGated() {
+        // BatchNormalization inherits a global ReLU activation but DL4J never applies it: not a gated layer.
+        MultiLayerNetwork net = Nets.mln(3, InputType.feedForward(4),
+                new DenseLayer.Builder().nOut(6).activation(Activation.IDENTITY).build(),
+                new BatchNormalization.Builder().activation(Activation.RELU).build(),
+                out());
+        assertTrue(NetworkInspector.discover(net).isEmpty());
+    }
+
+    @Test
     void discover_activationLayerOwnerThroughBatchNorm() {
         MultiLayerNetwork net = Nets.mln(2, InputType.feedForward(4),
                 new DenseLayer.Builder().nOut(6).activation(Activation.IDENTITY).build(),
