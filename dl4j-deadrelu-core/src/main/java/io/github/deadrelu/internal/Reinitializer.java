@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.Trainable;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
@@ -25,6 +26,7 @@ import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
@@ -345,6 +347,9 @@ public final class Reinitializer {
                 cur = topo.node(cur.inputs.get(0));
             }
             ModelTopology.Node owner = cur;
+            if (owner.conf instanceof FeedForwardLayer && ((FeedForwardLayer) owner.conf).getNOut() > 0) {
+                checkUnits(owner, ((FeedForwardLayer) owner.conf).getNOut());
+            }
             if (owner.networkOutput || owner.conf instanceof BaseOutputLayer) {
                 throw new IllegalArgumentException("layer " + owner.describe() + " is an output layer; output "
                         + "layers are never re-initialised");
@@ -482,7 +487,7 @@ public final class Reinitializer {
                         checkUnits(owner, w.size(0));
                         INDArray fresh = draw(cl.getWeightInitFn(), w.size(1) * kProd, w.size(0) * kProd / sProd,
                                 w, 'c');
-                        out.put(layer, "W", w, axisMask(ind, w.shape(), 0), fresh);
+                        out.put(layer, "W", w, convMask(conf, ind, w.shape(), 0), fresh);
                     }
                     planBias(layer, owner, ind, cl.getBiasInit());
                     return;
@@ -645,7 +650,7 @@ public final class Reinitializer {
                         + Arrays.toString(w.shape()) + ") must read " + sel.length() + " inputs along axis " + axis
                         + " to zero the outgoing weights of layer " + spec.name() + "; use OutgoingWeights.KEEP");
             }
-            out.put(layer, "W", w, axisMask(sel, w.shape(), axis), Nd4j.zeros(w.dataType(), w.shape()));
+            out.put(layer, "W", w, convMask(c.conf, sel, w.shape(), axis), Nd4j.zeros(w.dataType(), w.shape()));
         }
 
         private INDArray mapPreprocessor(InputPreProcessor p, INDArray sel, Layout layout, ModelTopology.Node at) {
@@ -712,6 +717,24 @@ public final class Reinitializer {
     static INDArray paramOf(Layer layer, String key) {
         Map<String, INDArray> table = layer.paramTable();
         return table == null ? null : table.get(key);
+    }
+
+    /**
+     * {@link #axisMask} for weights of nominal shape {@code shape}, except for a {@code Convolution1DLayer} in NCW
+     * format: DL4J M2.1 declares its W as {@code [outC, inC, k, 1]} but its forward pass <em>reshapes</em> (does not
+     * permute) that 'c'-order buffer to {@code [k, inC, outC]} ({@code Convolution1DUtils
+     * .reshapeWeightArrayOrGradientForFormat}), so output channel o and input channel i are the last and middle
+     * axes of that real layout. The mask is built there and reshaped back to the nominal shape.
+     */
+    static INDArray convMask(org.deeplearning4j.nn.conf.layers.Layer conf, INDArray ind, long[] shape, int axis) {
+        if (conf instanceof Convolution1DLayer && !(conf instanceof Convolution3D)
+                && ((Convolution1DLayer) conf).getRnnDataFormat() != RNNFormat.NWC && shape.length == 4
+                && (axis == 0 || axis == 1)) {
+            long[] real = {shape[2], shape[1], shape[0]};
+            INDArray m = axisMask(ind, real, axis == 0 ? 2 : 1);
+            return m.dup('c').reshape('c', shape);
+        }
+        return axisMask(ind, shape, axis);
     }
 
     private static INDArray param(Layer layer, String key, ModelTopology.Node node) {
