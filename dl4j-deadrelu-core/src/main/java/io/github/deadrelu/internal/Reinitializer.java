@@ -66,10 +66,11 @@ import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.controlflow.Select;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
+import org.nd4j.linalg.api.ops.impl.transforms.comparison.CompareAndReplace;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * Re-initialises selected units of monitored layers: the incoming weights are re-drawn from the owner layer's own
@@ -82,12 +83,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>One {@link Event} collects the re-initialisation of several layers in one iteration. {@link Event#add} plans a
  * layer completely (it walks the network, checks every layer and vertex it would touch, draws the new values and
- * builds 0/1 write masks) without writing anything; a layer that cannot be re-initialised throws
- * {@link IllegalArgumentException} there and adds nothing. {@link Event#commit} then computes every new parameter
- * and updater-state array and only after that assigns them, restoring the old values if an assignment fails, so a
- * model is never left half-written. Writes are exact selections ({@code select(mask, new, old)}): entries outside
- * the masks keep their bits. All work is ND4J ops (no Java loop over weight elements), so the same code runs on
- * nd4j-cuda.
+ * builds the write patches) without writing anything; a layer that cannot be re-initialised throws
+ * {@link IllegalArgumentException} there and adds nothing. {@link Event#commit} then maps every patch onto the
+ * updater state (a mapping failure still writes nothing) and only then writes, with in-place kernels on arrays whose
+ * shapes and types were checked, so a model is never left half-written. Writes are exact: every planned write is a <em>patch</em> of the parameter's
+ * shape holding the new value where an entry is written and NaN where it is kept, applied with one legacy
+ * {@code CompareAndReplace} pass ({@code param = isNaN(patch) ? param : patch}); kept entries keep their bits (even
+ * -0.0 and NaN), written ones get exactly the new value (even over NaN or infinity). The optimizer state is patched
+ * the same way with zeros. All work is ND4J ops over whole arrays (no Java loop over weight elements, no slow
+ * gather/scatter or select kernels), so the same code runs on nd4j-cuda.
  *
  * <p>Supported owners of incoming weights: {@code DenseLayer}, {@code ConvolutionLayer}/{@code Convolution2D}
  * (NCHW and NHWC), {@code Convolution1DLayer}, {@code Convolution3D}, {@code Deconvolution2D},
@@ -187,11 +191,12 @@ public final class Reinitializer {
         }
 
         /**
-         * Writes everything planned: new parameter values and zeroed updater state. Every new array is computed
-         * before the first assignment; if an assignment fails, every array already written is restored.
+         * Writes everything planned: new parameter values and zeroed updater state. The updater-state mapping is
+         * validated and every patch computed before the first write; the writes themselves are one in-place
+         * {@code CompareAndReplace} kernel per array, on arrays whose shapes and types were checked.
          *
          * @throws IllegalArgumentException when the updater state cannot be mapped (nothing was written)
-         * @throws IllegalStateException    when a write failed (everything was restored) or the event was committed
+         * @throws IllegalStateException    when the event was committed already
          */
         public void commit() {
             if (committed) {
@@ -202,30 +207,17 @@ public final class Reinitializer {
                 return;
             }
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                List<INDArray[]> targets = new ArrayList<>();   // {view, new value}
+                List<INDArray[]> targets = new ArrayList<>();   // {view, patch}
                 BaseMultiLayerUpdater<?> updater = updaterOf(model);
                 for (ParamWrite w : writes.all()) {
-                    targets.add(new INDArray[]{w.view, select(w.mask, w.values, w.view)});
+                    targets.add(new INDArray[]{w.view, w.patch});
                     if (updater != null) {
                         planState(updater, w, targets);
                     }
                 }
-                List<INDArray> backups = new ArrayList<>(targets.size());
+                // Every check, draw and allocation is done; what is left are in-place kernels on validated arrays.
                 for (INDArray[] t : targets) {
-                    backups.add(t[0].dup());
-                }
-                int done = 0;
-                try {
-                    for (INDArray[] t : targets) {
-                        t[0].assign(t[1]);
-                        done++;
-                    }
-                } catch (RuntimeException e) {
-                    for (int i = 0; i < done; i++) {
-                        targets.get(i)[0].assign(backups.get(i));
-                    }
-                    throw new IllegalStateException("re-initialisation failed while writing; every written "
-                            + "array was restored", e);
+                    applyPatch(t[1], t[0]);
                 }
             }
         }
@@ -233,43 +225,75 @@ public final class Reinitializer {
 
     // ------------------------------------------------------------------------------------------- planned writes
 
-    /** A planned write of one parameter: {@code param <- select(mask, values, param)}; its state zeroed on mask. */
+    /**
+     * A planned write of one parameter: {@code patch} holds the new value of each written entry and NaN elsewhere;
+     * {@code sel} holds 0 at each written entry and NaN elsewhere (it is also the patch of the optimizer state).
+     */
     static final class ParamWrite {
         final Layer layer;
         final String param;
         final INDArray view;
-        INDArray mask;     // BOOL, param shape
-        INDArray values;   // param shape and type
+        INDArray patch;
+        INDArray sel;
 
-        ParamWrite(Layer layer, String param, INDArray view, INDArray mask, INDArray values) {
+        ParamWrite(Layer layer, String param, INDArray view, INDArray patch, INDArray sel) {
             this.layer = layer;
             this.param = param;
             this.view = view;
-            this.mask = mask;
-            this.values = values;
+            this.patch = patch;
+            this.sel = sel;
         }
     }
 
-    /** Planned writes keyed by (layer object, parameter); a later write wins where masks overlap. */
+    /** Planned writes keyed by (layer object, parameter); a later write wins where two overlap. */
     static final class Writes {
         private final List<ParamWrite> list = new ArrayList<>();
 
-        void put(Layer layer, String param, INDArray view, INDArray mask, INDArray values) {
-            INDArray m = mask.dataType() == DataType.BOOL ? mask : mask.castTo(DataType.BOOL);
+        /**
+         * Plans {@code param[e] = values[e]} for every entry e where {@code sel[e] == 0} ({@code sel} is NaN
+         * elsewhere).
+         */
+        void put(Layer layer, String param, INDArray view, INDArray sel, INDArray values) {
+            if (!Arrays.equals(values.shape(), view.shape())) {
+                throw new IllegalArgumentException("values of parameter " + param + " must have its shape "
+                        + Arrays.toString(view.shape()) + ", got: " + Arrays.toString(values.shape()));
+            }
+            INDArray s = checked(param, view, sel);
             INDArray v = values.dataType() == view.dataType() ? values : values.castTo(view.dataType());
+            add(layer, param, view, v.addi(s), s);   // values are the planner's own fresh draws: patched in place
+        }
+
+        /** Plans {@code param[e] = value} for every entry e where {@code sel[e] == 0}. */
+        void put(Layer layer, String param, INDArray view, INDArray sel, double value) {
+            INDArray s = checked(param, view, sel);
+            add(layer, param, view, value == 0.0 ? s : s.add(value), s);
+        }
+
+        /** The selection checked against the parameter, as a new array of the parameter's type if it is not. */
+        private static INDArray checked(String param, INDArray view, INDArray sel) {
+            if (!Arrays.equals(sel.shape(), view.shape())) {
+                throw new IllegalArgumentException("a write of parameter " + param + " must have its shape "
+                        + Arrays.toString(view.shape()) + ", got: " + Arrays.toString(sel.shape()));
+            }
+            return sel.dataType() == view.dataType() ? sel : sel.castTo(view.dataType());
+        }
+
+        /** Adds a write; {@code patch} and {@code sel} belong to it from now on (merges write into them). */
+        private void add(Layer layer, String param, INDArray view, INDArray patch, INDArray sel) {
             for (ParamWrite w : list) {
                 if (w.layer == layer && w.param.equals(param)) {
-                    w.values = select(m, v, w.values);
-                    w.mask = Transforms.or(w.mask, m);
+                    // The new write wins where it writes; merged in place into the new write's own arrays.
+                    w.patch = patch == sel ? over(patch, w.patch) : overInPlace(patch, w.patch);
+                    w.sel = overInPlace(sel, w.sel);
                     return;
                 }
             }
-            list.add(new ParamWrite(layer, param, view, m, v));
+            list.add(new ParamWrite(layer, param, view, patch, sel));
         }
 
         void mergeFrom(Writes other) {
             for (ParamWrite w : other.list) {
-                put(w.layer, w.param, w.view, w.mask, w.values);
+                add(w.layer, w.param, w.view, w.patch, w.sel);
             }
         }
 
@@ -282,11 +306,22 @@ public final class Reinitializer {
         }
     }
 
-    /** {@code out = mask ? values : old}, exact (a new array in old's shape and order). */
-    static INDArray select(INDArray mask, INDArray values, INDArray old) {
-        INDArray out = Nd4j.createUninitialized(old.dataType(), old.shape(), old.ordering());
-        Nd4j.exec(new Select(new INDArray[]{mask, values, old}, new INDArray[]{out}));
+    /** {@code top} where it is not NaN, else {@code bottom} (a new array). */
+    static INDArray over(INDArray top, INDArray bottom) {
+        INDArray out = Nd4j.createUninitialized(bottom.dataType(), bottom.shape(), bottom.ordering());
+        Nd4j.getExecutioner().exec(new CompareAndReplace(top, bottom, out, Conditions.isNan()));
         return out;
+    }
+
+    /** In place into {@code top}: {@code top} where it is not NaN, else {@code bottom}; returns {@code top}. */
+    static INDArray overInPlace(INDArray top, INDArray bottom) {
+        Nd4j.getExecutioner().exec(new CompareAndReplace(top, bottom, top, Conditions.isNan()));
+        return top;
+    }
+
+    /** In place: {@code target[e] = isNaN(patch[e]) ? target[e] : patch[e]}. */
+    static void applyPatch(INDArray patch, INDArray target) {
+        Nd4j.getExecutioner().exec(new CompareAndReplace(patch, target, target, Conditions.isNan()));
     }
 
     // ----------------------------------------------------------------------------------------- one layer's plan
@@ -391,10 +426,11 @@ public final class Reinitializer {
             }
         }
 
+        /** The selection over the layer's units: 0 for a selected unit, NaN for the others. */
         private INDArray indicator(DataType type) {
-            INDArray ind = Nd4j.zeros(type, layerUnits);
+            INDArray ind = Nd4j.valueArrayOf(new long[]{layerUnits}, Double.NaN, type);
             for (int u : units) {
-                ind.putScalar(u, 1.0);
+                ind.putScalar(u, 0.0);
             }
             return ind;
         }
@@ -422,16 +458,16 @@ public final class Reinitializer {
                     INDArray freshRw = draw(rwInit, nOut, nOut, rw, 'f');
                     if (zeroOutgoing) {
                         // The unit's outgoing recurrent weights: row u of RW (its own column is re-drawn below).
-                        out.put(layer, "RW", rw, axisMask(ind, rw.shape(), 0), Nd4j.zeros(rw.dataType(), rw.shape()));
+                        out.put(layer, "RW", rw, axisMask(ind, rw.shape(), 0, rw.ordering()), 0.0);
                     }
-                    out.put(layer, "W", w, axisMask(ind, w.shape(), 1), freshW);
-                    out.put(layer, "RW", rw, axisMask(ind, rw.shape(), 1), freshRw);
+                    out.put(layer, "W", w, axisMask(ind, w.shape(), 1, w.ordering()), freshW);
+                    out.put(layer, "RW", rw, axisMask(ind, rw.shape(), 1, rw.ordering()), freshRw);
                     planBias(layer, owner, ind, rnn.getBiasInit());
                     INDArray g = paramOf(layer, "g");
                     if (g != null) {
                         // Layer norm gains [gx | gr], one of each per unit.
                         INDArray gm = Nd4j.concat(0, ind, ind).reshape(g.shape());
-                        out.put(layer, "g", g, gm, Nd4j.valueArrayOf(g.shape(), rnn.getGainInit(), g.dataType()));
+                        out.put(layer, "g", g, gm, rnn.getGainInit());
                     }
                     return;
                 }
@@ -440,12 +476,11 @@ public final class Reinitializer {
                     checkRank(owner, w, 2);
                     checkUnits(owner, w.size(1));
                     INDArray fresh = draw(ff.getWeightInitFn(), w.size(0), w.size(1), w, 'f');
-                    out.put(layer, "W", w, axisMask(ind, w.shape(), 1), fresh);
+                    out.put(layer, "W", w, axisMask(ind, w.shape(), 1, w.ordering()), fresh);
                     planBias(layer, owner, ind, ff.getBiasInit());
                     INDArray g = paramOf(layer, "g");
                     if (g != null) {
-                        out.put(layer, "g", g, ind.reshape(g.shape()),
-                                Nd4j.valueArrayOf(g.shape(), ff.getGainInit(), g.dataType()));
+                        out.put(layer, "g", g, ind.reshape(g.shape()).dup(), ff.getGainInit());
                     }
                     return;
                 }
@@ -471,7 +506,8 @@ public final class Reinitializer {
                         checkUnits(owner, w.size(2) * w.size(3));
                         INDArray fresh = draw(cl.getWeightInitFn(), w.size(2) * kProd,
                                 w.size(3) * kProd / sProd, w, 'c');
-                        INDArray m = ind.reshape(1, 1, w.size(2), w.size(3)).broadcast(w.shape());
+                        INDArray m = Nd4j.createUninitialized(w.dataType(), w.shape(), 'c');
+                        Nd4j.getExecutioner().exec(new BroadcastCopyOp(m, ind.reshape(w.size(2), w.size(3)), m, 2, 3));
                         out.put(layer, "W", w, m, fresh);
                     } else if (conf instanceof Deconvolution2D) {
                         INDArray w = param(layer, "W", owner);   // [inC, outC, kH, kW]
@@ -507,7 +543,7 @@ public final class Reinitializer {
                 throw new IllegalArgumentException("bias of layer " + owner.describe() + " must have " + layerUnits
                         + " entries, got: " + b.length());
             }
-            out.put(layer, "b", b, ind.reshape(b.shape()), Nd4j.valueArrayOf(b.shape(), biasInit, b.dataType()));
+            out.put(layer, "b", b, ind.reshape(b.shape()).dup(), biasInit);
         }
 
         private void planBatchNorm(ModelTopology.Node bn, INDArray ind) {
@@ -528,8 +564,7 @@ public final class Reinitializer {
                     throw new IllegalArgumentException("parameter " + e.getKey() + " of BatchNormalization "
                             + bn.name + " must have " + layerUnits + " entries, got: " + p.length());
                 }
-                out.put(layer, e.getKey(), p, ind.reshape(p.shape()),
-                        Nd4j.valueArrayOf(p.shape(), e.getValue(), p.dataType()));
+                out.put(layer, e.getKey(), p, ind.reshape(p.shape()).dup(), e.getValue());
             }
         }
 
@@ -619,7 +654,7 @@ public final class Reinitializer {
                                         + c.name + " is unknown, so the position of layer " + spec.name()
                                         + "'s units in it is unknown; use OutgoingWeights.KEEP");
                             }
-                            parts.add(Nd4j.zeros(sel.dataType(), width));
+                            parts.add(Nd4j.valueArrayOf(new long[]{width}, Double.NaN, sel.dataType()));
                         }
                     }
                     INDArray merged = parts.size() == 1 ? parts.get(0)
@@ -650,7 +685,7 @@ public final class Reinitializer {
                         + Arrays.toString(w.shape()) + ") must read " + sel.length() + " inputs along axis " + axis
                         + " to zero the outgoing weights of layer " + spec.name() + "; use OutgoingWeights.KEEP");
             }
-            out.put(layer, "W", w, convMask(c.conf, sel, w.shape(), axis), Nd4j.zeros(w.dataType(), w.shape()));
+            out.put(layer, "W", w, convMask(c.conf, sel, w.shape(), axis), 0.0);
         }
 
         private INDArray mapPreprocessor(InputPreProcessor p, INDArray sel, Layout layout, ModelTopology.Node at) {
@@ -705,12 +740,19 @@ public final class Reinitializer {
         return p;
     }
 
-    /** A 0/1 mask of {@code shape} that is the indicator {@code ind} along {@code axis}. */
+    /**
+     * The selection of {@code shape} (0 where selected, NaN elsewhere) that is {@code ind} (a selection over units)
+     * along {@code axis}: one allocation and one broadcast op.
+     */
     static INDArray axisMask(INDArray ind, long[] shape, int axis) {
-        long[] s = new long[shape.length];
-        Arrays.fill(s, 1);
-        s[axis] = ind.length();
-        return ind.reshape(s).broadcast(shape);
+        return axisMask(ind, shape, axis, 'c');
+    }
+
+    /** {@link #axisMask(INDArray, long[], int)} allocated in {@code order} (that of the parameter it selects in). */
+    static INDArray axisMask(INDArray ind, long[] shape, int axis, char order) {
+        INDArray m = Nd4j.createUninitialized(ind.dataType(), shape, order);
+        Nd4j.getExecutioner().exec(new BroadcastCopyOp(m, ind, m, axis));
+        return m;
     }
 
     /** A parameter of a layer, or null (also for layers without parameters, whose getParam throws). */
@@ -731,10 +773,9 @@ public final class Reinitializer {
                 && ((Convolution1DLayer) conf).getRnnDataFormat() != RNNFormat.NWC && shape.length == 4
                 && (axis == 0 || axis == 1)) {
             long[] real = {shape[2], shape[1], shape[0]};
-            INDArray m = axisMask(ind, real, axis == 0 ? 2 : 1);
-            return m.dup('c').reshape('c', shape);
+            return axisMask(ind, real, axis == 0 ? 2 : 1).reshape('c', shape);
         }
-        return axisMask(ind, shape, axis);
+        return axisMask(ind, shape, axis, conf instanceof ConvolutionLayer ? 'c' : 'f');
     }
 
     private static INDArray param(Layer layer, String key, ModelTopology.Node node) {
@@ -903,18 +944,22 @@ public final class Reinitializer {
                 if (flatMask == null) {
                     flatMask = flatInParamOrder(w);
                 }
+                if (view.dataType() != w.view.dataType()) {
+                    throw new IllegalArgumentException("updater state of parameter " + w.param + " must have the "
+                            + "parameter's type " + w.view.dataType() + ", got: " + view.dataType());
+                }
                 INDArray flat = view.rank() == 1 ? view : view.reshape(view.length());
                 long o = ps.getParamOffsetStart() - ub.getParamOffsetStart();
                 long k = total / n;
                 for (long s = 0; s < k; s++) {
                     INDArray seg = flat.get(NDArrayIndex.interval(s * n + o, s * n + o + len));
-                    targets.add(new INDArray[]{seg, select(flatMask, Nd4j.zeros(seg.dataType(), seg.shape()), seg)});
+                    targets.add(new INDArray[]{seg, flatMask});
                 }
             }
         }
     }
 
-    /** The BOOL mask of a parameter flattened in the order its entries have in the flat parameter array. */
+    /** The selection of a parameter flattened in the order its entries have in the flat parameter array. */
     private static INDArray flatInParamOrder(ParamWrite w) {
         char order = w.view.ordering();
         long[] shape = w.view.shape();
@@ -927,8 +972,7 @@ public final class Reinitializer {
                         + Arrays.toString(shape));
             }
         }
-        return w.mask.castTo(DataType.FLOAT).dup(order).reshape(order, new long[]{w.view.length()})
-                .castTo(DataType.BOOL);
+        return w.sel.reshape(order, new long[]{w.view.length()});
     }
 
     private static boolean sameLayer(Trainable t, Layer layer) {

@@ -518,4 +518,61 @@ class DeadReluListenerReinitTest {
         net.fit(ReinitNets.mlpData());
         assertWrites(cap.captured, ModelState.of(net), ReinitNets.mlpExpect(net, OutgoingWeights.ZERO));
     }
+
+    @Test
+    void killedUnit_revivedByReinitialisationAndStaysOpen() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(21).updater(new Adam(1e-2))
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new DenseLayer.Builder().name("d0").nIn(8).nOut(12).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().name("d1").nIn(12).nOut(8).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(8).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        DataSet all = Planted.data(64, new long[]{8}, 3, 8);
+        org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<DataSet> it =
+                new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(all.asList(), 16);
+        DeadReluListener l = DeadReluListener.builder().deadAfterExamples(32).frequency(0)
+                .reinitialize(ReinitPolicy.builder().every(4).maturity(0).seed(1).build()).build();
+        net.setListeners(l);
+        net.fit(it, 2);                                      // iterations 0..7
+        final int unit = 5;
+        assertFalse(Planted.contains(l.snapshot().layer("d0").orElseThrow().deadUnits(), unit));
+        // Kill it: with non-negative inputs, non-positive weights and a negative bias close the gate everywhere.
+        INDArray w = net.getLayer(0).getParam("W");
+        w.getColumn(unit).assign(org.nd4j.linalg.ops.transforms.Transforms.abs(w.getColumn(unit)).addi(0.1).negi());
+        net.getLayer(0).getParam("b").putScalar(unit, -1.0);
+        net.fit(it, 3);                                      // iterations 8..19: dead at 9, event at 12
+        List<GateSnapshot> h = l.history();
+        int reinitAt = -1;
+        boolean deadBefore = false;
+        for (GateSnapshot s : h) {
+            LayerGates g = s.layer("d0").orElseThrow();
+            if (s.iteration() == 9 || s.iteration() == 10 || s.iteration() == 11) {
+                assertTrue(Planted.contains(g.deadUnits(), unit), "not dead at " + s.iteration());
+            }
+            boolean deadNow = Planted.contains(g.deadUnits(), unit);
+            if (deadBefore && !deadNow) {
+                assertEquals(-1, reinitAt, "killed unit left the dead set twice");
+                assertTrue(g.reinitialized() >= 1, "left the dead set without re-initialisation");
+                reinitAt = s.iteration();
+            }
+            deadBefore = deadNow;
+        }
+        assertEquals(12, reinitAt);
+        net.fit(it, 5);                                      // iterations 20..39
+        for (GateSnapshot s : l.history()) {
+            if (s.iteration() > reinitAt) {
+                LayerGates g = s.layer("d0").orElseThrow();
+                assertTrue(g.unitClosedFractions()[unit] < 1.0, "closed on every entry at " + s.iteration());
+                assertFalse(Planted.contains(g.deadUnits(), unit), "dead again at " + s.iteration());
+            }
+        }
+        it.reset();
+        LayerGates probe = io.github.deadrelu.stats.DeadReluAnalysis.of(net, it).layer("d0").orElseThrow();
+        assertFalse(Planted.contains(probe.deadUnits(), unit));
+        assertTrue(probe.unitClosedFractions()[unit] < 0.9, "open on only "
+                + (1 - probe.unitClosedFractions()[unit]) + " of the probe entries");
+    }
 }
