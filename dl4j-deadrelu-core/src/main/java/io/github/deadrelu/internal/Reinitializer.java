@@ -86,8 +86,9 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * builds the write patches) without writing anything; a layer that cannot be re-initialised throws
  * {@link IllegalArgumentException} there and adds nothing. {@link Event#commit} then maps every patch onto the
  * updater state (a mapping failure still writes nothing) and only then writes, with in-place kernels on arrays whose
- * shapes and types were checked, so a model is never left half-written. Writes are exact: every planned write is a <em>patch</em> of the parameter's
- * shape holding the new value where an entry is written and NaN where it is kept, applied with one legacy
+ * shapes and types were checked, so a model is never left half-written. Writes are exact: every planned write is
+ * a <em>patch</em> of the parameter's shape holding the new value where an entry is written and NaN where it is
+ * kept, applied with one legacy
  * {@code CompareAndReplace} pass ({@code param = isNaN(patch) ? param : patch}); kept entries keep their bits (even
  * -0.0 and NaN), written ones get exactly the new value (even over NaN or infinity). The optimizer state is patched
  * the same way with zeros. All work is ND4J ops over whole arrays (no Java loop over weight elements, no slow
@@ -415,7 +416,7 @@ public final class Reinitializer {
             INDArray ind = indicator(paramOf(owner.layer, firstWeightKey(owner)).dataType());
             // 2. Outgoing weights (planned first: incoming writes win where both touch one entry).
             if (zeroOutgoing) {
-                forward(gate, ind, spec.layout(), new java.util.HashSet<>());
+                forward(gate, ind, spec.layout());
             }
             // 3. Incoming weights, bias, gain, and BatchNormalization between weights and gate.
             planIncoming(owner, ind);
@@ -601,11 +602,11 @@ public final class Reinitializer {
          * Zeroes, in every consumer of {@code node}, the weights that read the selected units.
          *
          * @param node   the node whose output carries the units
-         * @param sel    0/1 indicator over the node's output units (features for FF, channels for CNN/RNN)
+         * @param sel    selection over the node's output units (features for FF, channels for CNN/RNN): 0 for a
+         *               selected unit, NaN for the others
          * @param layout the node's output layout
-         * @param seen   consumer visits already planned (node name + selection hash), against duplicates
          */
-        private void forward(ModelTopology.Node node, INDArray sel, Layout layout, java.util.Set<String> seen) {
+        private void forward(ModelTopology.Node node, INDArray sel, Layout layout) {
             if (node.networkOutput) {
                 throw new IllegalArgumentException("the output of " + node.describe() + " is a network output, "
                         + "which has no outgoing weights to zero; use OutgoingWeights.KEEP");
@@ -631,7 +632,7 @@ public final class Reinitializer {
                     if (axis >= 0) {
                         zeroInputs(c, s, axis);
                     } else if (passThrough(c.conf)) {
-                        forward(c, s, layoutAfter(c.conf, l), seen);
+                        forward(c, s, layoutAfter(c.conf, l));
                     } else {
                         throw new IllegalArgumentException("zeroing the outgoing weights of layer " + spec.name()
                                 + " in " + c.describe() + " is not supported; use OutgoingWeights.KEEP");
@@ -659,16 +660,16 @@ public final class Reinitializer {
                     }
                     INDArray merged = parts.size() == 1 ? parts.get(0)
                             : Nd4j.concat(0, parts.toArray(new INDArray[0]));
-                    forward(c, merged, layout, seen);
+                    forward(c, merged, layout);
                 } else if (c.vertexConf instanceof PreprocessorVertex) {
                     InputPreProcessor p = ((PreprocessorVertex) c.vertexConf).getPreProcessor();
-                    forward(c, mapPreprocessor(p, sel, layout, c), layoutAfter(p, layout), seen);
+                    forward(c, mapPreprocessor(p, sel, layout, c), layoutAfter(p, layout));
                 } else if (c.vertexConf instanceof ScaleVertex || c.vertexConf instanceof ShiftVertex) {
-                    forward(c, sel, layout, seen);
+                    forward(c, sel, layout);
                 } else if (c.vertexConf instanceof LastTimeStepVertex) {
-                    forward(c, sel, Layout.FF, seen);
+                    forward(c, sel, Layout.FF);
                 } else if (c.vertexConf instanceof DuplicateToTimeSeriesVertex) {
-                    forward(c, sel, Layout.NCW, seen);
+                    forward(c, sel, Layout.NCW);
                 } else {
                     throw new IllegalArgumentException("zeroing the outgoing weights of layer " + spec.name()
                             + " through " + c.describe() + " is not supported (it mixes or reorders units); use "
@@ -702,7 +703,8 @@ public final class Reinitializer {
                             + sel.length() + " channels and a known height and width, got: " + ch + "x" + h + "x"
                             + w + "; use OutgoingWeights.KEEP");
                 }
-                // DL4J flattens with a c-order reshape in both formats: NCHW rows c*H*W + y*W + x, NHWC y*W*C + x*C + c.
+                // DL4J flattens with a c-order reshape in both formats:
+                // NCHW rows c*H*W + y*W + x, NHWC rows y*W*C + x*C + c.
                 INDArray grid = c.getFormat() == CNN2DFormat.NHWC
                         ? sel.reshape(1, 1, ch).broadcast(h, w, ch)
                         : sel.reshape(ch, 1, 1).broadcast(ch, h, w);
@@ -879,7 +881,8 @@ public final class Reinitializer {
             return -1;
         }
         if (n.isLayer()) {
-            if (n.conf instanceof FeedForwardLayer && !passThrough(n.conf) && ((FeedForwardLayer) n.conf).getNOut() > 0) {
+            if (n.conf instanceof FeedForwardLayer && !passThrough(n.conf)
+                    && ((FeedForwardLayer) n.conf).getNOut() > 0) {
                 return ((FeedForwardLayer) n.conf).getNOut();
             }
             if (passThrough(n.conf) && n.inputs.size() == 1 && n.pre == null) {
