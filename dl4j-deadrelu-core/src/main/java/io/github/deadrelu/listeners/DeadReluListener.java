@@ -409,14 +409,21 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         if (planned.isEmpty()) {
             return;
         }
+        List<String> names = new ArrayList<>();
+        planned.keySet().forEach(s -> names.add(s.name()));
         try {
             event.commit();
+        } catch (IllegalArgumentException e) {
+            // The updater state could not be mapped: found before the first write.
+            reinitDisabled.addAll(names);
+            log.warn("DeadReluListener: re-initialisation at iteration {} is not possible and is disabled for "
+                    + "layers {}; no parameter was changed: {}", iteration, names, e.getMessage());
+            return;
         } catch (RuntimeException e) {
-            reinitDisabled.addAll(planned.keySet().stream().map(LayerSpec::name).collect(
-                    java.util.stream.Collectors.toList()));
-            log.error("DeadReluListener: re-initialisation at iteration {} failed and is disabled for layers {}; "
-                    + "no parameter was changed", iteration, planned.keySet().stream().map(LayerSpec::name)
-                    .collect(java.util.stream.Collectors.toList()), e);
+            // Only an ND4J failure inside the in-place write kernels gets here.
+            reinitDisabled.addAll(names);
+            log.error("DeadReluListener: re-initialisation at iteration {} failed while writing layers {} and is "
+                    + "disabled for them", iteration, names, e);
             return;
         }
         StringBuilder sb = new StringBuilder();
