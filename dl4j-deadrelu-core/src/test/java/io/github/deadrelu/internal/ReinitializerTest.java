@@ -441,4 +441,54 @@ class ReinitializerTest {
     private static LayerSpec spec(MultiLayerNetwork net, String name) {
         return NetworkInspector.discover(net).stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
+
+    @Test
+    void convBatchNormActivationNhwc_resetsTheChannelsBatchNormAndConvOnly() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).weightInit(WeightInit.XAVIER)
+                .biasInit(BIAS).updater(new Adam(1e-3)).list()
+                .layer(new ConvolutionLayer.Builder(2, 2).name("c0").nOut(4).activation(Activation.IDENTITY).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().name("bn").build())
+                .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder().name("a0")
+                        .activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).name("out").nOut(2).build())
+                .setInputType(InputType.convolutional(5, 5, 2, org.deeplearning4j.nn.conf.CNN2DFormat.NHWC)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        org.deeplearning4j.nn.api.Layer bn = net.getLayer(1);
+        for (String p : new String[]{"gamma", "beta", "mean", "log10stdev"}) {
+            bn.getParam(p).assign(Nd4j.linspace(1, 4, 4).castTo(DataType.FLOAT).reshape(bn.getParam(p).shape()));
+        }
+        INDArray before = net.params().dup();
+        INDArray w0 = net.getLayer(0).getParam("W").dup();
+        INDArray out0 = net.getLayer(3).getParam("W").dup();
+        LayerSpec s = spec(net, "a0");
+        assertEquals("bn", s.batchNormName());
+        Reinitializer.reinitialize(net, s, new int[]{2}, 4, policy(OutgoingWeights.ZERO), 0);
+        float[][] expected = {{1, 2, 1, 4}, {1, 2, 0, 4}, {1, 2, 0, 4}, {1, 2, 0, 4}};
+        String[] names = {"gamma", "beta", "mean", "log10stdev"};
+        for (int k = 0; k < names.length; k++) {
+            assertArrayEquals(expected[k], bn.getParam(names[k]).dup().reshape(4).toFloatVector(), names[k]);
+        }
+        INDArray w = net.getLayer(0).getParam("W");
+        for (int c = 0; c < 4; c++) {
+            INDArray now = w.get(NDArrayIndex.point(c)).dup();
+            INDArray was = w0.get(NDArrayIndex.point(c)).dup();
+            if (c == 2) {
+                assertNotEquals(was, now);
+            } else {
+                assertEquals(was, now, "channel " + c);
+            }
+        }
+        assertEquals(BIAS, net.getLayer(0).getParam("b").getDouble(2), 1e-7);
+        // Outgoing: the output layer reads the 4x4x4 NHWC map flattened: rows y*16 + x*4 + 2 are zero, others kept.
+        INDArray ow = net.getLayer(3).getParam("W");
+        for (int r = 0; r < 64; r++) {
+            if (r % 4 == 2) {
+                assertEquals(0.0, ow.getRow(r).amaxNumber().doubleValue(), "row " + r);
+            } else {
+                assertEquals(out0.getRow(r), ow.getRow(r), "row " + r);
+            }
+        }
+        assertNotEquals(before, net.params());
+    }
 }
