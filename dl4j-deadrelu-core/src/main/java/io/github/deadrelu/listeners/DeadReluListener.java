@@ -513,7 +513,18 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         throw NetworkInspector.unsupported(model);
     }
 
+    /**
+     * Selects and re-initialises dead units (called in {@code iterationDone}, after the update, every
+     * {@code policy.every()} iterations). Per monitored gated layer, in network order: the units dead now whose age
+     * (iterations since monitoring started or since their last re-initialisation) is at least
+     * {@code policy.maturity()}, lowest index first, at most {@code policy.maxUnits(units)}. Frozen layers are
+     * skipped with one WARN; output layers are never monitored. Every layer is planned before anything is written;
+     * a layer that cannot be re-initialised (unsupported layer, consumer or vertex) is left untouched, disabled with
+     * one WARN, and the others go ahead. One INFO line per event lists layers and counts.
+     */
     private void reinitialize(Model model, List<LayerSpec> seen, int iteration) {
+        Reinitializer.Event event = null;
+        Map<LayerSpec, int[]> planned = new LinkedHashMap<>();
         for (LayerSpec s : seen) {
             if (reinitDisabled.contains(s.name()) || !s.gate().isGated()) {
                 continue;
@@ -527,25 +538,65 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
                         + " has dead units but its weights are frozen; it is never re-initialised");
                 continue;
             }
-            int cap = policy.maxUnits(dead.length == 0 ? 1 : unitsOf(s));
+            int units = unitsOf(s);
             int[] chosen = Arrays.stream(dead)
                     .filter(u -> tracker.age(s.name(), u, iteration) >= policy.maturity())
-                    .limit(cap).toArray();
+                    .limit(policy.maxUnits(units)).toArray();
             if (chosen.length == 0) {
                 continue;
             }
             try {
-                Reinitializer.reinitialize(model, s, chosen, policy, iteration);
-            } catch (RuntimeException e) {
+                if (event == null) {
+                    event = Reinitializer.event(model, policy, iteration);
+                }
+                event.add(s, chosen, units);
+                planned.put(s, chosen);
+            } catch (IllegalArgumentException e) {
                 reinitDisabled.add(s.name());
-                log.error("DeadReluListener: re-initialisation of layer {} failed and is disabled for it; "
-                        + "no parameter was written: {}", s.name(), e.toString());
-                continue;
+                log.warn("DeadReluListener: layer {} ({}) cannot be re-initialised, so re-initialisation is "
+                        + "disabled for it; none of its parameters was written: {}", s.name(), s.layerType(),
+                        e.getMessage());
             }
-            tracker.markReinitialized(s.name(), chosen, iteration);
-            log.info("DeadReluListener: re-initialised {} dead units of layer {} at iteration {} ({})",
-                    chosen.length, s.name(), iteration, policy);
         }
+        if (planned.isEmpty()) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        planned.keySet().forEach(s -> names.add(s.name()));
+        try {
+            event.commit();
+        } catch (IllegalArgumentException e) {
+            // The updater state could not be mapped: found before the first write.
+            reinitDisabled.addAll(names);
+            log.warn("DeadReluListener: re-initialisation at iteration {} is not possible and is disabled for "
+                    + "layers {}; no parameter was changed: {}", iteration, names, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // Only an ND4J failure inside the in-place write kernels gets here.
+            reinitDisabled.addAll(names);
+            log.error("DeadReluListener: re-initialisation at iteration {} failed while writing layers {} and is "
+                    + "disabled for them", iteration, names, e);
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<LayerSpec, int[]> e : planned.entrySet()) {
+            tracker.markReinitialized(e.getKey().name(), e.getValue(), iteration);
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append(e.getKey().name()).append(' ').append(e.getValue().length).append(" units ")
+                    .append(unitList(e.getValue()));
+        }
+        log.info("DeadReluListener: re-initialised dead units at iteration {}: {} ({})", iteration, sb, policy);
+    }
+
+    private static String unitList(int[] units) {
+        int shown = Math.min(units.length, 10);
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < shown; i++) {
+            sb.append(i == 0 ? "" : ", ").append(units[i]);
+        }
+        return sb.append(units.length > shown ? ", ...]" : "]").toString();
     }
 
     private int unitsOf(LayerSpec s) {

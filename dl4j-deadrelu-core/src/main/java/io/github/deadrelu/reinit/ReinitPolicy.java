@@ -11,13 +11,26 @@ import org.nd4j.common.base.Preconditions;
 /**
  * When and how {@code DeadReluListener} re-initialises dead units.
  *
- * <p>Every {@code every} iterations (in {@code iterationDone}, after the parameter update), the listener selects, in
- * each monitored layer, the units that are dead now and at least {@code maturity} iterations old (since the start of
- * monitoring or their last re-initialisation), lowest unit index first, at most {@code maxFraction} of the layer's
- * units. Never in a frozen layer and never in the output layer. For each selected unit it re-draws the incoming weights
- * from the layer's own configured weight initialisation, resets the bias to the layer's {@code biasInit} (and a
- * BatchNormalization between the weights and the gate to its initial state), zeroes the optimizer state of every
- * parameter entry it wrote, and treats the outgoing weights per {@link OutgoingWeights}.
+ * <p>Every {@code every} iterations (in {@code iterationDone}, the one callback after the parameter update, when
+ * {@code iteration % every == 0}), the listener selects, in each monitored layer, the units that are dead now and at
+ * least {@code maturity} iterations old (counted from the first iteration the listener saw the layer, or from the
+ * unit's last re-initialisation), lowest unit index first, at most {@link #maxUnits(int)} of them. Frozen layers are
+ * skipped (one WARN) and output layers are never monitored. For each selected unit it
+ * <ul>
+ *   <li>re-draws the incoming weights from the layer's own configured weight initialisation (a full-shape draw with
+ *       the fan-in and fan-out DL4J used, then the unit's weights copied), for dense, convolution (any format), 1D,
+ *       3D, transposed, depthwise and separable convolution and {@code SimpleRnn} (input and recurrent weights);</li>
+ *   <li>resets the bias to the layer's {@code biasInit} (a layer-norm gain to {@code gainInit}), and the channel of a
+ *       BatchNormalization between the weights and the gate to its initial gamma, beta, mean and variance, so the
+ *       unit can open;</li>
+ *   <li>zeroes the optimizer state (Adam m and v, momentum, ...) of every parameter entry it wrote;</li>
+ *   <li>treats the outgoing weights per {@link OutgoingWeights}.</li>
+ * </ul>
+ * All layers of one event are planned before anything is written. A layer that cannot be re-initialised (an
+ * unsupported layer type, or with {@code ZERO} a consumer or graph vertex that mixes units, such as an element-wise
+ * add) is left untouched, gets one WARN naming the reason, and is not tried again; the other layers go ahead. Each
+ * event logs one INFO line with layers, counts and this policy, and {@code LayerGates.reinitialized()} counts the
+ * units of the iteration.
  *
  * <pre>{@code
  * DeadReluListener listener = DeadReluListener.builder()
@@ -27,13 +40,20 @@ import org.nd4j.common.base.Preconditions;
  *
  * <p>Defaults and where they come from:
  * <pre>
- * every       = 1000  ReDo's recycling period F = 1000 gradient steps (Sokar, Agarwal, Castro, Evci, ICML 2023).
- * maturity    = 100   Continual Backprop's maturity threshold in cbp_linear (Dohare et al., Nature 632, 2024):
- *                     a re-drawn unit is protected until it has had a chance to open.
- * maxFraction = 1.0   ReDo recycles every dormant unit of a layer at each check; lower it to bound the disruption.
- * outgoing    = ZERO  ReDo and Continual Backprop zero the outgoing weights, which keeps the network function.
- * seed        = 0     re-draws are deterministic for a given seed.
+ * every       = 1000  ReDo's recycling period F = 1000 gradient steps (Sokar, Agarwal, Castro, Evci, "The Dormant
+ *                     Neuron Phenomenon in Deep Reinforcement Learning", ICML 2023).
+ * maturity    = 100   Continual Backprop's maturity threshold m = 100 (cbp_linear; Dohare et al., "Loss of
+ *                     plasticity in deep continual learning", Nature 632, 2024): a re-drawn unit gets time to open
+ *                     before it can be re-drawn again.
+ * maxFraction = 1.0   ReDo recycles every dormant unit of a layer at each check; lower it to bound the disruption
+ *                     (Continual Backprop replaces a small fraction per step).
+ * outgoing    = ZERO  ReDo and Continual Backprop zero the outgoing weights, which keeps the network's function at
+ *                     the moment of the re-draw.
+ * seed        = 0     re-draws are deterministic for a given seed, network and data.
  * </pre>
+ * Adam's bias correction in DL4J uses the global iteration, so a re-drawn unit's first updates behave like a
+ * late-stage Adam step on zero moments (Continual Backprop resets a per-weight step count, which stock DL4J updaters
+ * cannot do).
  *
  * <p>Immutable and serialisable.
  */
@@ -64,7 +84,7 @@ public final class ReinitPolicy implements Serializable {
         return every;
     }
 
-    /** @return iterations a unit must have lived (since start or last re-initialisation) before it is re-drawn */
+    /** @return iterations a unit must have lived (since monitoring started or its last re-initialisation) first */
     public int maturity() {
         return maturity;
     }
@@ -85,7 +105,8 @@ public final class ReinitPolicy implements Serializable {
     }
 
     /**
-     * The largest number of units of a layer re-drawn in one event: {@code floor(maxFraction * units)}, at least 1.
+     * The largest number of units of a layer re-drawn in one event: {@code floor(maxFraction * units)}, at least 1
+     * (so {@code maxFraction(0.01)} on a 6-unit layer still allows one unit per event).
      *
      * @param units units of the layer
      * @return the cap

@@ -3,6 +3,8 @@
  */
 
 /**
- * Provides ReinitPolicy and OutgoingWeights, which say when and how dead ReLU units are re-initialised.
+ * Provides the policy ({@link io.github.deadrelu.reinit.ReinitPolicy}) with which
+ * {@code io.github.deadrelu.listeners.DeadReluListener} re-initialises dead ReLU units, and the treatment of their
+ * outgoing weights ({@link io.github.deadrelu.reinit.OutgoingWeights}).
  */
 package io.github.deadrelu.reinit;

@@ -601,7 +601,8 @@ public final class DeadReluAggregator implements StatsStorageRouter {
                     continue;
                 }
                 long[] streaks = tracker.streaks(s.name());
-                int cap = policy.maxUnits(streaks == null ? Math.max(s.units(), 1) : streaks.length);
+                int layerUnits = streaks == null ? Math.max(s.units(), 1) : streaks.length;
+                int cap = policy.maxUnits(layerUnits);
                 int it = lastIteration;
                 int[] chosen = Arrays.stream(dead).filter(u -> tracker.age(s.name(), u, it) >= policy.maturity())
                         .limit(cap).toArray();
@@ -609,7 +610,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
                     continue;
                 }
                 try {
-                    Reinitializer.reinitialize(model, s, chosen, policy, it);
+                    Reinitializer.reinitialize(model, s, chosen, layerUnits, policy, it);
                 } catch (RuntimeException e) {
                     log.error("DeadReluAggregator: re-initialisation of layer {} failed and was skipped: {}",
                             s.name(), e.toString(), e);
