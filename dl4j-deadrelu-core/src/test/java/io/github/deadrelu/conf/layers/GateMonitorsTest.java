@@ -413,7 +413,7 @@ class GateMonitorsTest {
         assertEquals(List.of("layer1"), spec.consumers());
         INDArray w0 = mon.getLayer(0).getParam("W").dup();
         INDArray w2 = mon.getLayer(2).getParam("W").dup();
-        Reinitializer.reinitialize(mon, spec, new int[]{0, 2}, ReinitPolicy.builder().seed(3).build(), 0);
+        Reinitializer.reinitialize(mon, spec, new int[]{0, 2}, 6, ReinitPolicy.builder().seed(3).build(), 0);
         INDArray b0 = mon.getLayer(0).getParam("b");
         assertEquals(0.0, b0.getDouble(0), 0.0, "bias back to biasInit");
         assertEquals(0.0, b0.getDouble(2), 0.0);
