@@ -58,6 +58,11 @@ public final class DeadReluDemo {
      */
     public static void main(String[] args) {
         long t0 = System.nanoTime();
+        // A small MLP gains nothing from ND4J's thread pools on 2 cores, and one thread makes the run reproducible
+        // (at lr 2.0 training is chaotic: a different summation order gives a different trajectory).
+        Nd4j.getEnvironment().setMaxThreads(1);
+        Nd4j.getEnvironment().setMaxMasterThreads(1);
+        Nd4j.factory().blas().setMaxThreads(1);
         DataSet[] data = syntheticData(2048, 1024, 7);
         List<String[]> rows = new ArrayList<>();
         System.out.println("dl4j-deadrelu demo: MLP " + FEATURES + "-" + HIDDEN + "-" + HIDDEN + "-" + CLASSES
@@ -80,6 +85,7 @@ public final class DeadReluDemo {
     private static String[] run(String label, double lr, Activation act, ReinitPolicy policy, DataSet[] data) {
         System.out.println();
         System.out.println("=== " + label + " ===");
+        long start = System.nanoTime();
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(42)
                 .updater(new Sgd(lr))
@@ -109,6 +115,7 @@ public final class DeadReluDemo {
                 reinits += g.reinitialized();
             }
         }
+        System.out.printf(Locale.ROOT, "trained in %.1f s%n", (System.nanoTime() - start) / 1e9);
         GateSnapshot last = listener.snapshot();
         System.out.println("listener, last mini-batch: " + describe(last));
         DeadReluAnalysis analysis = DeadReluAnalysis.of(net, new ListDataSetIterator<>(data[1].asList(), 256));
