@@ -825,6 +825,7 @@ public final class Reinitializer {
     }
 
     /** The axis of a consumer's W along which it reads its input units, or -1 when unsupported. */
+    @SuppressWarnings("deprecation") // GravesLSTM: deprecated in DL4J, still a layer users have
     static int inputAxis(org.deeplearning4j.nn.conf.layers.Layer conf) {
         if (conf instanceof DenseLayer || conf instanceof BaseOutputLayer || conf instanceof LSTM
                 || conf instanceof GravesLSTM || conf instanceof SimpleRnn) {
