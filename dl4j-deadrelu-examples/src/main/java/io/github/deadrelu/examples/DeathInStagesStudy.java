@@ -455,6 +455,7 @@ public final class DeathInStagesStudy implements Callable<Integer> {
     private static void plotLines(Result r, Path file) throws IOException {
         XYChart units = Charts.line(r.layer() + ": closed fraction of staged units (moving mean over " + r.window()
                 + ")", "iteration", "closed fraction", 560, 380);
+        units.getStyler().setXAxisTickMarkSpacingHint(90);
         units.getStyler().setYAxisMin(0.0);
         units.getStyler().setYAxisMax(1.0);
         units.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
@@ -472,6 +473,7 @@ public final class DeathInStagesStudy implements Callable<Integer> {
             line(units, "no staged unit", new double[] {0}, new double[] {0}, Color.GRAY);
         }
         XYChart dead = Charts.line(r.layer() + ": dead units (listener)", "iteration", "dead units", 560, 380);
+        dead.getStyler().setXAxisTickMarkSpacingHint(90);
         dead.getStyler().setYAxisMin(0.0);
         dead.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         line(dead, "dead units", it, Arrays.stream(r.deadCurve()).asDoubleStream().toArray(), Color.BLACK);

@@ -67,7 +67,7 @@ import picocli.CommandLine.Spec;
  * inputs are the data, which do not change. So a first-layer unit that is closed on the whole training set stays dead
  * for good, unless it is re-initialised ({@code recoverable = false} in {@link LayerGates}).
  *
- * <p>Protocol (defaults): MLP 784-256-256-256-10, plain {@link Sgd} at learning rate 1.0, batch 64, 12 epochs over the
+ * <p>Protocol (defaults): MLP 784-256-256-10, plain {@link Sgd} at learning rate 1.0, batch 64, 10 epochs over the
  * 8,000 training examples in a fixed order, seed 1. A unit is dead (listener) after a streak of {@code --dead-after}
  * examples, by default the whole training set (one epoch): the strict definition, closed on every training example.
  * Each iteration, after the update, the study compares the incoming weights and bias of every dead unit with their
@@ -143,7 +143,7 @@ public final class FirstLayerStudy implements Callable<Integer> {
             description = "Plain SGD learning rate (default: ${DEFAULT-VALUE}).")
     private double lr;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "12",
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10",
             description = "Training epochs (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
@@ -151,7 +151,7 @@ public final class FirstLayerStudy implements Callable<Integer> {
             description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     private int batch;
 
-    @Option(names = "--hidden", paramLabel = "N,...", split = ",", defaultValue = "256,256,256",
+    @Option(names = "--hidden", paramLabel = "N,...", split = ",", defaultValue = "256,256",
             description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
     private int[] hidden;
 
@@ -398,7 +398,9 @@ public final class FirstLayerStudy implements Callable<Integer> {
     /** One PNG, two panels: dead units per layer over training; revivals so far per layer. */
     private static void plot(Result r, Path file) throws IOException {
         XYChart deadChart = Charts.line("Dead units per layer (listener)", "iteration", "dead units", 560, 380);
+        deadChart.getStyler().setXAxisTickMarkSpacingHint(90);
         XYChart revChart = Charts.line("Revivals so far per layer", "iteration", "revivals (cumulative)", 560, 380);
+        revChart.getStyler().setXAxisTickMarkSpacingHint(90);
         deadChart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         revChart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         deadChart.getStyler().setYAxisMin(0.0);

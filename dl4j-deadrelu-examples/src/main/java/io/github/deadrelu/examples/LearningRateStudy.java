@@ -64,7 +64,8 @@ import picocli.CommandLine.Spec;
  * <p>Per run it measures the final dead units per layer with {@link DeadReluAnalysis} on the evaluation split (dead =
  * closed on every one of its 2,000 examples), the closed share per mini-batch over training (from the listener), and
  * the evaluation accuracy. A run whose parameters or outputs became non-finite is reported as <em>diverged</em>, never
- * with an accuracy.
+ * with an accuracy or dead units (its CSV fields are empty, its table cells "-"); its training closed share (listener,
+ * up to the divergence) is kept.
  *
  * <p>Protocol (defaults): 8,000 train / 2,000 eval, batch 64, 3 epochs in a fixed order, He initialisation
  * ({@code WeightInit.RELU}) for every variant, DL4J default float precision. Re-initialisation policy:
@@ -156,7 +157,8 @@ public final class LearningRateStudy implements Callable<Integer> {
      * @param deadUnits          units dead on the evaluation split
      * @param evalClosedShare    closed share over the evaluation split
      * @param evalNegativeShare  negative share over the evaluation split
-     * @param trainClosedShare   mean closed share per mini-batch over the last epoch (listener)
+     * @param trainClosedShare   mean closed share per mini-batch over the last epoch trained (listener; up to the
+     *                           divergence for a diverged run)
      * @param reinitialized      units re-initialised during training
      * @param curve              closed share per bin of iterations (listener)
      * @param negativeCurve      negative share per bin
@@ -447,10 +449,13 @@ public final class LearningRateStudy implements Callable<Integer> {
             for (Run r : runs) {
                 Config c = r.config();
                 for (LayerResult l : r.layers()) {
+                    // A diverged network has no accuracy and no meaningful dead units on the evaluation split:
+                    // those fields stay empty. The listener's training closed share (up to divergence) is kept.
+                    boolean d = r.diverged();
                     csv.row(c.optimizer().csvName, c.lr(), c.variant().csvName, c.seed(), l.name(), l.units(),
-                            l.deadUnits(), round(l.deadFraction()), round(l.evalClosedShare()),
-                            round(l.evalNegativeShare()), round(l.trainClosedShare()), l.reinitialized(),
-                            r.diverged() ? "" : round(r.accuracy()), r.diverged());
+                            d ? "" : l.deadUnits(), d ? "" : round(l.deadFraction()),
+                            d ? "" : round(l.evalClosedShare()), d ? "" : round(l.evalNegativeShare()),
+                            round(l.trainClosedShare()), l.reinitialized(), d ? "" : round(r.accuracy()), d);
                 }
             }
         }
@@ -488,11 +493,11 @@ public final class LearningRateStudy implements Callable<Integer> {
             List<Object> row = new ArrayList<>(List.of(c.optimizer().label, fmtRate(c.lr()), c.variant().label));
             for (int l = 0; l < names.size(); l++) {
                 int li = l;
-                row.add(group.stream().map(r -> Integer.toString(r.layers().get(li).deadUnits()))
+                row.add(group.stream().map(r -> r.diverged() ? "-" : Integer.toString(r.layers().get(li).deadUnits()))
                         .collect(Collectors.joining(" ")) + " of " + group.get(0).layers().get(l).units());
             }
-            row.add(String.format(Locale.ROOT, "%.3f", group.stream().mapToDouble(r -> r.diverged() ? Double.NaN
-                    : r.layers().get(0).trainClosedShare()).filter(d -> !Double.isNaN(d)).average().orElse(0)));
+            row.add(String.format(Locale.ROOT, "%.3f", group.stream().mapToDouble(r -> r.layers().get(0)
+                    .trainClosedShare()).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN)));
             row.add(group.stream().map(r -> Long.toString(r.layers().stream().mapToLong(LayerResult::reinitialized)
                     .sum())).collect(Collectors.joining(" ")));
             row.add(group.stream().map(r -> Mlp.formatAccuracy(r.accuracy())).collect(Collectors.joining(" ")));
@@ -549,7 +554,7 @@ public final class LearningRateStudy implements Callable<Integer> {
                         .toList();
                 XYChart chart;
                 if (row < 2) {
-                    chart = Charts.line(o.label + (row == 0 ? ": " + first + " dead fraction (eval split)"
+                    chart = Charts.line(o.label + (row == 0 ? ": " + first + " dead fraction (eval; diverged left out)"
                                     : ": accuracy (eval split; diverged runs left out)"), "learning rate (log)",
                             row == 0 ? "dead fraction" : "accuracy", 560, 380);
                     chart.getStyler().setXAxisLogarithmic(true);
@@ -564,8 +569,8 @@ public final class LearningRateStudy implements Callable<Integer> {
                                 continue;
                             }
                             double y = row == 0
-                                    ? g.stream().mapToDouble(r -> r.layers().get(0).deadFraction()).average()
-                                    .orElseThrow()
+                                    ? g.stream().filter(r -> !r.diverged())
+                                    .mapToDouble(r -> r.layers().get(0).deadFraction()).average().orElse(Double.NaN)
                                     : g.stream().filter(r -> !r.diverged()).mapToDouble(Run::accuracy).average()
                                     .orElse(Double.NaN);
                             if (!Double.isNaN(y)) {
@@ -582,6 +587,7 @@ public final class LearningRateStudy implements Callable<Integer> {
                             "closed share (mean over seeds)", 560, 380);
                     chart.getStyler().setYAxisMin(0.0);
                     chart.getStyler().setYAxisMax(1.0);
+                    chart.getStyler().setXAxisTickMarkSpacingHint(90);
                     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
                     int k = 0;
                     for (List<Run> g : groups) {

@@ -387,8 +387,10 @@ public final class RemediesStudy implements Callable<Integer> {
     private static void plot(List<Run> runs, String optimizer, double lr, Path file) throws IOException {
         XYChart acc = Charts.line("Accuracy (eval split), mean over seeds: " + optimizer + " lr " + lr, "iteration",
                 "accuracy", 560, 400);
+        acc.getStyler().setXAxisTickMarkSpacingHint(90);
         XYChart dead = Charts.line("layer0 dead fraction (eval split), mean over seeds", "iteration",
                 "dead fraction", 560, 400);
+        dead.getStyler().setXAxisTickMarkSpacingHint(90);
         for (XYChart c : List.of(acc, dead)) {
             c.getStyler().setYAxisMin(0.0);
             c.getStyler().setYAxisMax(1.0);

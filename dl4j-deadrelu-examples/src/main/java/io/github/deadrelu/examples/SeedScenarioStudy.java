@@ -67,7 +67,7 @@ import picocli.CommandLine.Spec;
  * The unit starts with every incoming weight {@code 0.1/16} and bias 0, so its pre-activation {@code z = w.x + b} is
  * Gaussian N(0.1, 0.005^2): open on every input, but only 20 standard deviations from the edge. The targets come from a
  * teacher that is the network itself ({@code y = 2 relu(z) + 0.5} plus N(0, 0.01^2) noise), so ordinary training
- * leaves the unit where it is. At iteration {@code --spike-at} one mini-batch has corrupted labels, all shifted down by
+ * leaves the unit where it is. At iteration {@code --before} one mini-batch has corrupted labels, all shifted down by
  * the same amount; the study solves for the shift that makes that single SGD step move the mean pre-activation (over
  * the input distribution) to {@code --target} (default -0.1). Training then goes on with clean batches.
  *
@@ -368,7 +368,7 @@ public final class SeedScenarioStudy implements Callable<Integer> {
     }
 
     private static String summary(Result r) {
-        return String.format(Locale.ROOT, "Spike: labels of one mini-batch shifted by -%.3f; mean pre-activation "
+        return String.format(Locale.ROOT, "Spike: labels of one mini-batch shifted down by %.3f; mean pre-activation "
                         + "w.E[x] + b right after the step: %.4f. The listener calls the unit dead from iteration %d.",
                 r.labelShift(), r.meanAfter(), r.deadFrom());
     }
@@ -378,12 +378,14 @@ public final class SeedScenarioStudy implements Callable<Integer> {
         double[] it = r.steps().stream().mapToDouble(Step::iteration).toArray();
         XYChart closed = Charts.line("Closed share of the unit per mini-batch", "iteration", "closed share", 560,
                 380);
+        closed.getStyler().setXAxisTickMarkSpacingHint(90);
         closed.getStyler().setYAxisMin(0.0);
         closed.getStyler().setYAxisMax(1.0);
         closed.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         line(closed, "closed share", it, r.steps().stream().mapToDouble(Step::closedShare).toArray(),
                 new Color(0xd62728), SeriesLines.SOLID);
         XYChart z = Charts.line("Pre-activation z over each mini-batch", "iteration", "z", 560, 380);
+        z.getStyler().setXAxisTickMarkSpacingHint(90);
         z.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         line(z, "max", it, r.steps().stream().mapToDouble(Step::zMax).toArray(), new Color(0x9ecae1),
                 SeriesLines.SOLID);
