@@ -18,6 +18,7 @@ import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
 import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyData;
+import io.github.deadrelu.examples.support.StudyCharts;
 import io.github.deadrelu.examples.support.Table;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.stats.GateSnapshot;
@@ -71,8 +72,8 @@ import picocli.CommandLine.Spec;
  * every mini-batch from there to the end). The <em>stage</em> before death is the run of iterations just before the
  * onset in which its closed fraction per mini-batch was at least {@code --partial} (mostly closed, not yet dead for
  * good); a unit whose closed fraction was below {@code --partial} in the mini-batch right before its onset died
- * <em>abruptly</em>, in one update. The line chart smooths closed fractions with a moving mean over {@code --window}
- * iterations; the definitions do not.
+ * <em>abruptly</em>, in one update. The line chart can smooth closed fractions with a moving mean over
+ * {@code --window} iterations (default 1, raw); the definitions never do.
  *
  * <p>Outputs in {@code --out}: {@code death-in-stages.csv} (one row per dying unit, header {@value #CSV_HEADER}),
  * {@code death-in-stages-fractions.csv} (closed fraction per unit and iteration, long format),
@@ -123,7 +124,7 @@ public final class DeathInStagesStudy implements Callable<Integer> {
      * @param fractions   closed fraction per iteration and unit, {@code fractions[iteration][unit]}
      * @param deadCurve   dead units (listener) per iteration
      * @param dying       the dying units, by onset
-     * @param window      the smoothing window
+     * @param window      the moving-mean window of the line chart
      * @param partial     the mostly-closed threshold
      * @param accuracy    final accuracy, NaN when diverged
      */
@@ -178,8 +179,9 @@ public final class DeathInStagesStudy implements Callable<Integer> {
             description = "Training examples used, at most 8000 (default: ${DEFAULT-VALUE}).")
     private int trainSize;
 
-    @Option(names = "--window", paramLabel = "N", defaultValue = "10",
-            description = "Moving-mean window of the line chart, iterations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--window", paramLabel = "N", defaultValue = "1",
+            description = "Moving-mean window of the line chart, iterations; 1 plots the raw closed fraction per "
+                    + "mini-batch (default: ${DEFAULT-VALUE}).")
     private int window;
 
     @Option(names = "--partial", paramLabel = "F", defaultValue = "0.9",
@@ -241,10 +243,10 @@ public final class DeathInStagesStudy implements Callable<Integer> {
         writeFractions(r, out.resolve("death-in-stages-fractions.csv"));
         Table table = table(r);
         String footer = String.format(Locale.ROOT, "%s, %d train examples, MLP %s, %s lr %s, batch %d, %d epochs (%d "
-                        + "iterations), seed %d; %s; window %d, mostly closed from %s; final accuracy %s; run time "
+                        + "iterations), seed %d; %s; mostly closed from %s; final accuracy %s; run time "
                         + "%.0f s.", data.mnist() ? "MNIST" : "synthetic task", data.trainSize(),
                 Arrays.toString(hidden), optimizer.equals("sgd") ? "Sgd" : "Adam", lr, batch, epochs, r.iterations(),
-                seed, r.layer(), window, partial, Mlp.formatAccuracy(r.accuracy()), seconds);
+                seed, r.layer(), partial, Mlp.formatAccuracy(r.accuracy()), seconds);
         Files.createDirectories(out);
         Files.writeString(out.resolve("death-in-stages.md"), table.toMarkdown() + "\n" + footer + "\n",
                 StandardCharsets.UTF_8);
@@ -449,14 +451,15 @@ public final class DeathInStagesStudy implements Callable<Integer> {
     }
 
     /**
-     * Two panels: the smoothed closed fraction of six staged units (longest stages) over iterations; dead units of the
-     * layer over iterations.
+     * Two panels: the closed fraction per mini-batch (moving mean over {@code window}, 1 = raw) of the six staged units
+     * with the longest stages, y from 0.5 so that "open on one example of 64" (0.984) stands apart from dead (1);
+     * dead units of the layer over iterations.
      */
     private static void plotLines(Result r, Path file) throws IOException {
-        XYChart units = Charts.line(r.layer() + ": closed fraction of staged units (moving mean over " + r.window()
-                + ")", "iteration", "closed fraction", 560, 380);
-        units.getStyler().setXAxisTickMarkSpacingHint(90);
-        units.getStyler().setYAxisMin(0.0);
+        XYChart units = Charts.line(r.layer() + ": closed fraction, 6 longest-staged units"
+                + (r.window() > 1 ? " (moving mean over " + r.window() + ")" : ""), "iteration", "closed fraction",
+                560, 380);
+        units.getStyler().setYAxisMin(0.5);
         units.getStyler().setYAxisMax(1.0);
         units.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         double[] it = IntStream.range(0, r.iterations()).asDoubleStream().toArray();
@@ -473,10 +476,11 @@ public final class DeathInStagesStudy implements Callable<Integer> {
             line(units, "no staged unit", new double[] {0}, new double[] {0}, Color.GRAY);
         }
         XYChart dead = Charts.line(r.layer() + ": dead units (listener)", "iteration", "dead units", 560, 380);
-        dead.getStyler().setXAxisTickMarkSpacingHint(90);
         dead.getStyler().setYAxisMin(0.0);
         dead.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         line(dead, "dead units", it, Arrays.stream(r.deadCurve()).asDoubleStream().toArray(), Color.BLACK);
+        StudyCharts.iterationAxis(units, r.iterations() - 1);
+        StudyCharts.iterationAxis(dead, r.iterations() - 1);
         Charts.png(List.of(units, dead), 1, 2, file);
     }
 

@@ -18,6 +18,7 @@ import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
 import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyData;
+import io.github.deadrelu.examples.support.StudyCharts;
 import io.github.deadrelu.examples.support.Table;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.stats.GateSnapshot;
@@ -398,9 +399,7 @@ public final class FirstLayerStudy implements Callable<Integer> {
     /** One PNG, two panels: dead units per layer over training; revivals so far per layer. */
     private static void plot(Result r, Path file) throws IOException {
         XYChart deadChart = Charts.line("Dead units per layer (listener)", "iteration", "dead units", 560, 380);
-        deadChart.getStyler().setXAxisTickMarkSpacingHint(90);
         XYChart revChart = Charts.line("Revivals so far per layer", "iteration", "revivals (cumulative)", 560, 380);
-        revChart.getStyler().setXAxisTickMarkSpacingHint(90);
         deadChart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         revChart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         deadChart.getStyler().setYAxisMin(0.0);
@@ -416,6 +415,8 @@ public final class FirstLayerStudy implements Callable<Integer> {
             line(deadChart, name, it, Arrays.stream(l.deadCurve()).asDoubleStream().toArray(), c);
             line(revChart, name, it, Arrays.stream(l.revivalCurve()).asDoubleStream().toArray(), c);
         }
+        StudyCharts.iterationAxis(deadChart, r.iterations() - 1);
+        StudyCharts.iterationAxis(revChart, r.iterations() - 1);
         Charts.png(List.of(deadChart, revChart), 1, 2, file);
     }
 

@@ -18,6 +18,7 @@ import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
 import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyData;
+import io.github.deadrelu.examples.support.StudyCharts;
 import io.github.deadrelu.examples.support.Table;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.reinit.OutgoingWeights;
@@ -587,7 +588,6 @@ public final class LearningRateStudy implements Callable<Integer> {
                             "closed share (mean over seeds)", 560, 380);
                     chart.getStyler().setYAxisMin(0.0);
                     chart.getStyler().setYAxisMax(1.0);
-                    chart.getStyler().setXAxisTickMarkSpacingHint(90);
                     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
                     int k = 0;
                     for (List<Run> g : groups) {
@@ -610,6 +610,9 @@ public final class LearningRateStudy implements Callable<Integer> {
                                     colors[k++ % colors.length], SeriesMarkers.NONE);
                         }
                     }
+                    StudyCharts.iterationAxis(chart, groups.stream().mapToDouble(g -> g.get(0).bin()
+                            * g.stream().mapToInt(r -> r.layers().get(0).curve().length).max().orElse(0)).max()
+                            .orElse(0));
                     if (chart.getSeriesMap().isEmpty()) {
                         series(chart, "no ReLU run", List.of(new double[] {0, 0}), Color.GRAY, SeriesMarkers.NONE);
                     }

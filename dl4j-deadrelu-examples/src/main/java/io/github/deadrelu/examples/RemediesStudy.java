@@ -18,6 +18,7 @@ import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
 import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyData;
+import io.github.deadrelu.examples.support.StudyCharts;
 import io.github.deadrelu.examples.support.Table;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.reinit.OutgoingWeights;
@@ -387,10 +388,8 @@ public final class RemediesStudy implements Callable<Integer> {
     private static void plot(List<Run> runs, String optimizer, double lr, Path file) throws IOException {
         XYChart acc = Charts.line("Accuracy (eval split), mean over seeds: " + optimizer + " lr " + lr, "iteration",
                 "accuracy", 560, 400);
-        acc.getStyler().setXAxisTickMarkSpacingHint(90);
         XYChart dead = Charts.line("layer0 dead fraction (eval split), mean over seeds", "iteration",
                 "dead fraction", 560, 400);
-        dead.getStyler().setXAxisTickMarkSpacingHint(90);
         for (XYChart c : List.of(acc, dead)) {
             c.getStyler().setYAxisMin(0.0);
             c.getStyler().setYAxisMax(1.0);
@@ -422,6 +421,9 @@ public final class RemediesStudy implements Callable<Integer> {
             series(acc, name, accPts, colors[v.ordinal()]);
             series(dead, name, deadPts, colors[v.ordinal()]);
         }
+        double last = runs.stream().mapToDouble(r -> r.last().iteration()).max().orElse(0);
+        StudyCharts.iterationAxis(acc, last);
+        StudyCharts.iterationAxis(dead, last);
         Charts.png(List.of(acc, dead), 1, 2, file);
     }
 

@@ -16,6 +16,7 @@ package io.github.deadrelu.examples;
 import io.github.deadrelu.examples.support.Charts;
 import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
+import io.github.deadrelu.examples.support.StudyCharts;
 import io.github.deadrelu.examples.support.Table;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.stats.LayerGates;
@@ -378,14 +379,12 @@ public final class SeedScenarioStudy implements Callable<Integer> {
         double[] it = r.steps().stream().mapToDouble(Step::iteration).toArray();
         XYChart closed = Charts.line("Closed share of the unit per mini-batch", "iteration", "closed share", 560,
                 380);
-        closed.getStyler().setXAxisTickMarkSpacingHint(90);
         closed.getStyler().setYAxisMin(0.0);
         closed.getStyler().setYAxisMax(1.0);
         closed.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         line(closed, "closed share", it, r.steps().stream().mapToDouble(Step::closedShare).toArray(),
                 new Color(0xd62728), SeriesLines.SOLID);
         XYChart z = Charts.line("Pre-activation z over each mini-batch", "iteration", "z", 560, 380);
-        z.getStyler().setXAxisTickMarkSpacingHint(90);
         z.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         line(z, "max", it, r.steps().stream().mapToDouble(Step::zMax).toArray(), new Color(0x9ecae1),
                 SeriesLines.SOLID);
@@ -395,6 +394,8 @@ public final class SeedScenarioStudy implements Callable<Integer> {
                 SeriesLines.SOLID);
         line(z, "z = 0 (gate edge)", new double[] {it[0], it[it.length - 1]}, new double[] {0, 0}, Color.GRAY,
                 SeriesLines.DASH_DASH);
+        StudyCharts.iterationAxis(closed, it[it.length - 1]);
+        StudyCharts.iterationAxis(z, it[it.length - 1]);
         Charts.png(List.of(closed, z), 1, 2, file);
     }
 
