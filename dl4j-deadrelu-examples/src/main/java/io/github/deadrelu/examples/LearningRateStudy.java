@@ -66,7 +66,8 @@ import picocli.CommandLine.Spec;
  * closed on every one of its 2,000 examples), the closed share per mini-batch over training (from the listener), and
  * the evaluation accuracy. A run whose parameters or outputs became non-finite is reported as <em>diverged</em>, never
  * with an accuracy or dead units (its CSV fields are empty, its table cells "-"); its training closed share (listener,
- * up to the divergence) is kept.
+ * over the mini-batches without non-finite entries, so up to the divergence) is kept in the CSV. Closed shares over
+ * training always leave out mini-batches with non-finite entries.
  *
  * <p>Protocol (defaults): 8,000 train / 2,000 eval, batch 64, 3 epochs in a fixed order, He initialisation
  * ({@code WeightInit.RELU}) for every variant, DL4J default float precision. Re-initialisation policy:
@@ -158,8 +159,9 @@ public final class LearningRateStudy implements Callable<Integer> {
      * @param deadUnits          units dead on the evaluation split
      * @param evalClosedShare    closed share over the evaluation split
      * @param evalNegativeShare  negative share over the evaluation split
-     * @param trainClosedShare   mean closed share per mini-batch over the last epoch trained (listener; up to the
-     *                           divergence for a diverged run)
+     * @param trainClosedShare   mean closed share per mini-batch over the last epoch trained (listener; only
+     *                           mini-batches without non-finite entries, so up to the divergence for a diverged run;
+     *                           NaN when there is none)
      * @param reinitialized      units re-initialised during training
      * @param curve              closed share per bin of iterations (listener)
      * @param negativeCurve      negative share per bin
@@ -425,8 +427,9 @@ public final class LearningRateStudy implements Callable<Integer> {
         for (LayerGates g : analysis.layers()) {
             String name = g.name();
             List<LayerGates> h = history.stream().map(s -> s.layer(name).orElseThrow()).toList();
-            double trainClosed = h.subList(lastEpochFrom, h.size()).stream().mapToDouble(LayerGates::closedShare)
-                    .average().orElse(Double.NaN);
+            // Mini-batches with non-finite entries (a diverging run) have no meaningful closed share: left out.
+            double trainClosed = h.subList(lastEpochFrom, h.size()).stream().filter(x -> x.nonFinite() == 0)
+                    .mapToDouble(LayerGates::closedShare).average().orElse(Double.NaN);
             long reinit = h.stream().mapToLong(LayerGates::reinitialized).sum();
             int bins = (h.size() + bin - 1) / bin;
             double[] curve = new double[bins];
@@ -434,8 +437,10 @@ public final class LearningRateStudy implements Callable<Integer> {
             int[] deadCurve = new int[bins];
             for (int k = 0; k < bins; k++) {
                 List<LayerGates> part = h.subList(k * bin, Math.min(h.size(), (k + 1) * bin));
-                curve[k] = part.stream().mapToDouble(LayerGates::closedShare).average().orElse(Double.NaN);
-                negCurve[k] = part.stream().mapToDouble(LayerGates::negativeShare).average().orElse(Double.NaN);
+                curve[k] = part.stream().filter(x -> x.nonFinite() == 0).mapToDouble(LayerGates::closedShare)
+                        .average().orElse(Double.NaN);
+                negCurve[k] = part.stream().filter(x -> x.nonFinite() == 0).mapToDouble(LayerGates::negativeShare)
+                        .average().orElse(Double.NaN);
                 deadCurve[k] = part.get(part.size() - 1).deadUnits().length;
             }
             // A diverged network has only non-finite entries: no unit is closed on all of them, none is dead.
@@ -497,8 +502,9 @@ public final class LearningRateStudy implements Callable<Integer> {
                 row.add(group.stream().map(r -> r.diverged() ? "-" : Integer.toString(r.layers().get(li).deadUnits()))
                         .collect(Collectors.joining(" ")) + " of " + group.get(0).layers().get(l).units());
             }
-            row.add(String.format(Locale.ROOT, "%.3f", group.stream().mapToDouble(r -> r.layers().get(0)
-                    .trainClosedShare()).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN)));
+            double closed = group.stream().filter(r -> !r.diverged()).mapToDouble(r -> r.layers().get(0)
+                    .trainClosedShare()).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN);
+            row.add(Double.isNaN(closed) ? "-" : String.format(Locale.ROOT, "%.3f", closed));
             row.add(group.stream().map(r -> Long.toString(r.layers().stream().mapToLong(LayerResult::reinitialized)
                     .sum())).collect(Collectors.joining(" ")));
             row.add(group.stream().map(r -> Mlp.formatAccuracy(r.accuracy())).collect(Collectors.joining(" ")));
@@ -584,8 +590,9 @@ public final class LearningRateStudy implements Callable<Integer> {
                         }
                     }
                 } else {
-                    chart = Charts.line(o.label + ": ReLU " + first + " closed share per mini-batch", "iteration",
-                            "closed share (mean over seeds)", 560, 380);
+                    chart = Charts.line(o.label + ": ReLU " + first + " closed share per mini-batch", "iteration "
+                            + "(start of each bin of " + runs.get(0).bin() + ")", "closed share (mean over seeds)", 560,
+                            380);
                     chart.getStyler().setYAxisMin(0.0);
                     chart.getStyler().setYAxisMax(1.0);
                     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
@@ -602,7 +609,7 @@ public final class LearningRateStudy implements Callable<Integer> {
                                     .filter(c -> c.length > bb).mapToDouble(c -> c[bb]).filter(d -> !Double.isNaN(d))
                                     .average().orElse(Double.NaN);
                             if (!Double.isNaN(y)) {
-                                points.add(new double[] {(b + 0.5) * g.get(0).bin(), y});
+                                points.add(new double[] {(double) b * g.get(0).bin(), y});
                             }
                         }
                         if (!points.isEmpty()) {
@@ -645,7 +652,8 @@ public final class LearningRateStudy implements Callable<Integer> {
         return String.format(Locale.ROOT, "%s", lr);
     }
 
-    private static double round(double v) {
-        return Math.round(v * 1e6) / 1e6;
+    /** Rounds to 6 decimals; NaN (nothing to average) becomes an empty CSV field. */
+    private static Object round(double v) {
+        return Double.isNaN(v) ? "" : Math.round(v * 1e6) / 1e6;
     }
 }
