@@ -24,7 +24,8 @@ public final class StudyCharts {
 
     /**
      * Labels an iteration x axis at round multiples only (1, 2 or 5 times a power of ten, at most about 8 labels over
-     * {@code [0, maxIteration]}); XChart otherwise labels integer-valued axes so densely that the labels overlap.
+     * {@code [0, maxIteration]}, other ticks get a blank label); XChart otherwise labels integer-valued axes so densely
+     * that the labels overlap.
      *
      * @param chart        the chart
      * @param maxIteration the largest iteration plotted, at least 0
@@ -37,7 +38,8 @@ public final class StudyCharts {
         double step = labelStep(maxIteration);
         chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> {
             double k = Math.rint(v / step);
-            return Math.abs(v - k * step) < 1e-9 * Math.max(1, step) ? String.format(Locale.ROOT, "%.0f", v) : "";
+            // A blank, not an empty string: XChart's TextLayout rejects zero-length labels.
+            return Math.abs(v - k * step) < 1e-9 * Math.max(1, step) ? String.format(Locale.ROOT, "%.0f", v) : " ";
         });
     }
 

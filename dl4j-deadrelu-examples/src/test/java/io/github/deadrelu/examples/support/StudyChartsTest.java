@@ -39,8 +39,18 @@ class StudyChartsTest {
         XYChart chart = Charts.line("t", "x", "y");
         StudyCharts.iterationAxis(chart, 375);
         var format = chart.getStyler().getxAxisTickLabelsFormattingFunction();
-        assertEquals(List.of("0", "", "50", "", "350"), List.of(format.apply(0.0), format.apply(20.0),
+        assertEquals(List.of("0", " ", "50", " ", "350"), List.of(format.apply(0.0), format.apply(20.0),
                 format.apply(50.0), format.apply(75.0), format.apply(350.0)));
+    }
+
+    /** Two curve points, at 0 and 25, with labels every 10: the label at 25 is blank, and the chart still renders. */
+    @Test
+    void iterationAxis_blankLabel_chartRenders(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        XYChart chart = Charts.line("t", "x", "y");
+        chart.addSeries("s", new double[] {0, 25}, new double[] {0.5, 0.6});
+        StudyCharts.iterationAxis(chart, 50);
+        assertTrue(java.nio.file.Files.size(Charts.png(chart, dir.resolve("c.png"))) > 0);
     }
 
     @Test
