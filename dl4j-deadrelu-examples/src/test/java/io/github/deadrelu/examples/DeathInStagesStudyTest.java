@@ -88,6 +88,16 @@ class DeathInStagesStudyTest {
                 "death-in-stages-heatmap.png", "death-in-stages-zoom.png", "death-in-stages.png");
     }
 
+    /** Without --mnist the study runs on the built-in synthetic task. */
+    @Test
+    @Timeout(60)
+    void study_noMnist_syntheticTask(@TempDir Path out) throws IOException {
+        assertEquals(0, StudyTests.execute(new DeathInStagesStudy(), null, "--train-size", "500", "--hidden", "32,32",
+                "--epochs", "1", "--out", out.toString()));
+        StudyTests.assertFiles(out, "death-in-stages.csv", "death-in-stages.md");
+        assertTrue(java.nio.file.Files.readString(out.resolve("death-in-stages.md")).contains("synthetic task"));
+    }
+
     @Test
     void study_partialOne_usageError(@TempDir Path out) {
         StringWriter err = new StringWriter();
