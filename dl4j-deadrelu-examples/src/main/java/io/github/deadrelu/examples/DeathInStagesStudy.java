@@ -1,0 +1,501 @@
+/*
+ * Copyright the dl4j-deadrelu contributors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file except in compliance with
+ * the License. You may obtain a copy of the License at https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software distributed under the License is distributed on
+ * an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the License for the
+ * specific language governing permissions and limitations under the License.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+package io.github.deadrelu.examples;
+
+import io.github.deadrelu.examples.support.Charts;
+import io.github.deadrelu.examples.support.CsvWriter;
+import io.github.deadrelu.examples.support.Mlp;
+import io.github.deadrelu.examples.support.Progress;
+import io.github.deadrelu.examples.support.StudyData;
+import io.github.deadrelu.examples.support.StudyCharts;
+import io.github.deadrelu.examples.support.Table;
+import io.github.deadrelu.listeners.DeadReluListener;
+import io.github.deadrelu.stats.GateSnapshot;
+import io.github.deadrelu.stats.LayerGates;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Study 4, "death in stages": the per-unit closed fraction of the first hidden layer over training, as a heat map
+ * (units x iterations), showing that many units close partially, over many iterations, before they die.
+ *
+ * <p>Protocol (defaults): MLP 784-256-256-10 with ReLU, {@link Adam} at learning rate 0.01, batch 64, 3 epochs over
+ * the 8,000 training examples in a fixed order, seed 1. {@link DeadReluListener} records, per iteration, each unit's
+ * closed fraction in the mini-batch ({@link LayerGates#unitClosedFractions()}); its dead streak is the training set
+ * size (dead = closed on every training example in a row).
+ *
+ * <p>Definitions used in the table: a <em>dying</em> unit is dead (listener) after the last iteration; its
+ * <em>death onset</em> is the first iteration of its final run of fully closed mini-batches (closed fraction 1 on
+ * every mini-batch from there to the end). The <em>stage</em> before death is the run of iterations just before the
+ * onset in which its closed fraction per mini-batch was at least {@code --partial} (mostly closed, not yet dead for
+ * good); a unit whose closed fraction was below {@code --partial} in the mini-batch right before its onset died
+ * <em>abruptly</em>, in one update. The line chart can smooth closed fractions with a moving mean over
+ * {@code --window} iterations (default 1, raw); the definitions never do.
+ *
+ * <p>Outputs in {@code --out}: {@code death-in-stages.csv} (one row per dying unit, header {@value #CSV_HEADER}),
+ * {@code death-in-stages-fractions.csv} (closed fraction per unit and iteration, long format),
+ * {@code death-in-stages.md}, {@code death-in-stages-heatmap.png} (the whole run), {@code death-in-stages-zoom.png}
+ * (the first {@value #ZOOM} iterations, one column each) and {@code death-in-stages.png}. Run it with:
+ * <pre>
+ * mvn -B -q -Pdemo -DskipTests -pl dl4j-deadrelu-core,dl4j-deadrelu-examples verify \
+ *     -Ddemo.main=io.github.deadrelu.examples.DeathInStagesStudy -Ddemo.args="--mnist ../shared/data/mnist"
+ * </pre>
+ */
+@Command(name = "death-in-stages", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Study 4: per-unit closed fraction of the first hidden layer over iterations (heat map), "
+                + "showing partial closing before death."})
+public final class DeathInStagesStudy implements Callable<Integer> {
+
+    /** The header of {@code death-in-stages.csv}, fixed. */
+    static final String CSV_HEADER = "unit,onset,stage_start,stage_length,closed_before_onset,abrupt";
+
+    /** Iterations shown one per column in the zoomed heat map. */
+    static final int ZOOM = 60;
+
+    private static final Logger log = LoggerFactory.getLogger(DeathInStagesStudy.class);
+
+    /**
+     * One dying unit.
+     *
+     * @param unit              the unit index
+     * @param onset             the death onset (first iteration of the final fully closed run)
+     * @param stageStart        the first iteration of the mostly-closed stage before the onset ({@code onset} when
+     *                          abrupt)
+     * @param closedBeforeOnset the closed fraction in the mini-batch before the onset (NaN at onset 0)
+     */
+    record Dying(int unit, int onset, int stageStart, double closedBeforeOnset) {
+
+        int stageLength() {
+            return onset - stageStart;
+        }
+
+        boolean abrupt() {
+            return stageLength() == 0;
+        }
+    }
+
+    /**
+     * The result of the run.
+     *
+     * @param layer       the layer name
+     * @param fractions   closed fraction per iteration and unit, {@code fractions[iteration][unit]}
+     * @param deadCurve   dead units (listener) per iteration
+     * @param dying       the dying units, by onset
+     * @param window      the moving-mean window of the line chart
+     * @param partial     the mostly-closed threshold
+     * @param accuracy    final accuracy, NaN when diverged
+     */
+    record Result(String layer, double[][] fractions, int[] deadCurve, List<Dying> dying, int window, double partial,
+            double accuracy) {
+
+        int iterations() {
+            return fractions.length;
+        }
+
+        int units() {
+            return fractions.length == 0 ? 0 : fractions[0].length;
+        }
+
+        List<Dying> staged() {
+            return dying.stream().filter(d -> !d.abrupt()).toList();
+        }
+    }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--mnist", paramLabel = "DIR",
+            description = "Directory with the MNIST test-set IDX files; without it a built-in synthetic task is used.")
+    private Path mnist;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/studies/death-in-stages",
+            description = "Output directory (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "adam",
+            description = "Optimizer (default: ${DEFAULT-VALUE}).")
+    private String optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.01",
+            description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    private double lr;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
+            description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    private int epochs;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
+            description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    private int batch;
+
+    @Option(names = "--hidden", paramLabel = "N,...", split = ",", defaultValue = "256,256",
+            description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
+    private int[] hidden;
+
+    @Option(names = "--train-size", paramLabel = "N", defaultValue = "8000",
+            description = "Training examples used, at most 8000 (default: ${DEFAULT-VALUE}).")
+    private int trainSize;
+
+    @Option(names = "--window", paramLabel = "N", defaultValue = "1",
+            description = "Moving-mean window of the line chart, iterations; 1 plots the raw closed fraction per "
+                    + "mini-batch (default: ${DEFAULT-VALUE}).")
+    private int window;
+
+    @Option(names = "--partial", paramLabel = "F", defaultValue = "0.9",
+            description = "Smoothed closed fraction from which a unit counts as mostly closed (default: "
+                    + "${DEFAULT-VALUE}).")
+    private double partial;
+
+    @Option(names = "--bin", paramLabel = "N", defaultValue = "5",
+            description = "Iterations per heat-map column (default: ${DEFAULT-VALUE}).")
+    private int bin;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "Seed of the initial weights (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    /**
+     * Runs the study from the command line; {@code --help} lists the options.
+     *
+     * @param args the command-line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DeathInStagesStudy()).execute(args));
+    }
+
+    /**
+     * Runs the study with the parsed options and writes its outputs.
+     *
+     * @return the exit code, 0 on success
+     * @throws IOException if MNIST cannot be read or an output file cannot be written
+     */
+    @Override
+    public Integer call() throws IOException {
+        check(optimizer.equals("sgd") || optimizer.equals("adam"), "--optimizer must be sgd or adam, got: "
+                + optimizer);
+        check(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got: " + lr);
+        check(epochs >= 1, "--epochs must be >= 1, got: " + epochs);
+        check(batch >= 1, "--batch must be >= 1, got: " + batch);
+        check(hidden.length >= 1, "--hidden must list at least one width, got: none");
+        for (int w : hidden) {
+            check(w >= 1, "--hidden widths must be >= 1, got: " + w);
+        }
+        check(trainSize >= 1 && trainSize <= 8000, "--train-size must be in [1, 8000], got: " + trainSize);
+        check(window >= 1, "--window must be >= 1, got: " + window);
+        check(partial > 0 && partial < 1, "--partial must be in (0, 1), got: " + partial);
+        check(bin >= 1, "--bin must be >= 1, got: " + bin);
+        Mlp.singleThreadedNd4j();
+        Mlp.quietListenerLog();
+        long start = System.nanoTime();
+        StudyData data = StudyData.load(mnist, 1).limit(trainSize, 2000);
+        IUpdater updater = optimizer.equals("sgd") ? new Sgd(lr) : new Adam(lr);
+        log.info("Death in stages: {} ({} train), MLP {}-{}-{}, {} lr {}, batch {}, {} epochs, seed {}, output {}",
+                data.description(), data.trainSize(), data.features(),
+                Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining("-")), data.classes(),
+                optimizer, lr, batch, epochs, seed, out.toAbsolutePath());
+        Result r = run(data, hidden, updater, batch, epochs, window, partial, seed);
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        writeCsv(r, out.resolve("death-in-stages.csv"));
+        writeFractions(r, out.resolve("death-in-stages-fractions.csv"));
+        Table table = table(r);
+        String footer = String.format(Locale.ROOT, "%s, %d train examples, MLP %s, %s lr %s, batch %d, %d epochs (%d "
+                        + "iterations), seed %d; %s; mostly closed from %s; final accuracy %s; run time "
+                        + "%.0f s.", data.mnist() ? "MNIST" : "synthetic task", data.trainSize(),
+                Arrays.toString(hidden), optimizer.equals("sgd") ? "Sgd" : "Adam", lr, batch, epochs, r.iterations(),
+                seed, r.layer(), partial, Mlp.formatAccuracy(r.accuracy()), seconds);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("death-in-stages.md"), table.toMarkdown() + "\n" + footer + "\n",
+                StandardCharsets.UTF_8);
+        plotHeatMap(r, 0, r.iterations(), bin, out.resolve("death-in-stages-heatmap.png"));
+        plotHeatMap(r, 0, Math.min(ZOOM, r.iterations()), 1, out.resolve("death-in-stages-zoom.png"));
+        plotLines(r, out.resolve("death-in-stages.png"));
+        System.out.print(table);
+        System.out.println(footer);
+        log.info("Death in stages study finished in {} s; wrote death-in-stages.csv, death-in-stages-fractions.csv, "
+                        + "death-in-stages.md, death-in-stages-heatmap.png, death-in-stages-zoom.png and death-in-stages.png to {}",
+                String.format(Locale.ROOT, "%.0f", seconds), out.toAbsolutePath());
+        return 0;
+    }
+
+    private void check(boolean condition, String message) {
+        if (!condition) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    /**
+     * Trains the network and analyses the first hidden layer's closed fractions.
+     *
+     * @param data    the data
+     * @param hidden  hidden widths
+     * @param updater the updater
+     * @param batch   mini-batch size
+     * @param epochs  epochs
+     * @param window  smoothing window
+     * @param partial mostly-closed threshold
+     * @param seed    weight seed
+     * @return the result
+     */
+    static Result run(StudyData data, int[] hidden, IUpdater updater, int batch, int epochs, int window,
+            double partial, long seed) {
+        MultiLayerNetwork net = Mlp.build(data.features(), hidden, data.classes(), Activation.RELU, updater, seed);
+        List<DataSet> batches = data.trainBatches(batch);
+        int iterations = epochs * batches.size();
+        DeadReluListener listener = DeadReluListener.builder().deadAfterExamples(data.trainSize()).frequency(0)
+                .logReports(false).historySize(iterations).build();
+        net.setListeners(listener);
+        Progress progress = new Progress("death-in-stages (epochs)", epochs);
+        boolean diverged = false;
+        for (int e = 0; e < epochs && !diverged; e++) {
+            diverged = !Mlp.fitEpoch(net, batches);
+            progress.advance(1);
+        }
+        progress.finish();
+        double accuracy = diverged ? Double.NaN : Mlp.accuracy(net, data.eval());
+        List<GateSnapshot> history = listener.history();
+        String layer = history.get(0).layers().get(0).name();
+        double[][] fractions = new double[history.size()][];
+        int[] deadCurve = new int[history.size()];
+        for (int i = 0; i < history.size(); i++) {
+            LayerGates g = history.get(i).layer(layer).orElseThrow();
+            fractions[i] = g.unitClosedFractions();
+            deadCurve[i] = g.deadUnits().length;
+        }
+        int[] deadAtEnd = history.get(history.size() - 1).layer(layer).orElseThrow().deadUnits();
+        return new Result(layer, fractions, deadCurve, analyse(fractions, deadAtEnd, partial), window,
+                partial, accuracy);
+    }
+
+    /**
+     * Finds each dying unit's onset and mostly-closed stage.
+     *
+     * @param fractions closed fraction per iteration and unit
+     * @param dead      units dead after the last iteration
+     * @param partial   mostly-closed threshold
+     * @return the dying units, by onset then unit
+     */
+    static List<Dying> analyse(double[][] fractions, int[] dead, double partial) {
+        List<Dying> out = new ArrayList<>();
+        int n = fractions.length;
+        for (int u : dead) {
+            int onset = n;
+            while (onset > 0 && fractions[onset - 1][u] >= 1.0) {
+                onset--;
+            }
+            int stageStart = onset;
+            while (stageStart > 0 && fractions[stageStart - 1][u] >= partial) {
+                stageStart--;
+            }
+            out.add(new Dying(u, onset, stageStart, onset == 0 ? Double.NaN : fractions[onset - 1][u]));
+        }
+        out.sort(Comparator.comparingInt(Dying::onset).thenComparingInt(Dying::unit));
+        return out;
+    }
+
+    /** Trailing moving mean of one unit's closed fraction: mean over iterations (i - window, i]. */
+    static double[] smoothed(double[][] fractions, int unit, int window) {
+        double[] s = new double[fractions.length];
+        double sum = 0;
+        for (int i = 0; i < fractions.length; i++) {
+            sum += fractions[i][unit];
+            if (i >= window) {
+                sum -= fractions[i - window][unit];
+            }
+            s[i] = sum / Math.min(i + 1, window);
+        }
+        return s;
+    }
+
+    static void writeCsv(Result r, Path file) throws IOException {
+        try (CsvWriter csv = new CsvWriter(file, CSV_HEADER.split(","))) {
+            for (Dying d : r.dying()) {
+                csv.row(d.unit(), d.onset(), d.stageStart(), d.stageLength(),
+                        Double.isNaN(d.closedBeforeOnset()) ? "" : round(d.closedBeforeOnset()), d.abrupt());
+            }
+        }
+    }
+
+    private static void writeFractions(Result r, Path file) throws IOException {
+        try (CsvWriter csv = new CsvWriter(file, "iteration", "unit", "closed_fraction")) {
+            for (int i = 0; i < r.iterations(); i++) {
+                for (int u = 0; u < r.units(); u++) {
+                    csv.row(i, u, round(r.fractions()[i][u]));
+                }
+            }
+        }
+    }
+
+    private static Table table(Result r) {
+        List<Dying> staged = r.staged();
+        int[] lengths = staged.stream().mapToInt(Dying::stageLength).sorted().toArray();
+        long early = r.dying().stream().filter(d -> d.onset() < ZOOM).count();
+        double[] firstIterationClosed = r.fractions()[0];
+        Table t = new Table("measure", "value");
+        t.row("units in " + r.layer(), r.units());
+        t.row("mean closed fraction, first mini-batch", f3(Arrays.stream(firstIterationClosed).average().orElse(0)));
+        t.row("dead after the last iteration (dying units)", r.dying().size());
+        t.row("dying units with onset in the first " + ZOOM + " iterations", early);
+        t.row("dying units mostly closed (>= " + r.partial() + ") before the onset (staged)", staged.size());
+        t.row("dying units that died abruptly (< " + r.partial() + " right before the onset)",
+                r.dying().size() - staged.size());
+        t.row("stage length, iterations: median", lengths.length == 0 ? "-" : Integer.toString(median(lengths)));
+        t.row("stage length, iterations: 10th..90th percentile", lengths.length == 0 ? "-"
+                : quantile(lengths, 0.1) + ".." + quantile(lengths, 0.9));
+        t.row("stage length, iterations: max", lengths.length == 0 ? "-" : Integer.toString(lengths[lengths.length - 1]));
+        return t;
+    }
+
+    private static int median(int[] sorted) {
+        return quantile(sorted, 0.5);
+    }
+
+    private static int quantile(int[] sorted, double q) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    }
+
+    /**
+     * The heat map: rows are the dying units, by onset (earliest at the top), then up to 16 units that survived, for
+     * contrast; columns are bins of {@code bin} iterations; the colour is the mean closed fraction in the bin.
+     */
+    private static void plotHeatMap(Result r, int from, int to, int bin, Path file) throws IOException {
+        List<Integer> rows = new ArrayList<>();
+        r.dying().forEach(d -> rows.add(d.unit()));
+        int[] dyingUnits = r.dying().stream().mapToInt(Dying::unit).toArray();
+        IntStream.range(0, r.units()).filter(u -> Arrays.stream(dyingUnits).noneMatch(d -> d == u)).limit(16)
+                .forEach(rows::add);
+        int bins = (to - from + bin - 1) / bin;
+        List<String> x = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            x.add(b % Math.max(1, bins / 10) == 0 ? Integer.toString(from + b * bin) : " ".repeat(1 + b % 7));
+        }
+        List<String> y = new ArrayList<>();
+        for (int k = 0; k < rows.size(); k++) {
+            boolean survivor = k >= dyingUnits.length;
+            y.add((survivor ? "alive " : "") + rows.get(k));
+        }
+        List<Number[]> cells = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            for (int k = 0; k < rows.size(); k++) {
+                int u = rows.get(k);
+                double sum = 0;
+                int n = 0;
+                for (int i = from + b * bin; i < Math.min(to, from + (b + 1) * bin); i++) {
+                    sum += r.fractions()[i][u];
+                    n++;
+                }
+                // XChart draws row 0 at the bottom; reverse so the earliest death is at the top.
+                cells.add(new Number[] {b, rows.size() - 1 - k, sum / n});
+            }
+        }
+        java.util.Collections.reverse(y);
+        int height = Math.max(420, Math.min(1400, 120 + 9 * rows.size()));
+        HeatMapChart chart = new HeatMapChartBuilder().width(1100).height(height)
+                .title(r.layer() + ": closed fraction per unit (rows: dying units by death onset, then survivors), "
+                        + "iterations " + from + " to " + (to - 1) + (bin > 1 ? " (" + bin + " per column)" : ""))
+                .xAxisTitle("iteration").yAxisTitle("unit").build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setShowValue(false);
+        chart.getStyler().setMin(0.0);
+        chart.getStyler().setMax(1.0);
+        chart.getStyler().setRangeColors(new Color[] {new Color(0xf7fbff), new Color(0x6baed6), new Color(0x08306b),
+                Color.BLACK});
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setAxisTickLabelsFont(chart.getStyler().getAxisTickLabelsFont().deriveFont(9f));
+        chart.getStyler().setPlotContentSize(1.0);
+        chart.addSeries("closed fraction", x, y, cells);
+        Charts.png(chart, file);
+    }
+
+    /**
+     * Two panels: the closed fraction per mini-batch (moving mean over {@code window}, 1 = raw) of the six staged units
+     * with the longest stages, y from 0.5 so that "open on one example of 64" (0.984) stands apart from dead (1);
+     * dead units of the layer over iterations.
+     */
+    private static void plotLines(Result r, Path file) throws IOException {
+        XYChart units = Charts.line(r.layer() + ": closed fraction, 6 longest-staged units"
+                + (r.window() > 1 ? " (moving mean over " + r.window() + ")" : ""), "iteration", "closed fraction",
+                560, 380);
+        units.getStyler().setYAxisMin(0.5);
+        units.getStyler().setYAxisMax(1.0);
+        units.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        double[] it = IntStream.range(0, r.iterations()).asDoubleStream().toArray();
+        Color[] colors = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xff7f0e),
+                new Color(0x9467bd), new Color(0x8c564b)};
+        List<Dying> examples = r.staged().stream().sorted(Comparator.comparingInt(Dying::stageLength).reversed())
+                .limit(colors.length).toList();
+        int k = 0;
+        for (Dying d : examples) {
+            line(units, "unit " + d.unit() + " (onset " + d.onset() + ")", it,
+                    smoothed(r.fractions(), d.unit(), r.window()), colors[k++]);
+        }
+        if (examples.isEmpty()) {
+            line(units, "no staged unit", new double[] {0}, new double[] {0}, Color.GRAY);
+        }
+        XYChart dead = Charts.line(r.layer() + ": dead units (listener)", "iteration", "dead units", 560, 380);
+        dead.getStyler().setYAxisMin(0.0);
+        dead.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        line(dead, "dead units", it, Arrays.stream(r.deadCurve()).asDoubleStream().toArray(), Color.BLACK);
+        StudyCharts.iterationAxis(units, r.iterations() - 1);
+        StudyCharts.iterationAxis(dead, r.iterations() - 1);
+        Charts.png(List.of(units, dead), 1, 2, file);
+    }
+
+    private static void line(XYChart chart, String name, double[] x, double[] y, Color color) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(color);
+        s.setLineStyle(new BasicStroke(1.5f));
+    }
+
+    private static String f3(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1e4) / 1e4;
+    }
+}

@@ -1,0 +1,446 @@
+/*
+ * Copyright the dl4j-deadrelu contributors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file except in compliance with
+ * the License. You may obtain a copy of the License at https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software distributed under the License is distributed on
+ * an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the License for the
+ * specific language governing permissions and limitations under the License.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+package io.github.deadrelu.examples;
+
+import io.github.deadrelu.examples.support.Charts;
+import io.github.deadrelu.examples.support.CsvWriter;
+import io.github.deadrelu.examples.support.Mlp;
+import io.github.deadrelu.examples.support.Progress;
+import io.github.deadrelu.examples.support.StudyData;
+import io.github.deadrelu.examples.support.StudyCharts;
+import io.github.deadrelu.examples.support.Table;
+import io.github.deadrelu.listeners.DeadReluListener;
+import io.github.deadrelu.reinit.OutgoingWeights;
+import io.github.deadrelu.reinit.ReinitPolicy;
+import io.github.deadrelu.stats.DeadReluAnalysis;
+import io.github.deadrelu.stats.LayerGates;
+import io.github.deadrelu.weights.RandomizedAsymmetricInit;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Study 6, "remedies compared": at a learning rate that kills ReLUs, how do Leaky ReLU, randomized asymmetric
+ * initialisation ({@link RandomizedAsymmetricInit}) and re-initialisation of dead units ({@link DeadReluListener} with
+ * a {@link ReinitPolicy}) compare with plain ReLU, in accuracy and in dead units over training?
+ *
+ * <p>Protocol (defaults): MLP 784-256-256-10, plain {@link Sgd} at learning rate 1.0 ({@code --optimizer adam
+ * --lr 0.05} is the other killing setting of the README), batch 64, 3 epochs over the 8,000
+ * training examples in a fixed order, seeds 1, 2, 3. Every {@code --eval-every} iterations (and before training) the
+ * study measures the accuracy on the 2,000 evaluation examples and the dead units of each hidden layer with
+ * {@link DeadReluAnalysis} on the same examples (dead = closed on every one of them). Variants: ReLU (He initialisation,
+ * {@code WeightInit.RELU}); Leaky ReLU (same initialisation; never closed, so never dead); RAI (ReLU, hidden layers
+ * re-drawn by {@code RandomizedAsymmetricInit.apply(net, seed)}); ReLU with re-initialisation
+ * ({@code ReinitPolicy.builder().every(25).maturity(25).outgoing(ZERO)}, listener default dead streak of 1,024
+ * examples). A run whose parameters or activations become non-finite is reported as diverged, never with an accuracy.
+ *
+ * <p>Outputs in {@code --out}: {@code remedies.csv} (one row per variant, seed and evaluation, header
+ * {@value #CSV_HEADER}), {@code remedies.md} and {@code remedies.png}. Run it with:
+ * <pre>
+ * mvn -B -q -Pdemo -DskipTests -pl dl4j-deadrelu-core,dl4j-deadrelu-examples verify \
+ *     -Ddemo.main=io.github.deadrelu.examples.RemediesStudy -Ddemo.args="--mnist ../shared/data/mnist"
+ * </pre>
+ */
+@Command(name = "remedies", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Study 6: ReLU, Leaky ReLU, RAI and ReLU with re-initialisation at a learning rate that kills "
+                + "ReLUs: accuracy and dead fraction over training, on one figure."})
+public final class RemediesStudy implements Callable<Integer> {
+
+    /** The header of {@code remedies.csv}, fixed. */
+    static final String CSV_HEADER = "variant,seed,iteration,accuracy,diverged,layer0_dead_fraction,"
+            + "layer1_dead_fraction,reinitialized_so_far";
+
+    private static final Logger log = LoggerFactory.getLogger(RemediesStudy.class);
+
+    /** The remedies compared. */
+    enum Variant {
+        RELU("relu", "ReLU"),
+        LEAKY("leaky", "Leaky ReLU"),
+        RAI("rai", "ReLU + RAI"),
+        REINIT("reinit", "ReLU + re-init");
+
+        final String csvName;
+        final String label;
+
+        Variant(String csvName, String label) {
+            this.csvName = csvName;
+            this.label = label;
+        }
+    }
+
+    /**
+     * One evaluation point.
+     *
+     * @param iteration     iterations trained so far
+     * @param accuracy      evaluation accuracy, NaN when diverged
+     * @param deadFractions dead fraction per hidden layer on the evaluation examples
+     * @param reinitialized units re-initialised so far
+     */
+    record Point(int iteration, double accuracy, double[] deadFractions, long reinitialized) {
+    }
+
+    /**
+     * One run.
+     *
+     * @param variant       the variant
+     * @param seed          the seed
+     * @param points        the evaluations, in order
+     * @param divergedAt    the iteration by which training had diverged (the first evaluation with non-finite
+     *                      parameters or outputs, or the step that failed on them), or -1
+     */
+    record Run(Variant variant, long seed, List<Point> points, int divergedAt) {
+
+        Point last() {
+            return points.get(points.size() - 1);
+        }
+    }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--mnist", paramLabel = "DIR",
+            description = "Directory with the MNIST test-set IDX files; without it a built-in synthetic task is used.")
+    private Path mnist;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/studies/remedies",
+            description = "Output directory (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "sgd",
+            description = "Optimizer (default: ${DEFAULT-VALUE}).")
+    private String optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1.0",
+            description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    private double lr;
+
+    @Option(names = "--seeds", paramLabel = "S,...", split = ",", defaultValue = "1,2,3",
+            description = "Seeds, one run per seed and variant (default: ${DEFAULT-VALUE}).")
+    private long[] seeds;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
+            description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    private int epochs;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
+            description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    private int batch;
+
+    @Option(names = "--hidden", paramLabel = "N,...", split = ",", defaultValue = "256,256",
+            description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
+    private int[] hidden;
+
+    @Option(names = "--train-size", paramLabel = "N", defaultValue = "8000",
+            description = "Training examples used, at most 8000 (default: ${DEFAULT-VALUE}).")
+    private int trainSize;
+
+    @Option(names = "--eval-size", paramLabel = "N", defaultValue = "2000",
+            description = "Evaluation examples used, at most 2000 (default: ${DEFAULT-VALUE}).")
+    private int evalSize;
+
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "25",
+            description = "Iterations between evaluations (default: ${DEFAULT-VALUE}).")
+    private int evalEvery;
+
+    @Option(names = "--reinit-every", paramLabel = "N", defaultValue = "25",
+            description = "ReinitPolicy every(N) and maturity(N) (default: ${DEFAULT-VALUE}).")
+    private int reinitEvery;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
+            description = "Runs trained at the same time, each on one thread (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    /**
+     * Runs the study from the command line; {@code --help} lists the options.
+     *
+     * @param args the command-line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RemediesStudy()).execute(args));
+    }
+
+    /**
+     * Runs the study with the parsed options and writes its outputs.
+     *
+     * @return the exit code, 0 on success
+     * @throws IOException if MNIST cannot be read or an output file cannot be written
+     */
+    @Override
+    public Integer call() throws IOException {
+        check(optimizer.equals("sgd") || optimizer.equals("adam"), "--optimizer must be sgd or adam, got: "
+                + optimizer);
+        check(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got: " + lr);
+        check(seeds.length > 0, "--seeds must list at least one seed, got: none");
+        check(epochs >= 1, "--epochs must be >= 1, got: " + epochs);
+        check(batch >= 1, "--batch must be >= 1, got: " + batch);
+        check(hidden.length >= 2, "--hidden must list at least two widths, got: " + hidden.length);
+        for (int w : hidden) {
+            check(w >= 1, "--hidden widths must be >= 1, got: " + w);
+        }
+        check(trainSize >= 1 && trainSize <= 8000, "--train-size must be in [1, 8000], got: " + trainSize);
+        check(evalSize >= 1 && evalSize <= 2000, "--eval-size must be in [1, 2000], got: " + evalSize);
+        check(evalEvery >= 1, "--eval-every must be >= 1, got: " + evalEvery);
+        check(reinitEvery >= 1, "--reinit-every must be >= 1, got: " + reinitEvery);
+        check(threads >= 1, "--threads must be >= 1, got: " + threads);
+        Mlp.singleThreadedNd4j();
+        Mlp.quietListenerLog();
+        long start = System.nanoTime();
+        StudyData data = StudyData.load(mnist, 1).limit(trainSize, evalSize);
+        log.info("Remedies: {} ({} train / {} eval), MLP {}-{}-{}, {} lr {}, batch {}, {} epochs, seeds {}, output {}",
+                data.description(), data.trainSize(), data.evalSize(), data.features(),
+                Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining("-")), data.classes(),
+                optimizer, lr, batch, epochs, Arrays.toString(seeds), out.toAbsolutePath());
+        List<Run> runs = run(data, hidden, optimizer.equals("sgd"), lr, seeds, epochs, batch, evalEvery, reinitEvery,
+                threads);
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        writeCsv(runs, out.resolve("remedies.csv"));
+        Table table = table(runs);
+        String footer = String.format(Locale.ROOT, "%s (%d train / %d eval), MLP %s, %s lr %s, batch %d, %d epochs, "
+                        + "seeds %s; run time %.0f s (%d threads).", data.mnist() ? "MNIST" : "synthetic task",
+                data.trainSize(), data.evalSize(), Arrays.toString(hidden), optimizer.equals("sgd") ? "Sgd" : "Adam",
+                lr, batch, epochs, Arrays.toString(seeds), seconds, threads);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("remedies.md"), table.toMarkdown() + "\n" + footer + "\n",
+                StandardCharsets.UTF_8);
+        plot(runs, optimizer.equals("sgd") ? "Sgd" : "Adam", lr, out.resolve("remedies.png"));
+        System.out.print(table);
+        System.out.println(footer);
+        log.info("Remedies study finished in {} s; wrote remedies.csv, remedies.md and remedies.png to {}",
+                String.format(Locale.ROOT, "%.0f", seconds), out.toAbsolutePath());
+        return 0;
+    }
+
+    private void check(boolean condition, String message) {
+        if (!condition) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    /**
+     * Trains every (variant, seed).
+     *
+     * @param data        the data
+     * @param hidden      hidden widths
+     * @param sgd         true for Sgd, false for Adam
+     * @param lr          the learning rate
+     * @param seeds       the seeds
+     * @param epochs      epochs
+     * @param batch       mini-batch size
+     * @param evalEvery   iterations between evaluations
+     * @param reinitEvery re-initialisation period and maturity
+     * @param threads     runs at the same time
+     * @return the runs, by variant then seed
+     */
+    static List<Run> run(StudyData data, int[] hidden, boolean sgd, double lr, long[] seeds, int epochs, int batch,
+            int evalEvery, int reinitEvery, int threads) {
+        List<Callable<Run>> tasks = new ArrayList<>();
+        for (Variant v : Variant.values()) {
+            for (long seed : seeds) {
+                tasks.add(() -> runOne(v, seed, data, hidden, sgd ? new Sgd(lr) : new Adam(lr), epochs, batch,
+                        evalEvery, reinitEvery));
+            }
+        }
+        Progress progress = new Progress("remedies (runs)", tasks.size());
+        List<Run> runs = Mlp.runAll(tasks, threads, progress);
+        progress.finish();
+        return runs;
+    }
+
+    static Run runOne(Variant v, long seed, StudyData data, int[] hidden, IUpdater updater, int epochs, int batch,
+            int evalEvery, int reinitEvery) {
+        MultiLayerNetwork net = Mlp.build(data.features(), hidden, data.classes(),
+                v == Variant.LEAKY ? Activation.LEAKYRELU : Activation.RELU, updater, seed);
+        if (v == Variant.RAI) {
+            RandomizedAsymmetricInit.apply(net, seed);
+        }
+        DeadReluListener.Builder lb = DeadReluListener.builder().frequency(0).logReports(false).historySize(1);
+        if (v == Variant.REINIT) {
+            lb.reinitialize(ReinitPolicy.builder().every(reinitEvery).maturity(reinitEvery)
+                    .outgoing(OutgoingWeights.ZERO).seed(seed).build());
+        }
+        DeadReluListener listener = lb.build();
+        net.setListeners(listener);
+        List<DataSet> batches = data.trainBatches(batch);
+        List<Point> points = new ArrayList<>();
+        long reinitialized = 0;
+        int iteration = 0;
+        int divergedAt = -1;
+        points.add(evaluate(net, data, 0, 0));
+        training:
+        for (int e = 0; e < epochs; e++) {
+            for (DataSet b : batches) {
+                if (!Mlp.fit(net, b)) {
+                    divergedAt = iteration;
+                    break training;
+                }
+                iteration++;
+                reinitialized += listener.snapshot().layers().stream().mapToLong(LayerGates::reinitialized).sum();
+                if (iteration % evalEvery == 0) {
+                    Point p = evaluate(net, data, iteration, reinitialized);
+                    points.add(p);
+                    if (Double.isNaN(p.accuracy())) {
+                        // Diverged without an exception: non-finite parameters or outputs at this evaluation.
+                        divergedAt = iteration;
+                        break training;
+                    }
+                }
+            }
+            net.incrementEpochCount();
+        }
+        if (divergedAt >= 0 && !Double.isNaN(points.get(points.size() - 1).accuracy())) {
+            points.add(new Point(iteration, Double.NaN, new double[hidden.length], reinitialized));
+        } else if (divergedAt < 0 && points.get(points.size() - 1).iteration() != iteration) {
+            Point p = evaluate(net, data, iteration, reinitialized);
+            points.add(p);
+            if (Double.isNaN(p.accuracy())) {
+                divergedAt = iteration;
+            }
+        }
+        return new Run(v, seed, points, divergedAt);
+    }
+
+    private static Point evaluate(MultiLayerNetwork net, StudyData data, int iteration, long reinitialized) {
+        double accuracy = Mlp.accuracy(net, data.eval());
+        DeadReluAnalysis a = DeadReluAnalysis.of(net, Mlp.iterator(data.evalBatches()));
+        double[] dead = a.layers().stream().mapToDouble(LayerGates::deadFraction).toArray();
+        return new Point(iteration, accuracy, dead, reinitialized);
+    }
+
+    static void writeCsv(List<Run> runs, Path file) throws IOException {
+        try (CsvWriter csv = new CsvWriter(file, CSV_HEADER.split(","))) {
+            for (Run r : runs) {
+                for (Point p : r.points()) {
+                    boolean diverged = Double.isNaN(p.accuracy());
+                    csv.row(r.variant().csvName, r.seed(), p.iteration(), diverged ? "" : round(p.accuracy()),
+                            diverged, diverged ? "" : round(p.deadFractions()[0]),
+                            diverged ? "" : round(p.deadFractions()[1]), p.reinitialized());
+                }
+            }
+        }
+    }
+
+    private static Table table(List<Run> runs) {
+        Table t = new Table("variant", "accuracy (per seed)", "accuracy mean", "layer0 dead (per seed)",
+                "layer1 dead (per seed)", "re-inits (per seed)");
+        for (Variant v : Variant.values()) {
+            List<Run> group = runs.stream().filter(r -> r.variant() == v).toList();
+            if (group.isEmpty()) {
+                continue;
+            }
+            String acc = group.stream().map(r -> r.divergedAt() >= 0 ? "diverged by " + r.divergedAt()
+                    : String.format(Locale.ROOT, "%.3f", r.last().accuracy())).collect(Collectors.joining(" "));
+            double[] ok = group.stream().filter(r -> r.divergedAt() < 0).mapToDouble(r -> r.last().accuracy())
+                    .toArray();
+            String mean = ok.length == 0 ? "diverged" : String.format(Locale.ROOT, "%.3f",
+                    Arrays.stream(ok).average().orElseThrow()) + (ok.length < group.size()
+                    ? " (" + (group.size() - ok.length) + " diverged)" : "");
+            t.row(v.label, acc, mean, dead(group, 0), dead(group, 1),
+                    group.stream().map(r -> Long.toString(r.last().reinitialized())).collect(Collectors.joining(" ")));
+        }
+        return t;
+    }
+
+    private static String dead(List<Run> group, int layer) {
+        return group.stream().map(r -> r.divergedAt() >= 0 ? "-"
+                : String.format(Locale.ROOT, "%.3f", r.last().deadFractions()[layer])).collect(Collectors.joining(" "));
+    }
+
+    /** One PNG: accuracy and first-layer dead fraction over training, seed means, one colour per variant. */
+    private static void plot(List<Run> runs, String optimizer, double lr, Path file) throws IOException {
+        XYChart acc = Charts.line("Accuracy (eval split), mean over seeds: " + optimizer + " lr " + lr, "iteration",
+                "accuracy", 560, 400);
+        XYChart dead = Charts.line("layer0 dead fraction (eval split), mean over seeds", "iteration",
+                "dead fraction", 560, 400);
+        for (XYChart c : List.of(acc, dead)) {
+            c.getStyler().setYAxisMin(0.0);
+            c.getStyler().setYAxisMax(1.0);
+            c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        }
+        Color[] colors = {new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0x1f77b4)};
+        for (Variant v : Variant.values()) {
+            List<Run> group = runs.stream().filter(r -> r.variant() == v).toList();
+            if (group.isEmpty()) {
+                continue;
+            }
+            int n = group.stream().mapToInt(r -> r.points().size()).max().orElse(0);
+            List<double[]> accPts = new ArrayList<>();
+            List<double[]> deadPts = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                int kk = k;
+                List<Point> at = group.stream().filter(r -> r.points().size() > kk).map(r -> r.points().get(kk))
+                        .filter(p -> !Double.isNaN(p.accuracy())).toList();
+                if (at.isEmpty()) {
+                    continue;
+                }
+                double x = at.get(0).iteration();
+                accPts.add(new double[] {x, at.stream().mapToDouble(Point::accuracy).average().orElseThrow()});
+                deadPts.add(new double[] {x, at.stream().mapToDouble(p -> p.deadFractions()[0]).average()
+                        .orElseThrow()});
+            }
+            long diverged = group.stream().filter(r -> r.divergedAt() >= 0).count();
+            String name = v.label + (diverged > 0 ? " (" + diverged + "/" + group.size() + " diverged)" : "");
+            series(acc, name, accPts, colors[v.ordinal()]);
+            series(dead, name, deadPts, colors[v.ordinal()]);
+        }
+        double last = runs.stream().mapToDouble(r -> r.last().iteration()).max().orElse(0);
+        StudyCharts.iterationAxis(acc, last);
+        StudyCharts.iterationAxis(dead, last);
+        Charts.png(List.of(acc, dead), 1, 2, file);
+    }
+
+    private static void series(XYChart chart, String name, List<double[]> pts, Color color) {
+        if (pts.isEmpty()) {
+            pts = List.of(new double[] {0, 0});
+            name = name + " (no finite point)";
+        }
+        XYSeries s = chart.addSeries(name, pts.stream().mapToDouble(p -> p[0]).toArray(),
+                pts.stream().mapToDouble(p -> p[1]).toArray());
+        s.setLineColor(color);
+        s.setMarkerColor(color);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        s.setLineStyle(new BasicStroke(2f));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1e6) / 1e6;
+    }
+}
