@@ -134,6 +134,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
     private transient BufferedWriter csv;
     private transient boolean csvFailed;
     private transient boolean csvStarted;
+    private transient long trackingFailures;
 
     private DeadReluListener(Builder b) {
         this.deadAfterExamples = b.deadAfterExamples;
@@ -389,6 +390,20 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
      */
     private void track(Model model, List<LayerSpec> ls, Map<String, UnitCounts> counts,
                        Map<String, OptionalDouble> blocked, int iteration, int epoch) {
+        try {
+            trackUnguarded(model, ls, counts, blocked, iteration, epoch);
+        } catch (RuntimeException e) {
+            // Monitoring must never stop the user's training: report the first failure in full, then count.
+            trackingFailures++;
+            if (trackingFailures == 1) {
+                log.error("DeadReluListener: tracking failed at iteration {}; this iteration is not reported and "
+                        + "training goes on (further failures are counted, not logged)", iteration, e);
+            }
+        }
+    }
+
+    private void trackUnguarded(Model model, List<LayerSpec> ls, Map<String, UnitCounts> counts,
+                                Map<String, OptionalDouble> blocked, int iteration, int epoch) {
         List<LayerSpec> seen = new ArrayList<>();
         for (LayerSpec s : ls) {
             UnitCounts c = counts.get(s.name());
