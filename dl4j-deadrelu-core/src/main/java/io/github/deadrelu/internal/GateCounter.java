@@ -20,7 +20,8 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * Counts the gates of one activation array: a pure function of (gate, array, unit axis).
  *
  * <p>The fast path runs ND4J reduce-long ops ({@link MatchCondition}, {@link CountZero}) along every axis but the
- * unit axis: no boolean copy of the array, no Java loop over elements, the same code on nd4j-native and nd4j-cuda.
+ * unit axis, and one plain sum that rules out non-finite entries: no boolean copy of the array, no Java loop over
+ * elements, the same code on nd4j-native and nd4j-cuda.
  * The weighted path (masks, dropout, non-finite inputs) builds indicator arrays and is used only when an entry must
  * be left out.
  *
@@ -56,6 +57,11 @@ public final class GateCounter {
     /**
      * Counts every entry of an activation array (no mask, nothing dropped).
      *
+     * <p>The cost is one per-unit reduction per gate side (one for a ReLU; two for a capped ReLU; one for the
+     * negative count of a leaky activation) plus one whole-array sum: a finite sum proves that no entry is NaN or
+     * infinite (IEEE arithmetic propagates both), so the per-unit non-finite count is run only when the sum is not
+     * finite (a non-finite entry, or a sum that overflows). Every count stays exact either way.
+     *
      * @param gate     the activation's gate
      * @param act      post-activation values; not modified, not kept
      * @param unitAxis the unit axis of {@code act}
@@ -68,29 +74,50 @@ public final class GateCounter {
         int[] dims = reduceDims(act.rank(), unitAxis);
         int units = (int) act.size(unitAxis);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            long[] low;
+            boolean finite = allFinite(act);
+            // Without non-finite entries nothing below is subtracted; with them, an infinity that satisfies a
+            // closed or negative condition (-Inf <= 0, +Inf >= cap) is taken back out: non-finite entries are
+            // neither closed nor negative.
+            long[] negInf = finite ? null : match(act, Conditions.lessThan(-maxFinite(act.dataType())), dims);
+            long[] posInf = finite ? null : match(act, Conditions.greaterThan(maxFinite(act.dataType())), dims);
             long[] closed;
             long[] negative;
-            if (gate.lowIsExactZero()) {
-                low = Nd4j.getExecutioner().exec(new CountZero(act, dims)).toLongVector();
-            } else {
-                Condition lc = gate.lowCondition(1.0);
-                low = lc == null ? new long[units] : match(act, lc, dims);
-            }
-            Condition cap = gate.capCondition(1.0);
-            closed = low;
-            if (gate.isGated() && cap != null) {
-                closed = add(low, match(act, cap, dims));
-            } else if (!gate.isGated()) {
+            Condition lc = gate.lowCondition(1.0);
+            if (!gate.isGated()) {
                 closed = new long[units];
+                negative = subtract(match(act, Conditions.lessThan(0.0), dims), negInf);
+            } else {
+                long[] low;
+                if (gate.lowIsExactZero()) {
+                    low = Nd4j.getExecutioner().exec(new CountZero(act, dims)).toLongVector();
+                } else {
+                    low = lc == null ? new long[units] : subtract(match(act, lc, dims), negInf);
+                }
+                Condition cap = gate.capCondition(1.0);
+                closed = cap == null ? low : add(low, subtract(match(act, cap, dims), posInf));
+                negative = lc != null || gate.lowIsExactZero() ? low
+                        : subtract(match(act, Conditions.lessThan(0.0), dims), negInf);
             }
-            negative = gate.lowCondition(1.0) != null || gate.lowIsExactZero()
-                    ? low : match(act, Conditions.lessThan(0.0), dims);
-            long[] nonFinite = match(act, Conditions.notFinite(), dims);
+            long[] nonFinite = finite ? new long[units] : match(act, Conditions.notFinite(), dims);
             long[] entries = new long[units];
             Arrays.fill(entries, act.length() / Math.max(units, 1));
             return new UnitCounts(closed, negative, nonFinite, entries, examples, false);
         }
+    }
+
+    /**
+     * Whether every entry is finite, from one plain whole-array sum: NaN and infinities propagate through IEEE
+     * addition, so a finite sum means no entry is NaN or infinite. A non-finite sum (such an entry, or an overflow of
+     * finite entries) answers false, and the caller then counts exactly.
+     *
+     * @param act any array
+     * @return true when the sum of all entries is finite
+     */
+    static boolean allFinite(INDArray act) {
+        if (act.isEmpty()) {
+            return true;
+        }
+        return Double.isFinite(act.sumNumber().doubleValue());
     }
 
     /**
@@ -170,6 +197,35 @@ public final class GateCounter {
         long[] r = new long[d.length];
         for (int i = 0; i < d.length; i++) {
             r[i] = Math.round(d[i]);
+        }
+        return r;
+    }
+
+    /**
+     * The largest finite value of a floating-point type, as the double that converts to it exactly: ND4J hands a
+     * condition's value to the kernel in the array's own type, so {@code a < -maxFinite} holds for {@code -Inf} only
+     * and {@code a > maxFinite} for {@code +Inf} only.
+     */
+    static double maxFinite(DataType dt) {
+        switch (dt) {
+            case HALF:
+                return 65504.0;
+            case BFLOAT16:
+                return 3.3895313892515355E38;
+            case FLOAT:
+                return Float.MAX_VALUE;
+            default:
+                return Double.MAX_VALUE;
+        }
+    }
+
+    private static long[] subtract(long[] a, long[] b) {
+        if (b == null) {
+            return a;
+        }
+        long[] r = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i] - b[i];
         }
         return r;
     }
