@@ -249,7 +249,8 @@ public final class Reinitializer {
     }
 
     private static void zeroState(BaseMultiLayerUpdater<?> updater, Write w) {
-        INDArray keep = w.mask.rsub(1.0).reshape(w.view.ordering(), w.mask.length());
+        // An explicit long[]: reshape(char, long) would bind to reshape(long rows, long columns), the char as a row count.
+        INDArray keep = w.mask.rsub(1.0).reshape(w.view.ordering(), new long[]{w.mask.length()});
         for (UpdaterBlock ub : updater.getUpdaterBlocks()) {
             INDArray view = ub.getUpdaterView();
             if (view == null) {
