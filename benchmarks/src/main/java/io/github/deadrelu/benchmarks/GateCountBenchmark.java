@@ -9,7 +9,6 @@ import io.github.deadrelu.internal.UnitCounts;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.longer.CountZero;
 import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
@@ -118,35 +117,21 @@ public class GateCountBenchmark {
         return GateCounter.count(gate, act, unitAxis, act.size(0));
     }
 
-    /**
-     * One per-unit {@code MatchCondition(a <= 0)} reduction.
-     *
-     * @return per-unit counts
-     */
-    @Benchmark
-    public long[] matchCondition() {
-        return Nd4j.getExecutioner().exec(new MatchCondition(act, Conditions.lessThanOrEqual(0.0), dims))
-                .toLongVector();
-    }
+
+
 
     /**
-     * One per-unit {@code CountZero} reduction.
+     * The kernel before this module's work (0.1.0 development line): two per-unit {@code MatchCondition} reductions,
+     * {@code a <= 0} and not-finite.
      *
-     * @return per-unit counts
+     * @return per-unit closed and non-finite counts
      */
     @Benchmark
-    public long[] countZero() {
-        return Nd4j.getExecutioner().exec(new CountZero(act, dims)).toLongVector();
-    }
-
-    /**
-     * One whole-array {@code MatchCondition(notFinite)} reduction to a scalar.
-     *
-     * @return the number of non-finite entries
-     */
-    @Benchmark
-    public long notFiniteScalar() {
-        return Nd4j.getExecutioner().exec(new MatchCondition(act, Conditions.notFinite())).getLong(0);
+    public long[][] previousKernel() {
+        return new long[][]{
+                Nd4j.getExecutioner().exec(new MatchCondition(act, Conditions.lessThanOrEqual(0.0), dims))
+                        .toLongVector(),
+                Nd4j.getExecutioner().exec(new MatchCondition(act, Conditions.notFinite(), dims)).toLongVector()};
     }
 
     /**
@@ -158,4 +143,6 @@ public class GateCountBenchmark {
     public long[] naive() {
         return act.gt(0).castTo(DataType.INT).sum(dims).toLongVector();
     }
+
+
 }

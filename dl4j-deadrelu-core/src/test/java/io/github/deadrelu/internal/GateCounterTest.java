@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Exact counts of the fast counting path ({@link GateCounter#count}) on small arrays built by hand: every expected
@@ -195,5 +196,86 @@ class GateCounterTest {
             assertEquals(weighted, fast);
             assertEquals(2, fast.totalNonFinite());
         }
+    }
+
+    @Test
+    void count_stepPathMatchesReference() {
+        // Finite arrays take the indicator path (Step + gemm or CountZero); the weighted path is the reference.
+        Nd4j.getRandom().setSeed(11);
+        Gate thresholded = Gate.of(new org.nd4j.linalg.activations.impl.ActivationThresholdedReLU(0.5)).orElseThrow();
+        for (DataType dt : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            for (int round = 0; round < 2; round++) { // the second round reuses the learned workspace
+                INDArray nchw = Nd4j.randn(dt, 5, 3, 4, 6);
+                // What a DL4J convolution hands over: an [mb, C, H, W] view of a channel-major [C, mb, H, W] buffer.
+                INDArray channelMajor = Nd4j.randn(dt, 3, 5, 4, 6).permute(1, 0, 2, 3);
+                INDArray offsetView = Nd4j.randn(dt, 9, 7).get(NDArrayIndex.interval(2, 8), NDArrayIndex.all());
+                INDArray[] arrays = {Nd4j.randn(dt, 37, 19), nchw, nchw.permute(0, 2, 3, 1),
+                        nchw.permute(0, 2, 3, 1).dup('c'), Nd4j.randn(dt, 4, 3, 7), Nd4j.randn(dt, 200, 64),
+                        channelMajor, offsetView, Nd4j.randn(dt, 'f', 6, 5)};
+                int[] axes = {1, 1, 3, 3, 1, 1, 1, 1, 1};
+                for (int i = 0; i < arrays.length; i++) {
+                    INDArray a = arrays[i];
+                    a.getScalar(0).assign(-0.0);
+                    a.getScalar(1).assign(0.0);
+                    for (Gate g : new Gate[]{Gate.relu(), thresholded}) {
+                        UnitCounts ref = GateCounter.countWeighted(g, a, axes[i], a.size(0), null, null, 1.0, false);
+                        assertEquals(ref, GateCounter.count(g, a, axes[i], a.size(0)), dt + " array " + i + " " + g);
+                    }
+                    INDArray relu = a.dup();
+                    Nd4j.getExecutioner().exec(new RectifiedLinear(relu, relu, 0.0));
+                    UnitCounts ref = GateCounter.countWeighted(Gate.relu(), relu, axes[i], a.size(0), null, null, 1.0,
+                            false);
+                    assertEquals(ref, GateCounter.count(Gate.relu(), relu, axes[i], a.size(0)), dt + " relu " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void count_insideAnOpenWorkspace_leavesNothingAttached() {
+        // MultiLayerNetwork calls onForwardPass with its activation workspace open and current.
+        org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration conf =
+                org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration.builder().initialSize(1 << 20).build();
+        UnitCounts c;
+        try (org.nd4j.linalg.api.memory.MemoryWorkspace ws =
+                     Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "OUTER_FOR_TEST")) {
+            INDArray a = Nd4j.createFromArray(new float[][]{{0f, 1f}, {0f, 0f}, {2f, 3f}});
+            c = GateCounter.count(Gate.relu(), a, 1, 3);
+            assertTrue(Nd4j.getMemoryManager().getCurrentWorkspace() == ws);
+        }
+        assertArrayEquals(new long[]{2, 1}, closed(c));
+        assertArrayEquals(new long[]{3, 3}, entries(c));
+    }
+
+    @Test
+    void memoryOrder_viewsAndCopies() {
+        assertArrayEquals(new int[]{0, 1}, GateCounter.memoryOrder(Nd4j.zeros(DataType.FLOAT, 4, 3)));
+        assertArrayEquals(new int[]{1, 0}, GateCounter.memoryOrder(Nd4j.zeros(DataType.FLOAT, 4, 3).dup('f')));
+        assertArrayEquals(new int[]{1, 0, 2, 3},
+                GateCounter.memoryOrder(Nd4j.zeros(DataType.FLOAT, 3, 5, 4, 6).permute(1, 0, 2, 3)));
+        assertArrayEquals(new int[]{0, 3, 1, 2},
+                GateCounter.memoryOrder(Nd4j.zeros(DataType.FLOAT, 2, 3, 4, 5).permute(0, 2, 3, 1)));
+        // Not contiguous (every other column) or not at the buffer's start: no memory-order view.
+        INDArray base = Nd4j.zeros(DataType.FLOAT, 6, 8);
+        assertEquals(null, GateCounter.memoryOrder(base.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2, 8))));
+        assertEquals(null, GateCounter.memoryOrder(base.get(NDArrayIndex.interval(1, 6), NDArrayIndex.all())));
+    }
+
+    @Test
+    void allFiniteContiguous_nonFiniteAnywhere() {
+        for (int n : new int[]{1037, 300_001}) {
+            for (int pos : new int[]{0, n / 2, n - 1}) {
+                for (float bad : new float[]{NAN, INF, -INF}) {
+                    INDArray a = Nd4j.rand(DataType.FLOAT, n);
+                    a.putScalar(pos, bad);
+                    assertFalse(GateCounter.allFiniteContiguous(a), "value " + bad + " at " + pos + " of " + n);
+                    INDArray d = a.castTo(DataType.DOUBLE);
+                    assertFalse(GateCounter.allFiniteContiguous(d), "double, " + bad + " at " + pos + " of " + n);
+                }
+            }
+            assertTrue(GateCounter.allFiniteContiguous(Nd4j.randn(DataType.FLOAT, n)));
+        }
+        INDArray huge = Nd4j.valueArrayOf(new long[]{4}, Float.MAX_VALUE, DataType.FLOAT);
+        assertFalse(GateCounter.allFiniteContiguous(huge), "overflow answers false (then counted exactly)");
     }
 }
