@@ -84,7 +84,7 @@ public final class GateCounter {
             // element-wise and whole-array ops on a view take libnd4j's slow index-by-index path, on the same data
             // in memory order its fast contiguous one.
             int[] perm = memoryOrder(act);
-            INDArray mem = perm == null ? null : act.permute(perm);
+            INDArray mem = perm == null ? null : isIdentity(perm) ? act : act.permute(perm);
             boolean finite = mem != null ? allFiniteContiguous(mem) : allFinite(act);
             double cutoff = gate.openAbove();
             if (finite && mem != null && !Double.isNaN(cutoff) && stepCountable(act, units)) {
@@ -175,15 +175,17 @@ public final class GateCounter {
         DataType dt = mem.dataType();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(INDICATOR_WS,
                 INDICATOR_WS_ID)) {
-            INDArray ind = Nd4j.createUninitialized(dt, new long[]{p, units, q}, 'c');
-            Nd4j.getExecutioner().exec(new Step(mem.reshape('c', p, units, q), ind, 0.0 + cutoff));
+            long[] target = q == 1 ? new long[]{p, units} : p == 1 ? new long[]{units, q} : new long[]{p, units, q};
+            INDArray src = Arrays.equals(shape, target) ? mem : mem.reshape('c', target);
+            INDArray ind = Nd4j.createUninitialized(dt, target, 'c');
+            Nd4j.getExecutioner().exec(new Step(src, ind, cutoff));
             double[] open;
             if (q == 1 || p == 1) {
                 INDArray out = Nd4j.createUninitialized(dt, q == 1 ? new long[]{1, units} : new long[]{units, 1}, 'f');
                 if (q == 1) {
-                    Nd4j.gemm(ones(dt, p, true), ind.reshape('c', p, units), out, false, false, 1.0, 0.0);
+                    Nd4j.gemm(ones(dt, p, true), ind, out, false, false, 1.0, 0.0);
                 } else {
-                    Nd4j.gemm(ind.reshape('c', units, q), ones(dt, q, false), out, false, false, 1.0, 0.0);
+                    Nd4j.gemm(ind, ones(dt, q, false), out, false, false, 1.0, 0.0);
                 }
                 open = out.toDoubleVector();
             } else {
@@ -254,6 +256,15 @@ public final class GateCounter {
             expected *= shape[d];
         }
         return perm;
+    }
+
+    private static boolean isIdentity(int[] perm) {
+        for (int i = 0; i < perm.length; i++) {
+            if (perm[i] != i) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int indexOf(int[] perm, int axis) {
