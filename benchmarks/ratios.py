@@ -72,10 +72,11 @@ def label(key):
 def main(paths):
     runs = [ratios(p) for p in paths]
     keys = sorted({k for r in runs for k in r}, key=lambda k: (k[0], tuple(v for _, v in k[2]), k[1]))
-    head = "| benchmark | " + " | ".join(f"run {i + 1}: score, ratio" for i in range(len(runs)))
-    head += " | median ratio |" if len(runs) > 1 else ""
-    print(head)
-    print("|" + "---|" * (head.count("|") - 1))
+    cols = ["benchmark"] + [f"run {i + 1}: score, ratio" for i in range(len(runs))]
+    if len(runs) > 1:
+        cols.append("median ratio")
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
     for k in keys:
         cells = []
         rs = []
