@@ -163,6 +163,16 @@ public final class Gate implements Serializable {
         }
     }
 
+    /**
+     * The cutoff {@code v} when this gate is closed exactly iff {@code a <= v} (a ReLU, a ThresholdedReLU with
+     * {@code theta >= 0}: no cap, nothing else), so that "open" is the strict test {@code a > v}; NaN otherwise.
+     *
+     * @return the cutoff, or NaN
+     */
+    double openAbove() {
+        return kind == Kind.GATED && low == Low.AT_OR_BELOW && !hasCap() ? lowValue : Double.NaN;
+    }
+
     /** @return true when the low side is tested as {@code a == 0} exactly */
     boolean lowIsExactZero() {
         return low == Low.ZERO;

@@ -1,0 +1,141 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.benchmarks;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The networks and in-memory data the benchmarks train on: an MLP (784-w-w-10 by default) and a LeNet-sized CNN, both
+ * ReLU, Adam, float32, seeded. Data is random (features in [0, 1), one-hot labels) and built once per trial; no
+ * dataset is downloaded.
+ */
+final class Networks {
+    /** Seed of every network and data set here. */
+    static final long SEED = 12345L;
+
+    private Networks() {
+    }
+
+
+    /**
+     * An initialised MLP 784-{@code width}-{@code width}-10 with ReLU hidden layers and Adam.
+     *
+     * @param width hidden width
+     * @return the network
+     */
+    static MultiLayerNetwork mlp(int width) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(SEED)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .weightInit(WeightInit.RELU)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(width).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nIn(width).nOut(width).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(width).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /**
+     * An initialised LeNet-sized CNN (ReLU convolutions, NCHW) with Adam.
+     *
+     * @return the network
+     */
+    static MultiLayerNetwork cnn() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(SEED)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .weightInit(WeightInit.RELU)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .list()
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(20).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(50).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder().nOut(500).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /**
+     * Builds a network of the given model.
+     *
+     * @param model the model
+     * @return the network
+     */
+    static MultiLayerNetwork build(Architecture model) {
+        return model == Architecture.MLP ? mlp(1024) : cnn();
+    }
+
+    /**
+     * The benchmark batch size of a model.
+     *
+     * @param model the model
+     * @return 128 for the MLP, 64 for the CNN
+     */
+    static int batch(Architecture model) {
+        return model == Architecture.MLP ? 128 : 64;
+    }
+
+    /**
+     * Random mini-batches: features in [0, 1) of shape {@code [batch, 784]} (non-negative, like pixels), one-hot
+     * labels over 10 classes.
+     *
+     * @param batch examples per mini-batch
+     * @param count mini-batches
+     * @return the mini-batches
+     */
+    static DataSet[] batches(int batch, int count) {
+        Nd4j.getRandom().setSeed(SEED);
+        DataSet[] out = new DataSet[count];
+        for (int b = 0; b < count; b++) {
+            INDArray features = Nd4j.rand(DataType.FLOAT, batch, 784);
+            INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, 10);
+            for (int i = 0; i < batch; i++) {
+                labels.putScalar(i, (i * 7 + b) % 10, 1.0);
+            }
+            out[b] = new DataSet(features, labels);
+        }
+        return out;
+    }
+
+    /**
+     * One random mini-batch, the first of {@link #batches(int, int)}.
+     *
+     * @param batch examples
+     * @return the mini-batch
+     */
+    static DataSet batch(int batch) {
+        return batches(batch, 1)[0];
+    }
+}

@@ -1,0 +1,92 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.benchmarks;
+
+import io.github.deadrelu.internal.LayerSpec;
+import io.github.deadrelu.internal.NetworkInspector;
+import io.github.deadrelu.internal.Reinitializer;
+import io.github.deadrelu.reinit.ReinitPolicy;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One re-initialisation event against one training step (DESIGN.md section 6: an event costs at most one step), on
+ * the MLP 784-1024-1024-10 (batch 128, Adam): re-draw the incoming weights of {@code units} units of a hidden layer
+ * from its weight init, reset their biases, zero their outgoing weights and the Adam state of every entry written.
+ * The event is what {@code DeadReluListener} runs in {@code iterationDone} when its policy selects those units.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ReinitBenchmark -f 1}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Warmup(iterations = 4, time = 2)
+@Measurement(iterations = 6, time = 2)
+public class ReinitBenchmark {
+
+    /** The hidden layer re-initialised: layer0 (784 x 1024 incoming) or layer1 (1024 x 1024 incoming). */
+    @Param({"layer0", "layer1"})
+    public String layer;
+
+    /** Units re-initialised in one event: 1% (10), 10% (102) or all 1024 of the layer. */
+    @Param({"10", "102", "1024"})
+    public int units;
+
+    private MultiLayerNetwork net;
+    private DataSet data;
+    private LayerSpec spec;
+    private int[] selected;
+    private ReinitPolicy policy;
+    private long iteration;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        net = Networks.mlp(1024);
+        data = Networks.batch(128);
+        net.fit(data); // creates the updater state, as in training
+        spec = NetworkInspector.discover(net).stream().filter(s -> s.name().equals(layer)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no monitored layer " + layer));
+        // Spread the units over the layer, as dead units are.
+        selected = IntStream.range(0, units).map(i -> (int) ((long) i * 1024 / units)).toArray();
+        policy = ReinitPolicy.builder().every(1).seed(Networks.SEED).build();
+    }
+
+    /**
+     * The reference: one training step without listener.
+     *
+     * @return the parameters
+     */
+    @Benchmark
+    public INDArray step() {
+        net.fit(data);
+        return net.params();
+    }
+
+    /**
+     * One re-initialisation event.
+     *
+     * @return the parameters
+     */
+    @Benchmark
+    public INDArray reinitEvent() {
+        Reinitializer.reinitialize(net, spec, selected, policy, iteration++);
+        return net.params();
+    }
+}
