@@ -21,7 +21,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Exact counts of the fast counting path ({@link GateCounter#count}) on small arrays built by hand: every expected
  * number is read off the array literal.
  */
-class GateCounterTest {
+class GateCounterFastPathTest {
     private static final float NAN = Float.NaN;
     private static final float INF = Float.POSITIVE_INFINITY;
 
@@ -159,7 +159,7 @@ class GateCounterTest {
         INDArray a = Nd4j.createFromArray(new float[][]{
                 {65504f, INF},
                 {0f, -INF},
-                {0f, 0f}}).castTo(DataType.HALF);
+                {0f, 0f}}).castTo(DataType.FLOAT16);
         UnitCounts c = GateCounter.count(Gate.relu(), a, 1, 3);
         assertArrayEquals(new long[]{2, 1}, closed(c));
         assertArrayEquals(new long[]{0, 2}, nonFinite(c));
