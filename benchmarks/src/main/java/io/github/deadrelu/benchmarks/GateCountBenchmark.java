@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The counting kernel alone: {@link GateCounter#count} on one post-ReLU activation array, against the naive
- * {@code gt(0).castTo(INT).sum(dims)} count and against single plain reductions over the same array (the floor: one
+ * {@code gt(0).castTo(INT32).sum(dims)} count and against single plain reductions over the same array (the floor: one
  * read of the array).
  *
  * <p>Arrays: a dense layer's {@code [128, 1024]} (the MLP of the performance contract) and a convolution's
@@ -141,7 +141,7 @@ public class GateCountBenchmark {
      */
     @Benchmark
     public long[] naive() {
-        return act.gt(0).castTo(DataType.INT).sum(dims).toLongVector();
+        return act.gt(0).castTo(DataType.INT32).sum(dims).toLongVector();
     }
 
 

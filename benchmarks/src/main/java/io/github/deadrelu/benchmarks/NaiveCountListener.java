@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The reference "naive" dead-ReLU counter a user would write first: for every hidden activation, a boolean copy
- * {@code a > 0}, a cast and a per-unit sum ({@code gt(0).castTo(INT).sum(dims)}), copied to a Java array at once (so
+ * {@code a > 0}, a cast and a per-unit sum ({@code gt(0).castTo(INT32).sum(dims)}), copied to a Java array at once (so
  * nothing leaks from the workspace). No masks, dropout or NaN handling, no tracking.
  */
 final class NaiveCountListener extends BaseTrainingListener {
@@ -22,7 +22,7 @@ final class NaiveCountListener extends BaseTrainingListener {
         for (int i = 1; i < activations.size(); i++) {
             INDArray a = activations.get(i);
             int[] dims = a.rank() == 2 ? new int[]{0} : new int[]{0, 2, 3};
-            long[] open = a.gt(0).castTo(DataType.INT).sum(dims).toLongVector();
+            long[] open = a.gt(0).castTo(DataType.INT32).sum(dims).toLongVector();
             sink += open[0];
         }
     }

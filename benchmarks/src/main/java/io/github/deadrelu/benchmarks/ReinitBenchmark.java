@@ -86,7 +86,7 @@ public class ReinitBenchmark {
      */
     @Benchmark
     public INDArray reinitEvent() {
-        Reinitializer.reinitialize(net, spec, selected, policy, iteration++);
+        Reinitializer.reinitialize(net, spec, selected, 1024, policy, iteration++);
         return net.params();
     }
 }

@@ -17,7 +17,7 @@ public enum Variant {
     DEAD_RELU,
     /** {@link DeadReluListener} with {@code ReinitPolicy.builder().every(1)}: the policy runs every step. */
     DEAD_RELU_REINIT,
-    /** {@link NaiveCountListener}: {@code gt(0).castTo(INT).sum(dims)} per hidden activation. */
+    /** {@link NaiveCountListener}: {@code gt(0).castTo(INT32).sum(dims)} per hidden activation. */
     NAIVE_COUNT,
     /** DL4J's {@code StatsListener} into an {@code InMemoryStatsStorage}, reporting every iteration. */
     STATS_EVERY_1,

@@ -159,7 +159,7 @@ class GateCounterFastPathTest {
         INDArray a = Nd4j.createFromArray(new float[][]{
                 {65504f, INF},
                 {0f, -INF},
-                {0f, 0f}}).castTo(DataType.HALF);
+                {0f, 0f}}).castTo(DataType.FLOAT16);
         UnitCounts c = GateCounter.count(Gate.relu(), a, 1, 3);
         assertArrayEquals(new long[]{2, 1}, closed(c));
         assertArrayEquals(new long[]{0, 2}, nonFinite(c));
