@@ -46,7 +46,7 @@ public class ListenerOverheadBenchmark {
     @Param
     public Architecture model;
 
-    @Param({"NONE", "DEAD_RELU", "DEAD_RELU_REINIT", "NAIVE_COUNT", "STATS_EVERY_1", "STATS_EVERY_10"})
+    @Param({"NONE", "DEAD_RELU", "DEAD_RELU_REINIT", "GATE_MONITOR", "NAIVE_COUNT", "STATS_EVERY_1", "STATS_EVERY_10"})
     public Variant listener;
 
     private MultiLayerNetwork net;
@@ -55,7 +55,7 @@ public class ListenerOverheadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        net = Networks.build(model);
+        net = listener.prepare(Networks.build(model));
         data = Networks.batches(Networks.batch(model), BATCHES);
         TrainingListener l = listener.listener();
         if (l != null) {
