@@ -95,7 +95,7 @@ public final class ActivationCounter {
             }
             if (weights == null && forced == null) {
                 UnitCounts c = GateCounter.count(spec.gate(), act, unitAxis, examples);
-                return new UnitCounts(closedOf(c), negativeOf(c), nonFiniteOf(c), entriesOf(c), examples, true);
+                return c.asEstimated();
             }
             return GateCounter.countWeighted(spec.gate(), act, unitAxis, examples, weights, forced, scale, estimated);
         }
@@ -239,35 +239,7 @@ public final class ActivationCounter {
         return rows.reshape(rowShape).broadcast(shape);
     }
 
-    private static long[] closedOf(UnitCounts c) {
-        long[] r = new long[c.units()];
-        for (int u = 0; u < r.length; u++) {
-            r[u] = c.closed(u);
-        }
-        return r;
-    }
 
-    private static long[] negativeOf(UnitCounts c) {
-        long[] r = new long[c.units()];
-        for (int u = 0; u < r.length; u++) {
-            r[u] = c.negative(u);
-        }
-        return r;
-    }
 
-    private static long[] nonFiniteOf(UnitCounts c) {
-        long[] r = new long[c.units()];
-        for (int u = 0; u < r.length; u++) {
-            r[u] = c.nonFinite(u);
-        }
-        return r;
-    }
 
-    private static long[] entriesOf(UnitCounts c) {
-        long[] r = new long[c.units()];
-        for (int u = 0; u < r.length; u++) {
-            r[u] = c.entries(u);
-        }
-        return r;
-    }
 }

@@ -79,6 +79,31 @@ public final class UnitCounts implements Serializable {
         return estimated;
     }
 
+    /** @return closed entries per unit (a copy) */
+    public long[] closedCounts() {
+        return closed.clone();
+    }
+
+    /** @return negative entries per unit (a copy) */
+    public long[] negativeCounts() {
+        return negative.clone();
+    }
+
+    /** @return non-finite entries per unit (a copy) */
+    public long[] nonFiniteCounts() {
+        return nonFinite.clone();
+    }
+
+    /** @return entries per unit, non-finite included (a copy) */
+    public long[] entryCounts() {
+        return entries.clone();
+    }
+
+    /** @return the same counts flagged as an estimate */
+    public UnitCounts asEstimated() {
+        return estimated ? this : new UnitCounts(closed, negative, nonFinite, entries, examples, true);
+    }
+
     /** @param u unit index @return closed entries of unit u */
     public long closed(int u) {
         return closed[u];

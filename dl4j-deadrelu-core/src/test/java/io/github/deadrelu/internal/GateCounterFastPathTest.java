@@ -25,37 +25,9 @@ class GateCounterFastPathTest {
     private static final float NAN = Float.NaN;
     private static final float INF = Float.POSITIVE_INFINITY;
 
-    private static long[] closed(UnitCounts c) {
-        long[] r = new long[c.units()];
-        for (int u = 0; u < r.length; u++) {
-            r[u] = c.closed(u);
-        }
-        return r;
-    }
 
-    private static long[] negative(UnitCounts c) {
-        long[] r = new long[c.units()];
-        for (int u = 0; u < r.length; u++) {
-            r[u] = c.negative(u);
-        }
-        return r;
-    }
 
-    private static long[] nonFinite(UnitCounts c) {
-        long[] r = new long[c.units()];
-        for (int u = 0; u < r.length; u++) {
-            r[u] = c.nonFinite(u);
-        }
-        return r;
-    }
 
-    private static long[] entries(UnitCounts c) {
-        long[] r = new long[c.units()];
-        for (int u = 0; u < r.length; u++) {
-            r[u] = c.entries(u);
-        }
-        return r;
-    }
 
     @Test
     void count_reluDense() {
@@ -65,10 +37,10 @@ class GateCounterFastPathTest {
                 {-1f, 0f, 3f},
                 {0f, 5f, 0f}});
         UnitCounts c = GateCounter.count(Gate.relu(), a, 1, 4);
-        assertArrayEquals(new long[]{4, 1, 3}, closed(c));
-        assertArrayEquals(new long[]{4, 1, 3}, negative(c));
-        assertArrayEquals(new long[]{0, 0, 0}, nonFinite(c));
-        assertArrayEquals(new long[]{4, 4, 4}, entries(c));
+        assertArrayEquals(new long[]{4, 1, 3}, c.closedCounts());
+        assertArrayEquals(new long[]{4, 1, 3}, c.negativeCounts());
+        assertArrayEquals(new long[]{0, 0, 0}, c.nonFiniteCounts());
+        assertArrayEquals(new long[]{4, 4, 4}, c.entryCounts());
         assertEquals(4, c.examples());
         assertFalse(c.estimated());
         assertTrue(c.batchDead(0));
@@ -84,10 +56,10 @@ class GateCounterFastPathTest {
                 {1f, 2f, -INF}});
         UnitCounts c = GateCounter.count(Gate.relu(), a, 1, 4);
         // -Inf satisfies a <= 0 but is non-finite: neither closed nor negative.
-        assertArrayEquals(new long[]{2, 1, 0}, closed(c));
-        assertArrayEquals(new long[]{2, 1, 0}, negative(c));
-        assertArrayEquals(new long[]{1, 2, 4}, nonFinite(c));
-        assertArrayEquals(new long[]{4, 4, 4}, entries(c));
+        assertArrayEquals(new long[]{2, 1, 0}, c.closedCounts());
+        assertArrayEquals(new long[]{2, 1, 0}, c.negativeCounts());
+        assertArrayEquals(new long[]{1, 2, 4}, c.nonFiniteCounts());
+        assertArrayEquals(new long[]{4, 4, 4}, c.entryCounts());
         assertArrayEquals(new long[]{1, 1, 0}, new long[]{c.open(0), c.open(1), c.open(2)});
         assertFalse(c.batchDead(2));
     }
@@ -102,9 +74,9 @@ class GateCounterFastPathTest {
         long[] expClosed = {8, 2, 5};
         long[] expNonFinite = {0, 0, 1};
         UnitCounts c = GateCounter.count(Gate.relu(), nchw, 1, 2);
-        assertArrayEquals(expClosed, closed(c));
-        assertArrayEquals(expNonFinite, nonFinite(c));
-        assertArrayEquals(new long[]{8, 8, 8}, entries(c));
+        assertArrayEquals(expClosed, c.closedCounts());
+        assertArrayEquals(expNonFinite, c.nonFiniteCounts());
+        assertArrayEquals(new long[]{8, 8, 8}, c.entryCounts());
 
         INDArray nhwcView = nchw.permute(0, 2, 3, 1);
         UnitCounts v = GateCounter.count(Gate.relu(), nhwcView, 3, 2);
@@ -123,9 +95,9 @@ class GateCounterFastPathTest {
                 {0f, NAN},
                 {2f, -0.03f}});
         UnitCounts c = GateCounter.count(leaky, a, 1, 4);
-        assertArrayEquals(new long[]{0, 0}, closed(c));
-        assertArrayEquals(new long[]{1, 2}, negative(c));
-        assertArrayEquals(new long[]{1, 1}, nonFinite(c));
+        assertArrayEquals(new long[]{0, 0}, c.closedCounts());
+        assertArrayEquals(new long[]{1, 2}, c.negativeCounts());
+        assertArrayEquals(new long[]{1, 1}, c.nonFiniteCounts());
     }
 
     @Test
@@ -137,9 +109,9 @@ class GateCounterFastPathTest {
                 {3f, 5.5f},
                 {0f, 7f}});
         UnitCounts c = GateCounter.count(relu6, a, 1, 4);
-        assertArrayEquals(new long[]{3, 2}, closed(c));
-        assertArrayEquals(new long[]{2, 0}, negative(c));
-        assertArrayEquals(new long[]{0, 1}, nonFinite(c));
+        assertArrayEquals(new long[]{3, 2}, c.closedCounts());
+        assertArrayEquals(new long[]{2, 0}, c.negativeCounts());
+        assertArrayEquals(new long[]{0, 1}, c.nonFiniteCounts());
     }
 
     @Test
@@ -150,8 +122,8 @@ class GateCounterFastPathTest {
                 {-Double.MAX_VALUE, 0.0}});
         assertFalse(GateCounter.allFinite(a));
         UnitCounts c = GateCounter.count(Gate.relu(), a, 1, 2);
-        assertArrayEquals(new long[]{2, 1}, closed(c));
-        assertArrayEquals(new long[]{0, 0}, nonFinite(c));
+        assertArrayEquals(new long[]{2, 1}, c.closedCounts());
+        assertArrayEquals(new long[]{0, 0}, c.nonFiniteCounts());
     }
 
     @Test
@@ -161,8 +133,8 @@ class GateCounterFastPathTest {
                 {0f, -INF},
                 {0f, 0f}}).castTo(DataType.FLOAT16);
         UnitCounts c = GateCounter.count(Gate.relu(), a, 1, 3);
-        assertArrayEquals(new long[]{2, 1}, closed(c));
-        assertArrayEquals(new long[]{0, 2}, nonFinite(c));
+        assertArrayEquals(new long[]{2, 1}, c.closedCounts());
+        assertArrayEquals(new long[]{0, 2}, c.nonFiniteCounts());
     }
 
     @Test
@@ -243,8 +215,8 @@ class GateCounterFastPathTest {
             c = GateCounter.count(Gate.relu(), a, 1, 3);
             assertTrue(Nd4j.getMemoryManager().getCurrentWorkspace() == ws);
         }
-        assertArrayEquals(new long[]{2, 1}, closed(c));
-        assertArrayEquals(new long[]{3, 3}, entries(c));
+        assertArrayEquals(new long[]{2, 1}, c.closedCounts());
+        assertArrayEquals(new long[]{3, 3}, c.entryCounts());
     }
 
     @Test

@@ -22,21 +22,7 @@ class GateCounterTest {
         return Gate.of(a.getActivationFunction()).orElseThrow();
     }
 
-    private static long[] closed(UnitCounts c) {
-        long[] r = new long[c.units()];
-        for (int u = 0; u < r.length; u++) {
-            r[u] = c.closed(u);
-        }
-        return r;
-    }
 
-    private static long[] nonFinite(UnitCounts c) {
-        long[] r = new long[c.units()];
-        for (int u = 0; u < r.length; u++) {
-            r[u] = c.nonFinite(u);
-        }
-        return r;
-    }
 
     @Test
     void reduceDims_allButUnitAxis() {
@@ -54,8 +40,8 @@ class GateCounterTest {
         INDArray a = Nd4j.createFromArray(new float[][]{{0f, 1f, -0f}, {0f, 2f, 3f}, {0f, 0f, Float.NaN}});
         INDArray copy = a.dup();
         UnitCounts c = GateCounter.count(gate(Activation.RELU), a, 1, 3);
-        assertArrayEquals(new long[]{3, 1, 1}, closed(c));
-        assertArrayEquals(new long[]{0, 0, 1}, nonFinite(c));
+        assertArrayEquals(new long[]{3, 1, 1}, c.closedCounts());
+        assertArrayEquals(new long[]{0, 0, 1}, c.nonFiniteCounts());
         assertEquals(3, c.entries(0));
         assertEquals(3, c.examples());
         assertArrayEquals(copy.data().asFloat(), a.data().asFloat(), "not modified (NaN included)");
@@ -65,7 +51,7 @@ class GateCounterTest {
     void count_relu6ClosedAtZeroAndCap() {
         INDArray a = Nd4j.createFromArray(new double[][]{{0, 6, 3}, {0, 6, 5.999}});
         UnitCounts c = GateCounter.count(gate(Activation.RELU6), a, 1, 2);
-        assertArrayEquals(new long[]{2, 2, 0}, closed(c));
+        assertArrayEquals(new long[]{2, 2, 0}, c.closedCounts());
         assertEquals(2, c.totalNegative(), "negative counts the low side only");
     }
 
@@ -73,7 +59,7 @@ class GateCounterTest {
     void count_leakyNeverClosed() {
         INDArray a = Nd4j.createFromArray(new double[][]{{-0.01, 1}, {-0.02, 0}});
         UnitCounts c = GateCounter.count(gate(Activation.LEAKYRELU), a, 1, 2);
-        assertArrayEquals(new long[]{0, 0}, closed(c));
+        assertArrayEquals(new long[]{0, 0}, c.closedCounts());
         assertEquals(2, c.negative(0));
         assertEquals(0, c.negative(1), "0 is not negative");
     }
@@ -82,7 +68,7 @@ class GateCounterTest {
     void count_thresholdedRelu() {
         INDArray a = Nd4j.createFromArray(new double[][]{{0, 1.5}, {0, 0}});
         UnitCounts c = GateCounter.count(Gate.of(new ActivationThresholdedReLU(1.0)).orElseThrow(), a, 1, 2);
-        assertArrayEquals(new long[]{2, 1}, closed(c));
+        assertArrayEquals(new long[]{2, 1}, c.closedCounts());
     }
 
     @Test
@@ -106,8 +92,8 @@ class GateCounterTest {
         INDArray w = Nd4j.createFromArray(new double[][]{{1, 1}, {0, 0}, {1, 1}});
         INDArray forced = Nd4j.createFromArray(new double[][]{{0, 0}, {0, 0}, {1, 0}});
         UnitCounts c = GateCounter.countWeighted(gate(Activation.RELU), a, 1, 3, w, forced, 1.0, false);
-        assertArrayEquals(new long[]{1, 0}, closed(c));
-        assertArrayEquals(new long[]{1, 0}, nonFinite(c));
+        assertArrayEquals(new long[]{1, 0}, c.closedCounts());
+        assertArrayEquals(new long[]{1, 0}, c.nonFiniteCounts());
         assertEquals(2, c.entries(0));
         assertEquals(2, c.entries(1));
     }
@@ -117,7 +103,7 @@ class GateCounterTest {
         // kept entries of an inverted dropout with p = 0.5 are doubled: a ReLU6 cap of 6 is 12 in the array
         INDArray a = Nd4j.createFromArray(new double[][]{{12, 6}, {0, 11.9}});
         UnitCounts c = GateCounter.countWeighted(gate(Activation.RELU6), a, 1, 2, null, null, 2.0, true);
-        assertArrayEquals(new long[]{2, 0}, closed(c));
+        assertArrayEquals(new long[]{2, 0}, c.closedCounts());
         assertEquals(true, c.estimated());
         assertEquals("scale must be > 0 and finite, got: 0.0", assertThrows(IllegalArgumentException.class,
                 () -> GateCounter.countWeighted(gate(Activation.RELU), a, 1, 2, null, null, 0.0, false))
@@ -133,6 +119,6 @@ class GateCounterTest {
             INDArray attached = a.leverageTo("GateCounterTestWS");
             c = GateCounter.count(gate(Activation.RELU), attached, 1, 2);
         }
-        assertArrayEquals(new long[]{2, 0}, closed(c), "plain Java values, usable after the workspace closed");
+        assertArrayEquals(new long[]{2, 0}, c.closedCounts(), "plain Java values, usable after the workspace closed");
     }
 }

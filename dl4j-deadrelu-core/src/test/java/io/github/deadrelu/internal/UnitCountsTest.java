@@ -3,7 +3,9 @@
  */
 package io.github.deadrelu.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -93,5 +95,27 @@ class UnitCountsTest {
         assertEquals(counts(), counts());
         assertEquals(counts().hashCode(), counts().hashCode());
         assertNotEquals(counts(), counts().plus(counts()));
+    }
+
+    @Test
+    void arrayAccessors_copies() {
+        UnitCounts c = new UnitCounts(new long[]{1, 2}, new long[]{1, 0}, new long[]{0, 1}, new long[]{4, 4}, 4, false);
+        assertArrayEquals(new long[]{1, 2}, c.closedCounts());
+        assertArrayEquals(new long[]{1, 0}, c.negativeCounts());
+        assertArrayEquals(new long[]{0, 1}, c.nonFiniteCounts());
+        assertArrayEquals(new long[]{4, 4}, c.entryCounts());
+        c.closedCounts()[0] = 99;
+        assertEquals(1, c.closed(0), "accessors return copies");
+    }
+
+    @Test
+    void asEstimated_sameCountsFlagged() {
+        UnitCounts c = new UnitCounts(new long[]{1, 2}, new long[]{1, 0}, new long[]{0, 1}, new long[]{4, 4}, 4, false);
+        UnitCounts e = c.asEstimated();
+        assertTrue(e.estimated());
+        assertFalse(c.estimated());
+        assertArrayEquals(c.closedCounts(), e.closedCounts());
+        assertEquals(c.examples(), e.examples());
+        assertSame(e, e.asEstimated());
     }
 }
