@@ -373,7 +373,7 @@ public final class HtmlReport {
         private void heatMap(LayerTrack t) {
             List<LayerTrack.Column> cols = t.columns();
             int rows = t.rows();
-            int cellH = Math.max(3, Math.min(14, 120 / rows));
+            int cellH = Math.max(4, Math.min(14, 128 / rows));
             int top = 8;
             int hh = rows * cellH;
             int height = top + hh + 36;
@@ -395,29 +395,31 @@ public final class HtmlReport {
                     .append(ALIVE).append("\"/>\n");
             for (int r = 0; r < rows; r++) {
                 int ru = t.rowUnits(r);
+                int u0 = r * t.blockSize();
+                String unitsLabel = ru == 1 ? "unit " + u0 : "units " + u0 + "&#8211;" + (u0 + ru - 1);
+                boolean opened = false;
                 int c = 0;
                 while (c < cols.size()) {
                     int level = level(cols.get(c).deadSums[r] / ((double) cols.get(c).n * ru));
                     int end = c + 1;
-                    double sum = cols.get(c).deadSums[r];
-                    long n = cols.get(c).n;
                     while (end < cols.size()
                             && level(cols.get(end).deadSums[r] / ((double) cols.get(end).n * ru)) == level) {
-                        sum += cols.get(end).deadSums[r];
-                        n += cols.get(end).n;
                         end++;
                     }
                     if (level > 0) {
-                        int u0 = r * t.blockSize();
-                        out.append("<rect class=\"cell\" x=\"").append(f(xs[c])).append("\" y=\"")
-                                .append(top + r * cellH).append("\" width=\"").append(f(xs[end] - xs[c] + 0.3))
-                                .append("\" height=\"").append(cellH + 0.3).append("\" fill=\"").append(colour(level))
-                                .append("\"><title>").append(ru == 1 ? "unit " + u0 : "units " + u0 + "&#8211;"
-                                        + (u0 + ru - 1)).append(", iterations ").append(num(cols.get(c).first))
-                                .append("&#8211;").append(num(cols.get(end - 1).last)).append(": ")
-                                .append(pct(sum / ((double) n * ru))).append(" dead</title></rect>\n");
+                        if (!opened) {
+                            opened = true;
+                            out.append("<g class=\"row\" data-unit=\"").append(u0).append("\"><title>")
+                                    .append(unitsLabel).append("</title>");
+                        }
+                        out.append("<rect x=\"").append(f(xs[c])).append("\" y=\"").append(top + r * cellH)
+                                .append("\" width=\"").append(f(xs[end] - xs[c] + 0.3)).append("\" height=\"")
+                                .append(cellH).append("\" fill=\"").append(COLOURS[level]).append("\"/>");
                     }
                     c = end;
+                }
+                if (opened) {
+                    out.append("</g>\n");
                 }
             }
             // y labels: unit ranges
@@ -460,7 +462,7 @@ public final class HtmlReport {
                     .append(" (").append(num(rows)).append(" &#215; ").append(num(cols.size()))
                     .append(" cells; the latest column may be partial).</span><span class=\"ramp\">");
             for (int l = 0; l <= LEVELS; l += 2) {
-                out.append("<i style=\"background:").append(l == 0 ? ALIVE : colour(l)).append("\"></i>")
+                out.append("<i style=\"background:").append(COLOURS[l]).append("\"></i>")
                         .append(l * 100 / LEVELS).append("%");
             }
             out.append(" dead</span></div>\n");
@@ -506,6 +508,18 @@ public final class HtmlReport {
         return Math.max(1, Math.min(LEVELS, (int) Math.round(share * LEVELS)));
     }
 
+    /** The colour of each heat-map level, 0 (no dead unit) to {@link #LEVELS}. */
+    private static final String[] COLOURS = colours();
+
+    private static String[] colours() {
+        String[] c = new String[LEVELS + 1];
+        c[0] = ALIVE;
+        for (int level = 1; level <= LEVELS; level++) {
+            c[level] = colour(level);
+        }
+        return c;
+    }
+
     private static String colour(int level) {
         double t = (level - 1) / (double) (LEVELS - 1);
         StringBuilder s = new StringBuilder("#");
@@ -525,12 +539,27 @@ public final class HtmlReport {
         return Math.max(1, nice * mag);
     }
 
-    private static String f(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
+    /** @return v rounded to one decimal, as SVG wants it (no locale, no exponent); a hot path, so no format() */
+    static String f(double v) {
+        long tenths = Math.round(v * 10);
+        long abs = Math.abs(tenths);
+        return (tenths < 0 ? "-" : "") + abs / 10 + (abs % 10 == 0 ? "" : "." + abs % 10);
     }
 
-    private static String num(long v) {
-        return String.format(Locale.ROOT, "%,d", v);
+    /** @return v with thousands separators ("1,234") */
+    static String num(long v) {
+        String digits = Long.toString(Math.abs(v));
+        StringBuilder b = new StringBuilder(digits.length() + 8);
+        if (v < 0) {
+            b.append('-');
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (i > 0 && (digits.length() - i) % 3 == 0) {
+                b.append(',');
+            }
+            b.append(digits.charAt(i));
+        }
+        return b.toString();
     }
 
     private static String pct(double v) {

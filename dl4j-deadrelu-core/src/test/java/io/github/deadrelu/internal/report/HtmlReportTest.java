@@ -90,9 +90,10 @@ class HtmlReportTest {
         assertEquals("Each cell: share of units dead in one unit over 16 recorded iterations "
                 + "(10 × 63 cells; the latest column may be partial).", caption);
         // units 0, 1 were dead in iterations 400..499 and units 0..2 in 800..999 except 900 (re-initialised)
-        Elements cells = doc.select("section.layer[data-layer=d0] svg.heatmap rect.cell");
-        assertFalse(cells.isEmpty());
-        assertTrue(cells.stream().allMatch(c -> c.selectFirst("title").text().matches("unit [012], .*")));
+        Elements rows = doc.select("section.layer[data-layer=d0] svg.heatmap g.row");
+        assertEquals(List.of("0", "1", "2"), rows.eachAttr("data-unit"));
+        assertEquals(List.of("unit 0", "unit 1", "unit 2"), rows.select("title").eachText());
+        assertTrue(doc.select("section.layer").get(1).select("svg.heatmap g.row").isEmpty());
     }
 
     @Test
@@ -143,6 +144,16 @@ class HtmlReportTest {
         assertTrue(first <= 54_321 && 54_321 <= last && last - first < 100_000 / 100, first + ".." + last);
         assertEquals("54321", doc.selectFirst("li.nonfinite").attr("data-first"));
         assertTrue(doc.selectFirst("li.nonfinite").text().contains("in 1 iteration"));
+    }
+
+    @Test
+    void numbers_formattedWithoutLocale() {
+        assertEquals("0", HtmlReport.f(0.04));
+        assertEquals("12.3", HtmlReport.f(12.34));
+        assertEquals("-1.5", HtmlReport.f(-1.46));
+        assertEquals("1,234,567", HtmlReport.num(1_234_567));
+        assertEquals("-1,000", HtmlReport.num(-1000));
+        assertEquals("999", HtmlReport.num(999));
     }
 
     @Test
