@@ -18,18 +18,48 @@ import java.util.function.Supplier;
  */
 final class Downsampler<B extends Downsampler.Bin<B>> {
 
-    /** One bin: the records it holds and how to merge it with the next one. */
-    interface Bin<B> {
+    /**
+     * One bin: the span of iterations it covers, the records it holds, and how to merge it with the next one.
+     *
+     * @param <B> the bin type
+     */
+    abstract static class Bin<B extends Bin<B>> {
+        /** First and last iteration in the bin, -1 while empty. */
+        int first = -1;
+        int last = -1;
+        /** Records in the bin. */
+        int n;
+
+        /** Counts one record of {@code iteration}. */
+        final void at(int iteration) {
+            if (first < 0) {
+                first = iteration;
+            }
+            last = iteration;
+            n++;
+        }
+
         /** @return the records added to this bin */
-        int count();
+        final int count() {
+            return n;
+        }
 
         /**
-         * Merges this bin with the one that follows it in time.
+         * Merges this bin with the one that follows it in time: the span, then {@link #mergeValues}.
          *
          * @param next the next bin
-         * @return the merged bin (this, updated, or a new one)
+         * @return this bin, updated
          */
-        B merge(B next);
+        @SuppressWarnings("unchecked")
+        final B merge(B next) {
+            last = next.last;
+            n += next.n;
+            mergeValues(next);
+            return (B) this;
+        }
+
+        /** Adds the values of the next bin to this one (the span is already merged). */
+        abstract void mergeValues(B next);
     }
 
     private final int capacity;

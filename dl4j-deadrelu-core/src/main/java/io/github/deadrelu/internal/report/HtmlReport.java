@@ -326,7 +326,7 @@ public final class HtmlReport {
                 out.append("<line class=\"tickmark\" x1=\"").append(f(x)).append("\" x2=\"").append(f(x))
                         .append("\" y1=\"").append(f(y)).append("\" y2=\"").append(f(y + 5)).append("\"/>")
                         .append("<text class=\"tick\" x=\"").append(f(x)).append("\" y=\"").append(f(y + 18))
-                        .append("\" text-anchor=\"middle\">").append(num((long) Math.round(v))).append("</text>\n");
+                        .append("\" text-anchor=\"middle\">").append(num(Math.round(v))).append("</text>\n");
             }
         }
 
@@ -450,7 +450,7 @@ public final class HtmlReport {
                 out.append("<line class=\"tickmark\" x1=\"").append(f(x)).append("\" x2=\"").append(f(x))
                         .append("\" y1=\"").append(top + hh).append("\" y2=\"").append(top + hh + 5).append("\"/>")
                         .append("<text class=\"tick\" x=\"").append(f(x)).append("\" y=\"").append(top + hh + 18)
-                        .append("\" text-anchor=\"middle\">").append(num((long) Math.round(v))).append("</text>\n");
+                        .append("\" text-anchor=\"middle\">").append(num(Math.round(v))).append("</text>\n");
             }
             out.append("<text class=\"label\" x=\"").append(ML + PW / 2).append("\" y=\"").append(height - 3)
                     .append("\" text-anchor=\"middle\">iteration</text>\n<rect class=\"frame\" x=\"").append(ML)

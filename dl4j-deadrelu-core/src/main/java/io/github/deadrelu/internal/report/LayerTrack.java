@@ -171,10 +171,7 @@ final class LayerTrack {
     }
 
     /** One bin of the series: means, minima and maxima, and the counts that must survive downsampling. */
-    static final class Point implements Downsampler.Bin<Point> {
-        int first = -1;
-        int last = -1;
-        int n;
+    static final class Point extends Downsampler.Bin<Point> {
         double closedSum;
         double closedMin = Double.POSITIVE_INFINITY;
         double closedMax = Double.NEGATIVE_INFINITY;
@@ -189,11 +186,7 @@ final class LayerTrack {
         long revived;
 
         void add(int iteration, double closed, double dead, int reinit, boolean nonFinite, int newly, int rev) {
-            if (first < 0) {
-                first = iteration;
-            }
-            last = iteration;
-            n++;
+            at(iteration);
             closedSum += closed;
             closedMin = Math.min(closedMin, closed);
             closedMax = Math.max(closedMax, closed);
@@ -209,14 +202,7 @@ final class LayerTrack {
         }
 
         @Override
-        public int count() {
-            return n;
-        }
-
-        @Override
-        public Point merge(Point next) {
-            last = next.last;
-            n += next.n;
+        void mergeValues(Point next) {
             closedSum += next.closedSum;
             closedMin = Math.min(closedMin, next.closedMin);
             closedMax = Math.max(closedMax, next.closedMax);
@@ -229,7 +215,6 @@ final class LayerTrack {
             nonFiniteIterations += next.nonFiniteIterations;
             newlyDead += next.newlyDead;
             revived += next.revived;
-            return this;
         }
 
         double closedMean() {
@@ -242,22 +227,15 @@ final class LayerTrack {
     }
 
     /** One column of the heat map: per block of units, the dead units summed over the column's iterations. */
-    static final class Column implements Downsampler.Bin<Column> {
+    static final class Column extends Downsampler.Bin<Column> {
         final double[] deadSums;
-        int first = -1;
-        int last = -1;
-        int n;
 
         Column(int rows) {
             deadSums = new double[rows];
         }
 
         void add(int iteration, int[] deadUnits, int blockSize, int rows) {
-            if (first < 0) {
-                first = iteration;
-            }
-            last = iteration;
-            n++;
+            at(iteration);
             for (int u : deadUnits) {
                 int row = u / blockSize;
                 if (row >= 0 && row < rows) {
@@ -267,18 +245,10 @@ final class LayerTrack {
         }
 
         @Override
-        public int count() {
-            return n;
-        }
-
-        @Override
-        public Column merge(Column next) {
-            last = next.last;
-            n += next.n;
+        void mergeValues(Column next) {
             for (int r = 0; r < deadSums.length; r++) {
                 deadSums[r] += next.deadSums[r];
             }
-            return this;
         }
     }
 }
