@@ -127,23 +127,47 @@ class HtmlReportTest {
         assertTrue(doc.selectFirst("header").text().contains("No iteration recorded yet."));
     }
 
+    /** Iterations at every kind of position in the pairwise merges: first, last, even and odd bins. */
+    static final int[] FLAG_AT = {0, 1, 777, 54_321, 77_777, 99_998, 99_999};
+
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void render_singleNonFiniteAmong100kStillMarked() {
-        ReportState state = new ReportState();
         LayerGates ok = gates("d0", 0, 8, 0.4, 0, 0, 0);
         LayerGates nan = gates("d0", 0, 8, 0.4, 0, 0, 1);
-        for (int it = 0; it < 100_000; it++) {
-            state.record(new GateSnapshot(it, 0, List.of(it == 54_321 ? nan : ok)));
+        for (int at : FLAG_AT) {
+            ReportState state = new ReportState();
+            for (int it = 0; it < 100_000; it++) {
+                state.record(new GateSnapshot(it, 0, List.of(it == at ? nan : ok)));
+            }
+            Document doc = parse(state);
+            Elements marks = doc.select("svg.chart g.nonfinite");
+            assertEquals(1, marks.size(), "non-finite at " + at);
+            int first = Integer.parseInt(marks.attr("data-first"));
+            int last = Integer.parseInt(marks.attr("data-last"));
+            assertTrue(first <= at && at <= last && last - first < 100_000 / 100, at + ": " + first + ".." + last);
+            assertEquals(String.valueOf(at), doc.selectFirst("li.nonfinite").attr("data-first"));
+            assertTrue(doc.selectFirst("li.nonfinite").text().contains("in 1 iteration"));
         }
-        Document doc = parse(state);
-        Elements marks = doc.select("svg.chart g.nonfinite");
-        assertEquals(1, marks.size());
-        int first = Integer.parseInt(marks.attr("data-first"));
-        int last = Integer.parseInt(marks.attr("data-last"));
-        assertTrue(first <= 54_321 && 54_321 <= last && last - first < 100_000 / 100, first + ".." + last);
-        assertEquals("54321", doc.selectFirst("li.nonfinite").attr("data-first"));
-        assertTrue(doc.selectFirst("li.nonfinite").text().contains("in 1 iteration"));
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void render_singleReinitAmong100kStillMarked() {
+        LayerGates ok = gates("d0", 0, 8, 0.4, 0, 0, 0);
+        LayerGates reinit = gates("d0", 0, 8, 0.4, 0, 3, 0);
+        for (int at : FLAG_AT) {
+            ReportState state = new ReportState();
+            for (int it = 0; it < 100_000; it++) {
+                state.record(new GateSnapshot(it, 0, List.of(it == at ? reinit : ok)));
+            }
+            Elements marks = parse(state).select("svg.chart g.reinit");
+            assertEquals(1, marks.size(), "re-initialisation at " + at);
+            assertEquals("3", marks.attr("data-units"));
+            int first = Integer.parseInt(marks.attr("data-first"));
+            int last = Integer.parseInt(marks.attr("data-last"));
+            assertTrue(first <= at && at <= last, at + ": " + first + ".." + last);
+        }
     }
 
     @Test
