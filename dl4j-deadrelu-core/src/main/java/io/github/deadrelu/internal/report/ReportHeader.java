@@ -1,0 +1,104 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.internal.report;
+
+import java.util.Objects;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * What the report's header says about the run: the model (type, layers, parameters), the listener's configuration
+ * and the re-initialisation policy, as strings the listener passes in. Immutable.
+ */
+public final class ReportHeader {
+    private final String modelType;
+    private final int layers;
+    private final long parameters;
+    private final String configuration;
+    private final String policy;
+
+    /**
+     * Creates a header.
+     *
+     * @param modelType     the model's type, e.g. {@code MultiLayerNetwork}
+     * @param layers        the model's number of layers, >= 0
+     * @param parameters    the model's number of parameters, >= 0
+     * @param configuration the listener's configuration, e.g. its {@code toString()}
+     * @param policy        the re-initialisation policy, e.g. its {@code toString()}, or "none (monitor only)"
+     * @throws IllegalArgumentException when {@code layers} or {@code parameters} is negative
+     */
+    public ReportHeader(String modelType, int layers, long parameters, String configuration, String policy) {
+        if (layers < 0) {
+            throw new IllegalArgumentException("layers must be >= 0, got: " + layers);
+        }
+        if (parameters < 0) {
+            throw new IllegalArgumentException("parameters must be >= 0, got: " + parameters);
+        }
+        this.modelType = Objects.requireNonNull(modelType, "modelType");
+        this.layers = layers;
+        this.parameters = parameters;
+        this.configuration = Objects.requireNonNull(configuration, "configuration");
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /**
+     * Describes a DL4J model.
+     *
+     * @param model         a {@code MultiLayerNetwork} or a {@code ComputationGraph} (other models: type and
+     *                      parameters only)
+     * @param configuration the listener's configuration
+     * @param policy        the re-initialisation policy, or null for none
+     * @return the header
+     */
+    public static ReportHeader of(Model model, String configuration, String policy) {
+        Objects.requireNonNull(model, "model");
+        int layers;
+        if (model instanceof MultiLayerNetwork) {
+            layers = ((MultiLayerNetwork) model).getnLayers();
+        } else if (model instanceof ComputationGraph) {
+            layers = ((ComputationGraph) model).getNumLayers();
+        } else {
+            layers = 0;
+        }
+        return new ReportHeader(model.getClass().getSimpleName(), layers, model.numParams(), configuration,
+                policy == null ? "none (monitor only)" : policy);
+    }
+
+    /** @return a header for a run whose model is not known yet */
+    public static ReportHeader unknown() {
+        return new ReportHeader("(not attached yet)", 0, 0, "", "none (monitor only)");
+    }
+
+    /** @return the model's type */
+    public String modelType() {
+        return modelType;
+    }
+
+    /** @return the model's number of layers */
+    public int layers() {
+        return layers;
+    }
+
+    /** @return the model's number of parameters */
+    public long parameters() {
+        return parameters;
+    }
+
+    /** @return the listener's configuration */
+    public String configuration() {
+        return configuration;
+    }
+
+    /** @return the re-initialisation policy */
+    public String policy() {
+        return policy;
+    }
+
+    @Override
+    public String toString() {
+        return "ReportHeader(modelType=" + modelType + ", layers=" + layers + ", parameters=" + parameters
+                + ", configuration=" + configuration + ", policy=" + policy + ")";
+    }
+}
