@@ -42,12 +42,16 @@ import org.slf4j.LoggerFactory;
  * <p>What is not monitored, and why:
  * <ul>
  *   <li>output and loss layers: their activation is the prediction, not a hidden gate;</li>
- *   <li>LSTM, GravesLSTM, GravesBidirectionalLSTM: the ReLU acts inside the recurrence on the cell state, and the
- *       layer's output is {@code h = o * act(c)}. For a plain ReLU {@code h <= 0} exactly when {@code act(c)} is closed
- *       (the output gate {@code o} is a sigmoid, positive), but a closed {@code act(c)} only stops the gradient from
- *       {@code h} to {@code c}; {@code c} still learns through the cell-state path {@code c(t+1) = f * c(t) + ...}, so
- *       a unit closed on every entry is not dead in the sense of section 2 and the incoming weights the dead-unit
- *       remedy would re-draw are the four gate blocks of the layer, which re-initialisation does not support;</li>
+ *   <li>LSTM and GravesLSTM with any activation but a plain ReLU. What the listener sees is
+ *       {@code h = o * act(c)} with {@code c(t) = f * c(t-1) + i * act(z(t))}: with a plain ReLU {@code c >= 0}, and
+ *       an entry is <em>closed</em> iff {@code h <= 0}, i.e. {@code c(t) = 0} (the block input {@code relu(z)} was
+ *       closed at every step so far, from a zero state) or {@code o(t) = 0}. Then no gradient flows from {@code h(t)}
+ *       into the unit's cell or gates, and a unit closed on every entry of a mini-batch gets zero gradient for all its
+ *       weights (input, recurrent and bias of the four blocks) from it: batch-dead exactly as a dense unit. Such an
+ *       LSTM is monitored; re-initialisation does not re-draw LSTM gate blocks (one WARN from the re-initialiser).
+ *       With a cap, a threshold, a slope, ReLU6 or ThresholdedReLU the output gate hides whether {@code act(c)} is
+ *       closed, so those are listed;</li>
+ *   <li>GravesBidirectionalLSTM: its output is the sum of both directions' {@code h};</li>
  *   <li>{@code Bidirectional}: its output combines both directions' activations (sum, product, mean or
  *       concatenation), and the wrapped layer is reported with the reason above when it is an LSTM;</li>
  *   <li>a ReLU whose settings DL4J cannot train with ({@link Gate#invalidSetting}): one WARN per layer and
@@ -64,9 +68,9 @@ public final class NetworkInspector {
     /** Name of the network input node of a MultiLayerNetwork (as DL4J's StatsListener names it). */
     public static final String MLN_INPUT = "input";
 
-    /** Why an LSTM-type layer's ReLU is not monitored. */
-    static final String RECURRENT_REASON = "its activation acts inside the recurrence (h = o * act(c)): a closed "
-            + "act(c) still leaves the cell state c learning, so its units cannot die as a gate does";
+    /** Why an LSTM-type layer's ReLU-family activation other than a plain ReLU is not monitored. */
+    static final String RECURRENT_REASON = "the output h = o * act(c) shows a closed act(c) (h = 0) only for a "
+            + "plain ReLU; with this activation the output gate o hides it";
 
     private NetworkInspector() {
     }
@@ -135,9 +139,8 @@ public final class NetworkInspector {
                     invalid.get());
             return Optional.of("activation " + act + ": " + invalid.get());
         }
-        if (inner instanceof AbstractLSTM || inner instanceof GravesBidirectionalLSTM) {
-            return Optional.of((conf instanceof Bidirectional ? "Bidirectional " + inner.getClass().getSimpleName()
-                    + ": " : "") + RECURRENT_REASON);
+        if (inner instanceof GravesBidirectionalLSTM) {
+            return Optional.of("its output is the sum of both directions' h, so no gate can be read from it");
         }
         if (conf instanceof Bidirectional) {
             return Optional.of("Bidirectional: its output combines both directions' activations ("
@@ -146,7 +149,20 @@ public final class NetworkInspector {
         if (n.networkOutput || isOutputLayer(conf)) {
             return Optional.of("output layer: its activation is the prediction, not a hidden gate");
         }
+        if (conf instanceof AbstractLSTM && !plainRelu(act)) {
+            return Optional.of(RECURRENT_REASON);
+        }
         return Optional.empty();
+    }
+
+    /** A ReLU without threshold, cap or slope: the one activation whose closed gate an LSTM's h shows. */
+    private static boolean plainRelu(IActivation act) {
+        if (!(act instanceof org.nd4j.linalg.activations.impl.ActivationReLU)) {
+            return false;
+        }
+        org.nd4j.linalg.activations.impl.ActivationReLU r = (org.nd4j.linalg.activations.impl.ActivationReLU) act;
+        return r.getMax() == null && (r.getThreshold() == null || r.getThreshold() == 0.0)
+                && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0.0);
     }
 
     /** True when the activation is in the ReLU family, valid settings or not. */
@@ -246,11 +262,13 @@ public final class NetworkInspector {
     public static Optional<Gate> gateOf(Layer layer) {
         Layer conf = unwrap(layer);
         // BatchNormalization inherits an activation from the global configuration but DL4J never applies it.
-        if (isOutputLayer(conf) || conf instanceof AbstractLSTM || conf instanceof GravesBidirectionalLSTM
-                || conf instanceof BatchNormalization) {
+        if (isOutputLayer(conf) || conf instanceof GravesBidirectionalLSTM || conf instanceof BatchNormalization) {
             return Optional.empty();
         }
         IActivation act = activationOf(conf);
+        if (conf instanceof AbstractLSTM && !plainRelu(act)) {
+            return Optional.empty();   // h = o * act(c) shows a closed act(c) only for a plain ReLU
+        }
         return act == null ? Optional.empty() : Gate.of(act);
     }
 

@@ -115,7 +115,9 @@ class NetworkInspectorTest {
                         .build()).build(),
                 new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
                         .build());
-        assertTrue(NetworkInspector.discover(net).isEmpty(), "LSTM gates are sigmoids; its ReLU is not a gate here");
+        LayerSpec lstm = NetworkInspector.discover(net).get(0);
+        assertEquals("LSTM", lstm.layerType());
+        assertTrue(lstm.frozen(), "a frozen LSTM with a plain ReLU is monitored, never re-initialised");
         MultiLayerNetwork frozen = Nets.mln(5, InputType.feedForward(4),
                 new FrozenLayer.Builder().layer(new DenseLayer.Builder().nIn(4).nOut(5).activation(Activation.RELU)
                         .build()).build(),
@@ -203,23 +205,30 @@ class NetworkInspectorTest {
                         new SimpleRnn.Builder().nOut(4).activation(Activation.RELU).build()),
                 new SimpleRnn.Builder().nOut(4).activation(Activation.RELU).build(),
                 new LSTM.Builder().nOut(4).activation(Activation.TANH).build(),
+                new LSTM.Builder().nOut(4).activation(Activation.RELU6).build(),
                 new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.RELU)
                         .build());
         Discovery d = NetworkInspector.discoverAll(net);
-        assertEquals(List.of("layer4"), d.monitored().stream().map(LayerSpec::name).collect(Collectors.toList()));
-        assertEquals(NetworkInspector.discover(net).size(), d.monitored().size());
+        assertEquals(List.of("layer0", "layer1", "layer4"),
+                d.monitored().stream().map(LayerSpec::name).collect(Collectors.toList()),
+                "an LSTM with a plain ReLU is monitored (h = o * relu(c) is 0 exactly when closed)");
+        assertEquals(NetworkInspector.discover(net).toString(), d.monitored().toString());
+        assertEquals("LSTM", d.monitored().get(0).layerType());
+        assertEquals("layer0", d.monitored().get(0).ownerName());
+        assertEquals(4, d.monitored().get(0).units());
+        assertEquals(Layout.NCW, d.monitored().get(0).layout());
         List<Discovery.NotMonitored> skipped = d.notMonitored();
-        assertEquals(List.of("layer0", "layer1", "layer2", "layer3", "layer6"),
+        assertEquals(List.of("layer2", "layer3", "layer6", "layer7"),
                 skipped.stream().map(Discovery.NotMonitored::name).collect(Collectors.toList()),
                 "the tanh LSTM has no ReLU-family activation: not listed");
-        assertTrue(skipped.get(0).reason().contains("h = o * act(c)"), skipped.get(0).reason());
-        assertEquals("LSTM", skipped.get(0).layerType());
-        assertTrue(skipped.get(1).reason().contains("h = o * act(c)"), skipped.get(1).reason());
-        assertTrue(skipped.get(2).reason().startsWith("Bidirectional LSTM: "), skipped.get(2).reason());
-        assertTrue(skipped.get(3).reason().contains("both directions") && skipped.get(3).reason().contains("ADD"),
-                skipped.get(3).reason());
-        assertTrue(skipped.get(4).reason().startsWith("output layer"), skipped.get(4).reason());
-        assertEquals(6, skipped.get(4).index());
+        assertTrue(skipped.get(0).reason().contains("both directions") && skipped.get(0).reason().contains("CONCAT"),
+                skipped.get(0).reason());
+        assertEquals("Bidirectional", skipped.get(0).layerType());
+        assertTrue(skipped.get(1).reason().contains("both directions") && skipped.get(1).reason().contains("ADD"),
+                skipped.get(1).reason());
+        assertTrue(skipped.get(2).reason().contains("h = o * act(c)"), skipped.get(2).reason());
+        assertTrue(skipped.get(3).reason().startsWith("output layer"), skipped.get(3).reason());
+        assertEquals(7, skipped.get(3).index());
     }
 
     @Test

@@ -362,4 +362,44 @@ class DeadReluAnalysisTest {
         assertArrayEquals(new int[]{2}, l.deadUnits());
         assertEquals(1.0 / 4, l.closedShare(), 1e-12);
     }
+
+    /**
+     * An LSTM (or GravesLSTM) with a plain ReLU: all weights 0, block-input bias -0.5 for units 1 and 3 and +0.5 for
+     * the others. Then c = f * c + i * relu(b) is 0 for units 1 and 3 at every step and positive for the others, and
+     * h = o * relu(c) (o = sigmoid(0) = 0.5) is 0 exactly for units 1 and 3.
+     */
+    private static MultiLayerNetwork plantedLstm(boolean graves) {
+        org.deeplearning4j.nn.conf.layers.Layer lstm = graves
+                ? new org.deeplearning4j.nn.conf.layers.GravesLSTM.Builder().nOut(5).activation(Activation.RELU)
+                        .build()
+                : new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nOut(5).activation(Activation.RELU).build();
+        MultiLayerNetwork net = Nets.mln(131, InputType.recurrent(3, 4), lstm,
+                new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
+                        .activation(Activation.SOFTMAX).build());
+        org.deeplearning4j.nn.api.Layer l = net.getLayer(0);
+        l.params().assign(0.0);
+        INDArray b = l.getParam("b");
+        for (int u = 0; u < 5; u++) {
+            b.putScalar(u, u == 1 || u == 3 ? Planted.DEAD_BIAS : Planted.LIVE_BIAS);   // block 0: the block input
+        }
+        return net;
+    }
+
+    @ParameterizedTest(name = "graves={0}")
+    @ValueSource(booleans = {false, true})
+    void lstmWithRelu_plantedDeadUnits(boolean graves) {
+        MultiLayerNetwork net = plantedLstm(graves);
+        DataSet ds = Nets.sequenceData(6, 3, 4, 2, RNNFormat.NCW, 1);
+        LayerGates l = layer(DeadReluAnalysis.of(net, new SingletonDataSetIterator(ds)), "layer0");
+        assertEquals(5, l.units());
+        assertArrayEquals(new int[]{1, 3}, l.deadUnits());
+        assertEquals(2.0 / 5, l.closedShare(), 1e-12);
+        // The listener sees the same h in training.
+        DeadReluListener listener = DeadReluListener.builder().deadAfterExamples(1).frequency(0).build();
+        net.setListeners(listener);
+        net.fit(ds);
+        LayerGates t = listener.snapshot().layer("layer0").orElseThrow();
+        assertArrayEquals(new int[]{1, 3}, t.deadUnits());
+        assertEquals(2.0 / 5, t.closedShare(), 1e-12);
+    }
 }
