@@ -79,7 +79,11 @@ public final class Gate implements Serializable {
         this.description = description;
     }
 
-    /** The plain ReLU gate: closed iff {@code a <= 0}. */
+    /**
+     * The plain ReLU gate: closed iff {@code a <= 0}.
+     *
+     * @return the gate
+     */
     public static Gate relu() {
         return new Gate(Kind.GATED, Low.AT_OR_BELOW, 0.0, Double.NaN, false, "relu");
     }

@@ -193,19 +193,8 @@ class DeadReluAnalysisTest {
 
     @Test
     void multiInputGraph_rejected() {
-        ComputationGraphConfiguration conf = Nets.base(115, new Sgd(0.0)).graphBuilder()
-                .addInputs("in1", "in2")
-                .addLayer("a", new DenseLayer.Builder().nOut(4).activation(Activation.RELU).build(), "in1")
-                .addLayer("b", new DenseLayer.Builder().nOut(3).activation(Activation.RELU).build(), "in2")
-                .addVertex("merge", new MergeVertex(), "a", "b")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "merge")
-                .setOutputs("out")
-                .setInputTypes(InputType.feedForward(3), InputType.feedForward(2))
-                .build();
-        ComputationGraph cg = new ComputationGraph(conf);
-        cg.init();
-        var e = assertThrows(IllegalArgumentException.class, () -> DeadReluAnalysis.of(cg, batches(1)));
+        ComputationGraph cg = twoInputGraph();
+        var e = assertThrows(IllegalArgumentException.class, () -> DeadReluAnalysis.of((Model) cg, batches(1)));
         assertTrue(e.getMessage().contains("1 input") && e.getMessage().contains("got: 2"), e.getMessage());
     }
 
