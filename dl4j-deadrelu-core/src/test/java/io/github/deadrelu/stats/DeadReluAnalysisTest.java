@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import io.github.deadrelu.listeners.DeadReluListener;
+import io.github.deadrelu.testutil.LogCapture;
 import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
 import java.util.ArrayList;
@@ -390,5 +392,32 @@ class DeadReluAnalysisTest {
         LayerGates t = listener.snapshot().layer("layer0").orElseThrow();
         assertArrayEquals(new int[]{1, 3}, t.deadUnits());
         assertEquals(2.0 / 5, t.closedShare(), 1e-12);
+    }
+
+    @Test
+    void counterWarnings_loggedOncePerLayerAndMessage() {
+        // DL4J hands the ActivationLayer the [mb, 1, H, W] CNN mask of its input; the counter cannot apply it to the
+        // [mb, 3, H, W] activations and says so. Three batches, one WARN.
+        MultiLayerNetwork net = Nets.mln(133, InputType.convolutional(2, 2, 1),
+                new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(1, 1).nOut(3)
+                        .activation(Activation.IDENTITY).build(),
+                new ActivationLayer.Builder().activation(Activation.RELU).build(),
+                new org.deeplearning4j.nn.conf.layers.CnnLossLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .activation(Activation.IDENTITY).build());
+        List<DataSet> list = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            DataSet ds = Planted.data(2, new long[]{1, 2, 2}, 3, i);
+            INDArray mask = Nd4j.ones(DataType.FLOAT, 2, 1, 2, 2);
+            mask.putScalar(new long[]{0, 0, 1, 1}, 0.0);
+            list.add(new DataSet(ds.getFeatures(), Nd4j.zeros(DataType.FLOAT, 2, 3, 2, 2), mask, null));
+        }
+        try (LogCapture logs = LogCapture.of(DeadReluAnalysis.class)) {
+            DeadReluAnalysis a = DeadReluAnalysis.of(net, new ListDataSetIterator<>(list, 1));
+            assertEquals(6, a.examples());
+            List<String> warns = logs.messages(Level.WARN);
+            assertEquals(1, warns.size(), warns.toString());
+            assertTrue(warns.get(0).startsWith("DeadReluAnalysis: the mask of layer layer1 has shape [2, 1, 2, 2]"),
+                    warns.get(0));
+        }
     }
 }
