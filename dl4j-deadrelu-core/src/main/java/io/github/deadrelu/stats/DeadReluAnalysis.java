@@ -133,7 +133,8 @@ public final class DeadReluAnalysis {
     private static final class Run {
         private final Model net;
         private final List<LayerSpec> specs;
-        private final Map<String, UnitCounts> totals = new LinkedHashMap<>();
+        /** Keyed by the layer's index: two layers of a MultiLayerNetwork may share a name. */
+        private final Map<Integer, UnitCounts> totals = new LinkedHashMap<>();
         private final Set<String> warned = new HashSet<>();
         private long examples;
 
@@ -148,7 +149,7 @@ public final class DeadReluAnalysis {
                 return;
             }
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                for (Map.Entry<String, UnitCounts> e : countBatch(features, featureMasks, labelMasks).entrySet()) {
+                for (Map.Entry<Integer, UnitCounts> e : countBatch(features, featureMasks, labelMasks).entrySet()) {
                     totals.merge(e.getKey(), e.getValue(), UnitCounts::plus);
                 }
             }
@@ -161,8 +162,8 @@ public final class DeadReluAnalysis {
             }
         }
 
-        private Map<String, UnitCounts> countBatch(INDArray[] f, INDArray[] fm, INDArray[] lm) {
-            Map<String, UnitCounts> counts = new LinkedHashMap<>();
+        private Map<Integer, UnitCounts> countBatch(INDArray[] f, INDArray[] fm, INDArray[] lm) {
+            Map<Integer, UnitCounts> counts = new LinkedHashMap<>();
             long mb = f[0].size(0);
             if (net instanceof MultiLayerNetwork) {
                 MultiLayerNetwork mln = (MultiLayerNetwork) net;
@@ -173,7 +174,7 @@ public final class DeadReluAnalysis {
                     List<INDArray> acts = mln.feedForward(f[0], false);
                     mln.setLayerMaskArrays(fMask, lMask);
                     for (LayerSpec s : specs) {
-                        counts.put(s.name(), ActivationCounter.count(net, s, acts.get(s.mlnIndex() + 1), mb,
+                        counts.put(s.index(), ActivationCounter.count(net, s, acts.get(s.mlnIndex() + 1), mb,
                                 this::warn));
                     }
                 } finally {
@@ -188,7 +189,7 @@ public final class DeadReluAnalysis {
                     for (LayerSpec s : specs) {
                         INDArray a = acts.get(s.name());
                         if (a != null) {
-                            counts.put(s.name(), ActivationCounter.count(net, s, a, mb, this::warn));
+                            counts.put(s.index(), ActivationCounter.count(net, s, a, mb, this::warn));
                         }
                     }
                 } finally {
@@ -201,7 +202,7 @@ public final class DeadReluAnalysis {
         DeadReluAnalysis result() {
             List<LayerGates> out = new ArrayList<>();
             for (LayerSpec s : specs) {
-                UnitCounts c = totals.get(s.name());
+                UnitCounts c = totals.get(s.index());
                 if (c == null) {
                     continue;
                 }

@@ -420,4 +420,24 @@ class DeadReluAnalysisTest {
                     warns.get(0));
         }
     }
+
+    @Test
+    void duplicateLayerNames_twoLayers() {
+        MultiLayerNetwork net = Nets.mln(135, InputType.feedForward(4),
+                new DenseLayer.Builder().nOut(6).activation(Activation.IDENTITY).build(),
+                new ActivationLayer.Builder().activation(Activation.RELU).name("act").build(),
+                new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build(),
+                new ActivationLayer.Builder().activation(Activation.RELU).name("act").build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                        .build());
+        Planted.dense(net.getLayer(0), 0, 2);
+        Planted.dense(net.getLayer(2), 4);
+        DeadReluAnalysis a = DeadReluAnalysis.of(net, batches(1));
+        assertEquals(2, a.layers().size());
+        assertEquals(6, a.layers().get(0).units());
+        assertArrayEquals(new int[]{0, 2}, a.layers().get(0).deadUnits());
+        assertEquals(5, a.layers().get(1).units());
+        assertEquals(3, a.layers().get(1).index());
+        assertArrayEquals(new int[]{4}, a.layers().get(1).deadUnits());
+    }
 }
