@@ -440,4 +440,27 @@ class DeadReluAnalysisTest {
         assertEquals(3, a.layers().get(1).index());
         assertArrayEquals(new int[]{4}, a.layers().get(1).deadUnits());
     }
+
+    @Test
+    void lstmWithRelu_reinitialisationRefusedWithOneWarnTrainingGoesOn() {
+        // Re-initialisation does not re-draw LSTM gate blocks: the layer is refused once, nothing is written.
+        MultiLayerNetwork net = plantedLstm(false);
+        INDArray before = net.params().dup();
+        DataSet ds = Nets.sequenceData(6, 3, 4, 2, RNNFormat.NCW, 1);
+        DeadReluListener listener = DeadReluListener.builder().deadAfterExamples(1).frequency(0)
+                .reinitialize(io.github.deadrelu.reinit.ReinitPolicy.builder().every(1).maturity(0).build()).build();
+        net.setListeners(listener);
+        try (LogCapture logs = LogCapture.of(DeadReluListener.class)) {
+            for (int i = 0; i < 3; i++) {
+                net.fit(ds);
+            }
+            List<String> warns = logs.messages(Level.WARN).stream()
+                    .filter(m -> m.contains("cannot be re-initialised")).collect(java.util.stream.Collectors.toList());
+            assertEquals(1, warns.size(), logs.messages(Level.WARN).toString());
+            assertTrue(warns.get(0).contains("layer0 (LSTM)"), warns.get(0));
+        }
+        assertEquals(3, net.getIterationCount());
+        assertEquals(before, net.params(), "Sgd(0) and no re-initialisation: nothing moved");
+        assertArrayEquals(new int[]{1, 3}, listener.snapshot().layer("layer0").orElseThrow().deadUnits());
+    }
 }
