@@ -79,18 +79,59 @@ public final class Gate implements Serializable {
         this.description = description;
     }
 
-    /** The plain ReLU gate: closed iff {@code a <= 0}. */
+    /**
+     * The plain ReLU gate: closed iff {@code a <= 0}.
+     *
+     * @return the gate
+     */
     public static Gate relu() {
         return new Gate(Kind.GATED, Low.AT_OR_BELOW, 0.0, Double.NaN, false, "relu");
+    }
+
+    /**
+     * Why a ReLU-family activation's settings make no gate DL4J can train with, or empty when they are valid (or the
+     * activation is not an {@link ActivationReLU}). DL4J's {@code ActivationReLU} outputs {@code min(relu_t(x), max)}
+     * whenever {@code max} is set, but masks the gradient above {@code max} only when {@code max != 0}: a {@code max}
+     * at or below the threshold (0 by default) or below 0 makes every output constant (or the cap and the low side
+     * overlap), so such settings are refused.
+     *
+     * @param activation the activation, may be null
+     * @return the problem as {@code <setting> must be <constraint>, got: <value>}, or empty
+     */
+    public static Optional<String> invalidSetting(IActivation activation) {
+        if (!(activation instanceof ActivationReLU)) {
+            return Optional.empty();
+        }
+        ActivationReLU r = (ActivationReLU) activation;
+        Double max = r.getMax();
+        Double thr = r.getThreshold();
+        if (thr != null && Double.isNaN(thr)) {
+            return Optional.of("threshold must be a number, got: NaN");
+        }
+        if (max == null) {
+            return Optional.empty();
+        }
+        if (Double.isNaN(max) || max < 0) {
+            return Optional.of("max must be >= 0, got: " + max);
+        }
+        double t = thr == null ? 0.0 : thr;
+        if (max <= t) {
+            return Optional.of("max must be > threshold (" + t + "), got: " + max);
+        }
+        return Optional.empty();
     }
 
     /**
      * Describes the gate of an activation function.
      *
      * @param activation the activation, may be null
-     * @return the gate, or empty when the activation is not in the ReLU family (sigmoid, tanh, identity, ...)
+     * @return the gate, or empty when the activation is not in the ReLU family (sigmoid, tanh, identity, ...) or its
+     *         settings are invalid ({@link #invalidSetting(IActivation)})
      */
     public static Optional<Gate> of(IActivation activation) {
+        if (invalidSetting(activation).isPresent()) {
+            return Optional.empty();
+        }
         if (activation instanceof ActivationReLU) {
             ActivationReLU r = (ActivationReLU) activation;
             Double max = r.getMax();

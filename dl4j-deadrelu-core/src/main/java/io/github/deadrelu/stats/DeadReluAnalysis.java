@@ -8,19 +8,25 @@ import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.NetworkInspector;
 import io.github.deadrelu.internal.UnitCounts;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.Set;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dead units and closed shares of a trained network over a whole data set, without training.
@@ -39,9 +45,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>In each {@link LayerGates}: {@code closedShare}/{@code negativeShare} are over all finite entries of the data
  * set, {@code unitClosedFractions} per unit (a unit's open fraction is {@code 1 -} its closed fraction),
- * {@code nonFinite} the non-finite entries; newly dead, revived and re-initialised are 0. Immutable.
+ * {@code nonFinite} the non-finite entries; newly dead, revived and re-initialised are 0. A condition that makes the
+ * counts of a layer an estimate (a mask that does not fit its activations, ...) is logged once per layer and message
+ * as a WARN. Immutable.
  */
 public final class DeadReluAnalysis {
+    private static final Logger log = LoggerFactory.getLogger(DeadReluAnalysis.class);
+
     private final List<LayerGates> layers;
     private final long examples;
 
@@ -56,7 +66,8 @@ public final class DeadReluAnalysis {
      * @param net  a MultiLayerNetwork, or a ComputationGraph with one input
      * @param data the data set; reset first when it supports reset, then read to its end
      * @return the analysis
-     * @throws IllegalArgumentException for another model type or a graph with several inputs
+     * @throws IllegalArgumentException for another model type or a graph with several inputs (use
+     *                                  {@link #of(ComputationGraph, MultiDataSetIterator)} for those)
      * @throws NullPointerException     when an argument is null
      */
     public static DeadReluAnalysis of(Model net, DataSetIterator data) {
@@ -68,87 +79,147 @@ public final class DeadReluAnalysis {
         if (net instanceof ComputationGraph) {
             int inputs = ((ComputationGraph) net).getConfiguration().getNetworkInputs().size();
             if (inputs != 1) {
-                throw new IllegalArgumentException("net must be a ComputationGraph with 1 input, got: " + inputs
-                        + " inputs");
+                throw new IllegalArgumentException("net must be a ComputationGraph with 1 input for a "
+                        + "DataSetIterator, got: " + inputs + " inputs (use DeadReluAnalysis.of(ComputationGraph, "
+                        + "MultiDataSetIterator))");
             }
         }
-        List<LayerSpec> specs = NetworkInspector.discover(net);
-        Map<String, UnitCounts> totals = new LinkedHashMap<>();
-        long examples = 0;
         if (data.resetSupported()) {
             data.reset();
         }
+        Run run = new Run(net);
         while (data.hasNext()) {
             DataSet ds = data.next();
-            examples += ds.getFeatures().size(0);
+            INDArray fm = ds.getFeaturesMaskArray();
+            INDArray lm = ds.getLabelsMaskArray();
+            run.batch(new INDArray[]{ds.getFeatures()}, fm == null ? null : new INDArray[]{fm},
+                    lm == null ? null : new INDArray[]{lm});
+        }
+        return run.result();
+    }
+
+    /**
+     * Analyses a ComputationGraph with any number of inputs over a multi-input data set. Features and their masks
+     * are given to the graph's inputs in the order of its configuration's network inputs.
+     *
+     * @param net  a ComputationGraph, initialised
+     * @param data the data set; reset first when it supports reset, then read to its end
+     * @return the analysis
+     * @throws IllegalArgumentException when a mini-batch's number of feature arrays is not the graph's number of
+     *                                  inputs
+     * @throws NullPointerException     when an argument is null
+     */
+    public static DeadReluAnalysis of(ComputationGraph net, MultiDataSetIterator data) {
+        Objects.requireNonNull(net, "net");
+        Objects.requireNonNull(data, "data");
+        int inputs = net.getConfiguration().getNetworkInputs().size();
+        if (data.resetSupported()) {
+            data.reset();
+        }
+        Run run = new Run(net);
+        while (data.hasNext()) {
+            MultiDataSet ds = data.next();
+            INDArray[] f = ds.getFeatures();
+            if (f == null || f.length != inputs) {
+                throw new IllegalArgumentException("features must be " + inputs + " arrays (one per network input "
+                        + net.getConfiguration().getNetworkInputs() + "), got: " + (f == null ? 0 : f.length));
+            }
+            run.batch(f, ds.getFeaturesMaskArrays(), ds.getLabelsMaskArrays());
+        }
+        return run.result();
+    }
+
+    /** One analysis: the monitored layers, the running totals, the warnings given. */
+    private static final class Run {
+        private final Model net;
+        private final List<LayerSpec> specs;
+        /** Keyed by the layer's index: two layers of a MultiLayerNetwork may share a name. */
+        private final Map<Integer, UnitCounts> totals = new LinkedHashMap<>();
+        private final Set<String> warned = new HashSet<>();
+        private long examples;
+
+        Run(Model net) {
+            this.net = net;
+            this.specs = NetworkInspector.discover(net);
+        }
+
+        void batch(INDArray[] features, INDArray[] featureMasks, INDArray[] labelMasks) {
+            examples += features[0].size(0);
             if (specs.isEmpty()) {
-                continue;
+                return;
             }
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                Map<String, UnitCounts> batch = countBatch(net, specs, ds);
-                for (Map.Entry<String, UnitCounts> e : batch.entrySet()) {
+                for (Map.Entry<Integer, UnitCounts> e : countBatch(features, featureMasks, labelMasks).entrySet()) {
                     totals.merge(e.getKey(), e.getValue(), UnitCounts::plus);
                 }
             }
         }
-        List<LayerGates> out = new ArrayList<>();
-        for (LayerSpec s : specs) {
-            UnitCounts c = totals.get(s.name());
-            if (c == null) {
-                continue;
-            }
-            List<Integer> dead = new ArrayList<>();
-            double[] fractions = new double[c.units()];
-            for (int u = 0; u < c.units(); u++) {
-                fractions[u] = c.unitClosedFraction(u);
-                if (c.batchDead(u)) {
-                    dead.add(u);
-                }
-            }
-            out.add(new LayerGates(s.name(), s.index(), c.units(), c.closedShare(), c.negativeShare(),
-                    dead.stream().mapToInt(Integer::intValue).toArray(), 0, 0, 0, c.totalNonFinite(),
-                    s.recoverable(), OptionalDouble.empty(), fractions, c.estimated()));
-        }
-        return new DeadReluAnalysis(out, examples);
-    }
 
-    private static Map<String, UnitCounts> countBatch(Model net, List<LayerSpec> specs, DataSet ds) {
-        Map<String, UnitCounts> counts = new LinkedHashMap<>();
-        INDArray f = ds.getFeatures();
-        long mb = f.size(0);
-        if (net instanceof MultiLayerNetwork) {
-            MultiLayerNetwork mln = (MultiLayerNetwork) net;
-            List<INDArray> acts;
-            mln.setLayerMaskArrays(ds.getFeaturesMaskArray(), ds.getLabelsMaskArray());
-            try {
-                acts = mln.feedForward(f, false);
-                mln.setLayerMaskArrays(ds.getFeaturesMaskArray(), ds.getLabelsMaskArray());
-                for (LayerSpec s : specs) {
-                    counts.put(s.name(), ActivationCounter.count(net, s, acts.get(s.mlnIndex() + 1), mb,
-                            (k, m) -> { }));
-                }
-            } finally {
-                mln.clearLayerMaskArrays();
+        /** One WARN per distinct (layer, message) of this analysis. */
+        private void warn(String layer, String message) {
+            if (warned.add(layer + '\u0000' + message)) {
+                log.warn("DeadReluAnalysis: {}", message);
             }
-        } else {
-            ComputationGraph cg = (ComputationGraph) net;
-            INDArray[] fm = ds.getFeaturesMaskArray() == null ? null : new INDArray[]{ds.getFeaturesMaskArray()};
-            INDArray[] lm = ds.getLabelsMaskArray() == null ? null : new INDArray[]{ds.getLabelsMaskArray()};
-            cg.setLayerMaskArrays(fm, lm);
-            try {
-                Map<String, INDArray> acts = cg.feedForward(new INDArray[]{f}, false, true);
+        }
+
+        private Map<Integer, UnitCounts> countBatch(INDArray[] f, INDArray[] fm, INDArray[] lm) {
+            Map<Integer, UnitCounts> counts = new LinkedHashMap<>();
+            long mb = f[0].size(0);
+            if (net instanceof MultiLayerNetwork) {
+                MultiLayerNetwork mln = (MultiLayerNetwork) net;
+                INDArray fMask = fm == null ? null : fm[0];
+                INDArray lMask = lm == null ? null : lm[0];
+                mln.setLayerMaskArrays(fMask, lMask);
+                try {
+                    List<INDArray> acts = mln.feedForward(f[0], false);
+                    mln.setLayerMaskArrays(fMask, lMask);
+                    for (LayerSpec s : specs) {
+                        counts.put(s.index(), ActivationCounter.count(net, s, acts.get(s.mlnIndex() + 1), mb,
+                                this::warn));
+                    }
+                } finally {
+                    mln.clearLayerMaskArrays();
+                }
+            } else {
+                ComputationGraph cg = (ComputationGraph) net;
                 cg.setLayerMaskArrays(fm, lm);
-                for (LayerSpec s : specs) {
-                    INDArray a = acts.get(s.name());
-                    if (a != null) {
-                        counts.put(s.name(), ActivationCounter.count(net, s, a, mb, (k, m) -> { }));
+                try {
+                    Map<String, INDArray> acts = cg.feedForward(f, false, true);
+                    cg.setLayerMaskArrays(fm, lm);
+                    for (LayerSpec s : specs) {
+                        INDArray a = acts.get(s.name());
+                        if (a != null) {
+                            counts.put(s.index(), ActivationCounter.count(net, s, a, mb, this::warn));
+                        }
+                    }
+                } finally {
+                    cg.clearLayerMaskArrays();
+                }
+            }
+            return counts;
+        }
+
+        DeadReluAnalysis result() {
+            List<LayerGates> out = new ArrayList<>();
+            for (LayerSpec s : specs) {
+                UnitCounts c = totals.get(s.index());
+                if (c == null) {
+                    continue;
+                }
+                List<Integer> dead = new ArrayList<>();
+                double[] fractions = new double[c.units()];
+                for (int u = 0; u < c.units(); u++) {
+                    fractions[u] = c.unitClosedFraction(u);
+                    if (c.batchDead(u)) {
+                        dead.add(u);
                     }
                 }
-            } finally {
-                cg.clearLayerMaskArrays();
+                out.add(new LayerGates(s.name(), s.index(), c.units(), c.closedShare(), c.negativeShare(),
+                        dead.stream().mapToInt(Integer::intValue).toArray(), 0, 0, 0, c.totalNonFinite(),
+                        s.recoverable(), OptionalDouble.empty(), fractions, c.estimated()));
             }
+            return new DeadReluAnalysis(out, examples);
         }
-        return counts;
     }
 
     /** @return the monitored layers in network order; {@code deadUnits} are dead on the whole data set */

@@ -33,8 +33,21 @@ class GateTest {
     @Test
     void of_reluWithMaxIsCapped() {
         assertTrue(Gate.of(new ActivationReLU(3.0, null, null)).orElseThrow().hasCap());
-        assertFalse(Gate.of(new ActivationReLU(0.0, null, null)).orElseThrow().hasCap(),
-                "DL4J applies no gradient mask for max == 0");
+    }
+
+    @Test
+    void invalidSetting_maxBelowZeroOrAtThreshold() {
+        // DL4J outputs min(relu(x), max) but masks the gradient above max only when max != 0: these cannot train.
+        assertEquals("max must be >= 0, got: -1.0", Gate.invalidSetting(new ActivationReLU(-1.0, null, null))
+                .orElseThrow());
+        assertEquals("max must be > threshold (0.0), got: 0.0", Gate.invalidSetting(new ActivationReLU(0.0, null,
+                null)).orElseThrow());
+        assertEquals("max must be > threshold (0.5), got: 0.5", Gate.invalidSetting(new ActivationReLU(0.5, 0.5,
+                null)).orElseThrow());
+        assertTrue(Gate.invalidSetting(new ActivationReLU(6.0, 0.5, null)).isEmpty());
+        assertTrue(Gate.invalidSetting(new ActivationReLU()).isEmpty());
+        assertTrue(Gate.of(new ActivationReLU(-1.0, null, null)).isEmpty(), "no gate for an invalid setting");
+        assertTrue(Gate.of(new ActivationReLU(0.3, 0.5, 0.1)).isEmpty(), "leaky with a cap below the threshold");
     }
 
     @Test

@@ -115,6 +115,10 @@ public class GateMonitorLayer extends NoParamLayer implements GatedLayerConf {
         if (activation == null) {
             return Optional.of("it is null");
         }
+        Optional<String> invalid = Gate.invalidSetting(activation);
+        if (invalid.isPresent()) {
+            return invalid;
+        }
         boolean accepted;
         if (activation instanceof ActivationReLU) {
             Double ns = ((ActivationReLU) activation).getNegativeSlope();
@@ -127,6 +131,10 @@ public class GateMonitorLayer extends NoParamLayer implements GatedLayerConf {
     }
 
     private static IActivation checkActivation(IActivation activation) {
+        Optional<String> invalid = Gate.invalidSetting(activation);
+        if (invalid.isPresent()) {
+            throw new IllegalArgumentException("activation " + invalid.get() + " (" + activation + ")");
+        }
         if (rejection(activation).isPresent()) {
             throw new IllegalArgumentException("activation must be " + ACCEPTED + ", got: " + activation);
         }
@@ -149,9 +157,10 @@ public class GateMonitorLayer extends NoParamLayer implements GatedLayerConf {
                                                        Collection<TrainingListener> trainingListeners,
                                                        int layerIndex, INDArray layerParamsView,
                                                        boolean initializeParams, DataType networkDataType) {
-        if (rejection(activationFn).isPresent()) {
+        Optional<String> rejected = rejection(activationFn);
+        if (rejected.isPresent()) {
             throw new DL4JInvalidConfigException("GateMonitorLayer (index=" + layerIndex + ", name=" + layerName
-                    + ") activation must be " + ACCEPTED + ", got: " + activationFn);
+                    + ") activation must be " + ACCEPTED + ", got: " + activationFn + " (" + rejected.get() + ")");
         }
         GateMonitorLayerImpl ret = new GateMonitorLayerImpl(conf, networkDataType);
         ret.setListeners(trainingListeners);
@@ -252,34 +261,6 @@ public class GateMonitorLayer extends NoParamLayer implements GatedLayerConf {
     }
 
     /**
-     * The unit layout for discovery. Used by dl4j-deadrelu internals, and should not be called by external code.
-     *
-     * @return the layout matching {@link #unitAxis(int)}
-     */
-    @Override
-    public Layout layout() {
-        if (dataFormat == CNN2DFormat.NHWC) {
-            return Layout.NHWC;
-        }
-        if (dataFormat == CNN2DFormat.NCHW) {
-            return Layout.NCHW;
-        }
-        if (dataFormat == RNNFormat.NWC) {
-            return Layout.NWC;
-        }
-        if (dataFormat == RNNFormat.NCW) {
-            return Layout.NCW;
-        }
-        if (dataFormat == Convolution3D.DataFormat.NDHWC) {
-            return Layout.NDHWC;
-        }
-        if (dataFormat == Convolution3D.DataFormat.NCDHW) {
-            return Layout.NCDHW;
-        }
-        return Layout.FF;
-    }
-
-    /**
      * The unit axis of an input array of the given rank: the last axis for a channels-last format, else axis 1.
      *
      * @param rank the array rank, >= 2
@@ -290,9 +271,8 @@ public class GateMonitorLayer extends NoParamLayer implements GatedLayerConf {
         if (rank < 2) {
             throw new IllegalArgumentException("rank must be >= 2, got: " + rank);
         }
-        boolean channelsLast = dataFormat == CNN2DFormat.NHWC || dataFormat == RNNFormat.NWC
-                || dataFormat == Convolution3D.DataFormat.NDHWC;
-        return channelsLast ? rank - 1 : 1;
+        Layout layout = Layout.of(dataFormat);
+        return rank > 5 ? (layout.channelsLast() ? rank - 1 : 1) : layout.unitAxis(rank);
     }
 
     // ------------------------------------------------------------------------------------------ bean properties

@@ -4,7 +4,9 @@
 package io.github.deadrelu.conf.layers;
 
 import io.github.deadrelu.internal.Layout;
+import io.github.deadrelu.internal.ModelTopology;
 import io.github.deadrelu.internal.NetworkInspector;
+import io.github.deadrelu.internal.UnitLayouts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,43 +16,26 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.DataFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.Deconvolution3D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
-import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToRnnPreProcessor;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
-import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.util.GraphIndices;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -141,6 +126,7 @@ public final class GateMonitors {
             }
             names.add(l.getLayerName());
         }
+        ModelTopology topology = ModelTopology.of(out);
         List<NeuralNetConfiguration> confs = new ArrayList<>(n);
         Map<Integer, InputPreProcessor> pre = new HashMap<>();
         List<String> instrumented = new ArrayList<>();
@@ -153,7 +139,7 @@ public final class GateMonitors {
             }
             final int idx = i;
             Plan plan = i == n - 1 ? null
-                    : plan(c.getLayer(), () -> mlnInputLayout(out, idx), skipped);
+                    : plan(c.getLayer(), () -> topology.mlnInputLayout(idx), skipped);
             if (plan == null) {
                 confs.add(c);
                 continue;
@@ -206,25 +192,6 @@ public final class GateMonitors {
         return out;
     }
 
-    private static Optional<Layout> mlnInputLayout(MultiLayerConfiguration conf, int i) {
-        int j = i;
-        while (true) {
-            InputPreProcessor p = conf.getInputPreProcess(j);
-            if (p != null) {
-                return preprocessorLayout(p);
-            }
-            if (j == 0) {
-                return Optional.empty();
-            }
-            Layer prev = conf.getConf(j - 1).getLayer();
-            Optional<Layout> own = layoutAfter(prev);
-            if (own != null) {
-                return own;
-            }
-            j--;
-        }
-    }
-
     // ------------------------------------------------------------------------------------------ ComputationGraph
 
     /**
@@ -245,6 +212,7 @@ public final class GateMonitors {
         Set<String> names = new HashSet<>(out.getVertices().keySet());
         names.addAll(out.getNetworkInputs());
         Set<String> outputs = new HashSet<>(out.getNetworkOutputs());
+        ModelTopology topology = ModelTopology.of(out);
         Map<String, GraphVertex> vertices = new LinkedHashMap<>();
         Map<String, List<String>> inputs = new LinkedHashMap<>();
         Map<String, String> monitorOf = new HashMap<>();
@@ -257,7 +225,7 @@ public final class GateMonitors {
             Plan plan = null;
             if (v instanceof LayerVertex && !outputs.contains(name)) {
                 LayerVertex lv = (LayerVertex) v;
-                plan = plan(lv.getLayerConf().getLayer(), () -> cgInputLayout(out, name), skipped);
+                plan = plan(lv.getLayerConf().getLayer(), () -> topology.inputLayout(name), skipped);
             }
             if (plan == null) {
                 vertices.put(name, v);
@@ -367,36 +335,6 @@ public final class GateMonitors {
         return names;
     }
 
-    private static Optional<Layout> cgInputLayout(ComputationGraphConfiguration conf, String vertex) {
-        String cur = vertex;
-        Set<String> seen = new HashSet<>();
-        while (seen.add(cur)) {
-            GraphVertex v = conf.getVertices().get(cur);
-            if (v instanceof LayerVertex && ((LayerVertex) v).getPreProcessor() != null) {
-                return preprocessorLayout(((LayerVertex) v).getPreProcessor());
-            }
-            List<String> ins = conf.getVertexInputs().get(cur);
-            if (ins == null || ins.isEmpty()) {
-                return Optional.empty();
-            }
-            String prevName = ins.get(0);
-            GraphVertex prev = conf.getVertices().get(prevName);
-            if (prev == null) {
-                return Optional.empty(); // a network input: its layout is not stored in the configuration
-            }
-            if (prev instanceof LayerVertex) {
-                Optional<Layout> own = layoutAfter(((LayerVertex) prev).getLayerConf().getLayer());
-                if (own != null) {
-                    return own;
-                }
-            } else if (!(prev instanceof ElementWiseVertex) && !(prev instanceof MergeVertex)) {
-                return Optional.empty();
-            }
-            cur = prevName;
-        }
-        return Optional.empty();
-    }
-
     // ------------------------------------------------------------------------------------------ shared
 
     private static Plan plan(Layer raw, InputLayout inputLayout, List<String> skipped) {
@@ -432,7 +370,8 @@ public final class GateMonitors {
             skipped.add(name + " (activation " + a + ")");
             return null;
         }
-        return new Plan(a, Objects.requireNonNull(layoutAfter(raw)).orElse(Layout.FF), false);
+        UnitLayouts.Step own = UnitLayouts.of(raw);
+        return new Plan(a, own.isFixed() ? own.layout() : Layout.FF, false);
     }
 
     /** The wrapped weight layer whose activation can move, or null (an allowed wrapper chain is required). */
@@ -475,107 +414,9 @@ public final class GateMonitors {
         ((BaseLayer) l).setActivationFn(new ActivationIdentity());
     }
 
-    /**
-     * The layout of a layer's output: present when the layer fixes it, empty when it cannot be known, null when the
-     * layer passes its input's layout through.
-     */
-    private static Optional<Layout> layoutAfter(Layer raw) {
-        Layer l = raw;
-        while (l instanceof BaseWrapperLayer || l instanceof FrozenLayer) {
-            if (l instanceof TimeDistributed) {
-                return Optional.of(((TimeDistributed) l).getRnnDataFormat() == RNNFormat.NWC ? Layout.NWC
-                        : Layout.NCW);
-            }
-            l = l instanceof FrozenLayer ? ((FrozenLayer) l).getLayer() : ((BaseWrapperLayer) l).getUnderlying();
-        }
-        if (l instanceof GateMonitorLayer) {
-            return Optional.of(((GateMonitorLayer) l).layout());
-        }
-        if (l instanceof Convolution3D) {
-            return Optional.of(((Convolution3D) l).getDataFormat() == Convolution3D.DataFormat.NDHWC ? Layout.NDHWC
-                    : Layout.NCDHW);
-        }
-        if (l instanceof Deconvolution3D) {
-            return Optional.of(((Deconvolution3D) l).getDataFormat() == Convolution3D.DataFormat.NDHWC
-                    ? Layout.NDHWC : Layout.NCDHW);
-        }
-        if (l instanceof Convolution1DLayer) {
-            return Optional.of(((Convolution1DLayer) l).getRnnDataFormat() == RNNFormat.NWC ? Layout.NWC
-                    : Layout.NCW);
-        }
-        if (l instanceof Subsampling1DLayer) {
-            return Optional.of(((Subsampling1DLayer) l).getCnn2dDataFormat() == CNN2DFormat.NHWC ? Layout.NWC
-                    : Layout.NCW);
-        }
-        if (l instanceof ConvolutionLayer) {
-            return Optional.of(((ConvolutionLayer) l).getCnn2dDataFormat() == CNN2DFormat.NHWC ? Layout.NHWC
-                    : Layout.NCHW);
-        }
-        if (l instanceof SubsamplingLayer) {
-            return Optional.of(((SubsamplingLayer) l).getCnn2dDataFormat() == CNN2DFormat.NHWC ? Layout.NHWC
-                    : Layout.NCHW);
-        }
-        if (l instanceof BaseRecurrentLayer) {
-            return Optional.of(((BaseRecurrentLayer) l).getRnnDataFormat() == RNNFormat.NWC ? Layout.NWC
-                    : Layout.NCW);
-        }
-        if (l instanceof EmbeddingSequenceLayer) {
-            return Optional.of(((EmbeddingSequenceLayer) l).getOutputFormat() == RNNFormat.NWC ? Layout.NWC
-                    : Layout.NCW);
-        }
-        if (l instanceof BatchNormalization) {
-            return ((BatchNormalization) l).getCnn2DFormat() == CNN2DFormat.NHWC ? Optional.of(Layout.NHWC) : null;
-        }
-        if (l instanceof ActivationLayer || l instanceof DropoutLayer || l instanceof LocalResponseNormalization) {
-            return null;
-        }
-        if (l instanceof DenseLayer || l instanceof EmbeddingLayer || l instanceof ElementWiseMultiplicationLayer
-                || l instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer) {
-            return Optional.of(Layout.FF);
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<Layout> preprocessorLayout(InputPreProcessor p) {
-        if (p instanceof CnnToFeedForwardPreProcessor || p instanceof RnnToFeedForwardPreProcessor) {
-            return Optional.of(Layout.FF);
-        }
-        if (p instanceof FeedForwardToRnnPreProcessor) {
-            return Optional.of(((FeedForwardToRnnPreProcessor) p).getRnnDataFormat() == RNNFormat.NWC ? Layout.NWC
-                    : Layout.NCW);
-        }
-        if (p instanceof CnnToRnnPreProcessor) {
-            return Optional.of(((CnnToRnnPreProcessor) p).getRnnDataFormat() == RNNFormat.NWC ? Layout.NWC
-                    : Layout.NCW);
-        }
-        if (p instanceof FeedForwardToCnnPreProcessor) {
-            return Optional.of(Layout.NCHW);
-        }
-        return Optional.empty();
-    }
-
     private static GateMonitorLayer monitor(String name, Plan plan) {
         return new GateMonitorLayer.Builder().name(name).activation(plan.activation)
-                .dataFormat(format(plan.layout)).build();
-    }
-
-    private static DataFormat format(Layout layout) {
-        switch (layout) {
-            case NCHW:
-                return CNN2DFormat.NCHW;
-            case NHWC:
-                return CNN2DFormat.NHWC;
-            case NCW:
-                return RNNFormat.NCW;
-            case NWC:
-                return RNNFormat.NWC;
-            case NCDHW:
-                return Convolution3D.DataFormat.NCDHW;
-            case NDHWC:
-                return Convolution3D.DataFormat.NDHWC;
-            default:
-                return null;
-        }
+                .dataFormat(plan.layout.dataFormat()).build();
     }
 
     private static String unique(String base, Set<String> names) {

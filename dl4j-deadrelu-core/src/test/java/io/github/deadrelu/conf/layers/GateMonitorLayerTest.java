@@ -55,7 +55,7 @@ class GateMonitorLayerTest {
         assertEquals("g", l.getLayerName());
         assertEquals(1, l.unitAxis(2));
         assertEquals(1, l.unitAxis(4));
-        assertEquals(Layout.FF, l.layout());
+        assertEquals(Layout.FF, Layout.of(l.getDataFormat()));
         assertEquals("GateMonitorLayer(name=g, activation=relu, countInInference=false, dataFormat=null)",
                 l.toString());
     }
@@ -112,6 +112,24 @@ class GateMonitorLayerTest {
     }
 
     @Test
+    void reluSettings_thatCannotTrain_rejectedWhenBuilt() {
+        // DL4J 1.0.0-M2.1 outputs min(relu(x), max); these settings crashed the first fit in UnitCounts.
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new GateMonitorLayer.Builder().activation(new ActivationReLU(-1.0, null, null)));
+        assertTrue(e.getMessage().startsWith("activation max must be >= 0, got: -1.0"), e.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class,
+                () -> new GateMonitorLayer.Builder().activation(new ActivationReLU(2.0, 3.0, null)));
+        assertTrue(e2.getMessage().startsWith("activation max must be > threshold (3.0), got: 2.0"),
+                e2.getMessage());
+        var e3 = assertThrows(IllegalArgumentException.class,
+                () -> new GateMonitorLayer.Builder().build().setActivationFn(new ActivationReLU(0.0, null, null)));
+        assertTrue(e3.getMessage().startsWith("activation max must be > threshold (0.0), got: 0.0"),
+                e3.getMessage());
+        GateMonitorLayer ok = new GateMonitorLayer.Builder().activation(new ActivationReLU(6.0, 0.5, null)).build();
+        assertEquals(new ActivationReLU(6.0, 0.5, null), ok.getActivationFn());
+    }
+
+    @Test
     void fromJson_badActivation() {
         MultiLayerConfiguration conf = denseConf();
         String json = conf.toJson().replace("org.nd4j.linalg.activations.impl.ActivationReLU6",
@@ -150,7 +168,8 @@ class GateMonitorLayerTest {
         assertEquals(1, new GateMonitorLayer.Builder().dataFormat(CNN2DFormat.NCHW).build().unitAxis(4));
         assertEquals(2, new GateMonitorLayer.Builder().dataFormat(RNNFormat.NWC).build().unitAxis(3));
         assertEquals(1, new GateMonitorLayer.Builder().dataFormat(RNNFormat.NCW).build().unitAxis(3));
-        assertEquals(Layout.NWC, new GateMonitorLayer.Builder().dataFormat(RNNFormat.NWC).build().layout());
+        assertEquals(Layout.NWC,
+                Layout.of(new GateMonitorLayer.Builder().dataFormat(RNNFormat.NWC).build().getDataFormat()));
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new GateMonitorLayer.Builder().build().unitAxis(1));
         assertEquals("rank must be >= 2, got: 1", e.getMessage());

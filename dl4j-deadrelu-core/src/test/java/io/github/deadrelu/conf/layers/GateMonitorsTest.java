@@ -167,6 +167,42 @@ class GateMonitorsTest {
     }
 
     @Test
+    void instrument_leavesReluWithInvalidSettings() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
+                .layer(new DenseLayer.Builder().nOut(3).activation(new ActivationReLU(-1.0, null, null)).build())
+                .layer(new DenseLayer.Builder().nOut(3).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.feedForward(2))
+                .build();
+        MultiLayerConfiguration inst = GateMonitors.instrument(conf);
+        assertEquals(4, inst.getConfs().size(), "only layer1 gets a monitor");
+        assertEquals("layer1_gate", inst.getConf(2).getLayer().getLayerName());
+        assertEquals(new ActivationReLU(-1.0, null, null),
+                ((BaseLayer) inst.getConf(0).getLayer()).getActivationFn());
+    }
+
+    @Test
+    void instrument_activationLayerAfterNwcSubsampling1d() {
+        // Subsampling1DLayer fed NWC arrays writes [mb, T, C]: the monitor replacing the ActivationLayer counts
+        // along the last axis.
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
+                .layer(new org.deeplearning4j.nn.conf.layers.Convolution1DLayer.Builder().kernelSize(1).nOut(4)
+                        .rnnDataFormat(RNNFormat.NWC).activation(Activation.IDENTITY).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.Subsampling1DLayer.Builder().kernelSize(2).stride(2)
+                        .build())
+                .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).dataFormat(RNNFormat.NWC)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.recurrent(3, 6, RNNFormat.NWC))
+                .build();
+        MultiLayerConfiguration inst = GateMonitors.instrument(conf);
+        GateMonitorLayer m = (GateMonitorLayer) inst.getConf(2).getLayer();
+        assertEquals(RNNFormat.NWC, m.getDataFormat());
+        assertEquals(2, m.unitAxis(3));
+    }
+
+    @Test
     void instrument_frozenLayer() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(4).list()
                 .layer(new FrozenLayer(new DenseLayer.Builder().nIn(4).nOut(5).activation(Activation.RELU).build()))
