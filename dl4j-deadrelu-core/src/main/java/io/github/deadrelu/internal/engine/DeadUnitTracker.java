@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.deadrelu.internal;
+package io.github.deadrelu.internal.engine;
 
+import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.stats.LayerGates;
 import java.io.Serializable;
 import java.util.Arrays;
