@@ -94,7 +94,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
     private final FailureGuard guard = new FailureGuard(log, "DeadReluAggregator");
     private final MonitorEngine engine;
     private Model model;
-    /** The driver's (root) network: its layers, recoverability and tracker. */
+    /** The driver's (root) network: its layers, recoverability and tracker (detached until attached). */
     private ModelState state;
     /** ParallelWrapper: rounds of worker updates. */
     private final RoundMerger rounds = new RoundMerger(false);
@@ -107,6 +107,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
         this.config = b.config;
         this.delegate = b.delegate;
         this.engine = new MonitorEngine(config, guard, false);
+        this.state = ModelState.detached(config, guard);
     }
 
     /** @return a builder with the defaults: monitor only, dead after 1024 examples, a summary every 100 iterations */
@@ -368,10 +369,11 @@ public final class DeadReluAggregator implements StatsStorageRouter {
                         + "); its counts are ignored");
                 continue;
             }
-            if (state != null && !state.byName().containsKey(e.getKey())) {
+            if (!state.byName().containsKey(e.getKey())) {
                 guard.warnOnceFor("unknown:" + e.getKey(), "DeadReluAggregator: worker " + u.getWorkerID()
-                        + " sent counts for layer " + e.getKey() + ", which is not a monitored layer of the attached "
-                        + "network; they are counted in totals() but not reported");
+                        + " sent counts for layer " + e.getKey() + ", which is not a monitored layer of "
+                        + (model == null ? "an attached network (call attach(...) first)" : "the attached network")
+                        + "; it is reported with index -1 and as not recoverable");
             }
             ok.put(e.getKey(), e.getValue());
             totals.merge(e.getKey(), e.getValue(), UnitCounts::plus);
@@ -387,11 +389,6 @@ public final class DeadReluAggregator implements StatsStorageRouter {
         if (r == null || r.counts().isEmpty()) {
             return;
         }
-        if (state == null) {
-            guard.warnOnceFor("unattached", "DeadReluAggregator: updates arrive but the aggregator is not attached "
-                    + "to a network; call attach(...) first. They are counted in totals() only");
-            return;
-        }
         engine.track(state, r.counts(), r.blocked(), r.iteration(), r.epoch(), null);
         lastIteration = Math.max(lastIteration, r.iteration());
     }
@@ -399,13 +396,11 @@ public final class DeadReluAggregator implements StatsStorageRouter {
     /** Layers in network order (the driver's monitored layers), then any unknown ones in arrival order. */
     private List<String> layerOrder(Collection<String> layers) {
         List<String> out = new ArrayList<>();
-        if (state != null) {
-            state.specs().forEach(s -> {
-                if (layers.contains(s.name())) {
-                    out.add(s.name());
-                }
-            });
-        }
+        state.specs().forEach(s -> {
+            if (layers.contains(s.name())) {
+                out.add(s.name());
+            }
+        });
         for (String l : layers) {
             if (!out.contains(l)) {
                 out.add(l);

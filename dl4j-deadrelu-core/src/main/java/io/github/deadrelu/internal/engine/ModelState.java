@@ -55,6 +55,26 @@ public final class ModelState {
         }
     }
 
+    private ModelState(MonitorConfig config, FailureGuard guard) {
+        this.guard = guard;
+        this.structure = List.of();
+        this.specs = List.of();
+        this.tracker = new DeadUnitTracker(config.deadAfterExamples());
+        this.reinit = null;
+    }
+
+    /**
+     * The state of a front end not attached to any network (an aggregator fed by hand): no monitored layer; every
+     * layer it is given is tracked as unknown (never called recoverable).
+     *
+     * @param config the options
+     * @param guard  where the WARNs go
+     * @return the state
+     */
+    public static ModelState detached(MonitorConfig config, FailureGuard guard) {
+        return new ModelState(config, guard);
+    }
+
     /** @return the structure value of {@link Models#structure} */
     public Object structure() {
         return structure;

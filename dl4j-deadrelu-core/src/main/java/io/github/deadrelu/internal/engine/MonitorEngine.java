@@ -82,22 +82,23 @@ public final class MonitorEngine {
     public GateSnapshot track(ModelState state, Map<String, UnitCounts> counts, Map<String, OptionalDouble> blocked,
                               int iteration, int epoch, Consumer<List<LayerSpec>> afterUpdate) {
         List<LayerSpec> seen = new ArrayList<>();
+        List<String> order = new ArrayList<>();
         for (LayerSpec s : state.specs()) {
-            UnitCounts c = counts.get(s.name());
-            if (c == null || state.dropped(s.name())) {
-                continue;
-            }
-            try {
-                state.tracker().update(s.name(), c, iteration);
+            if (update(state, s.name(), counts.get(s.name()), iteration)) {
                 seen.add(s);
-            } catch (RuntimeException e) {
-                state.drop(s.name(), "track", e);
+                order.add(s.name());
+            }
+        }
+        // Layers the network does not monitor (an aggregator's worker sent them): tracked, never called recoverable.
+        for (Map.Entry<String, UnitCounts> e : counts.entrySet()) {
+            if (!state.byName().containsKey(e.getKey()) && update(state, e.getKey(), e.getValue(), iteration)) {
+                order.add(e.getKey());
             }
         }
         if (afterUpdate != null) {
             guard.callback("re-initialisation", () -> afterUpdate.accept(List.copyOf(seen)));
         }
-        GateSnapshot snap = snapshot(state, seen, iteration, epoch, blocked);
+        GateSnapshot snap = snapshot(state, order, iteration, epoch, blocked);
         latest = snap;
         history.addLast(snap);
         while (history.size() > config.historySize()) {
@@ -107,15 +108,30 @@ public final class MonitorEngine {
         return snap;
     }
 
-    private GateSnapshot snapshot(ModelState state, List<LayerSpec> layers, int iteration, int epoch,
+    /** One layer's tracker update; a failure drops the layer with one WARN. */
+    private static boolean update(ModelState state, String layer, UnitCounts c, int iteration) {
+        if (c == null || state.dropped(layer)) {
+            return false;
+        }
+        try {
+            state.tracker().update(layer, c, iteration);
+            return true;
+        } catch (RuntimeException e) {
+            state.drop(layer, "track", e);
+            return false;
+        }
+    }
+
+    private GateSnapshot snapshot(ModelState state, List<String> layers, int iteration, int epoch,
                                   Map<String, OptionalDouble> blocked) {
         List<LayerGates> gates = new ArrayList<>(layers.size());
-        for (LayerSpec s : layers) {
+        for (String name : layers) {
+            LayerSpec s = state.byName().get(name);
             try {
-                gates.add(state.tracker().gates(s.name(), s.index(), s.recoverable(),
-                        blocked.getOrDefault(s.name(), OptionalDouble.empty())));
+                gates.add(state.tracker().gates(name, s == null ? -1 : s.index(), s != null && s.recoverable(),
+                        blocked.getOrDefault(name, OptionalDouble.empty())));
             } catch (RuntimeException e) {
-                state.drop(s.name(), "track", e);
+                state.drop(name, "track", e);
             }
         }
         return new GateSnapshot(iteration, epoch, gates);
@@ -133,12 +149,9 @@ public final class MonitorEngine {
         if (old.isEmpty()) {
             return old;
         }
-        List<LayerSpec> layers = new ArrayList<>();
+        List<String> layers = new ArrayList<>();
         for (LayerGates g : old.layers()) {
-            LayerSpec s = state.byName().get(g.name());
-            if (s != null) {
-                layers.add(s);
-            }
+            layers.add(g.name());
         }
         Map<String, OptionalDouble> blocked = new java.util.HashMap<>();
         for (LayerGates g : old.layers()) {
