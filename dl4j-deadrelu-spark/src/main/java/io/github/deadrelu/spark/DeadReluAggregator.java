@@ -82,6 +82,11 @@ import org.slf4j.LoggerFactory;
  * Spark when the driver receives the results of an averaging round, for ParallelWrapper when a worker finishes a later
  * iteration or when {@link #snapshot()}, {@link #history()} or {@link #reinitialize()} is called after {@code fit}
  * returned.
+ *
+ * <p>Counting, round merging, tracking, re-initialisation and report text are core's monitor engine
+ * ({@code io.github.deadrelu.internal.engine}), the same as {@code DeadReluListener}'s; this class is the Spark and
+ * ParallelWrapper wiring. It is longer than 400 lines because of that wiring's public surface (four {@code attach}
+ * variants, the six router methods DL4J calls, results and builder), each documented.
  */
 public final class DeadReluAggregator implements StatsStorageRouter {
     private static final Logger log = LoggerFactory.getLogger(DeadReluAggregator.class);
