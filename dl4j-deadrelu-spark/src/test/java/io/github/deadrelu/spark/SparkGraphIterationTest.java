@@ -8,18 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,13 +38,7 @@ class SparkGraphIterationTest {
 
     @BeforeAll
     static void startSpark() {
-        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("dl4j-deadrelu-spark-graph-test")
-                .set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.ui.enabled", "false")
-                .set("spark.local.dir", System.getProperty("deadrelu.spark.localDir",
-                        Paths.get("target", "spark-local").toAbsolutePath().toString()));
-        sc = new JavaSparkContext(conf);
+        sc = LocalSpark.start("dl4j-deadrelu-spark-graph-test");
     }
 
     @AfterAll
@@ -58,17 +48,11 @@ class SparkGraphIterationTest {
         }
     }
 
-    private static ParameterAveragingTrainingMaster master() {
-        return new ParameterAveragingTrainingMaster.Builder(1).batchSizePerWorker(BATCH)
-                .averagingFrequency(AVERAGING).workerPrefetchNumBatches(0).saveUpdater(true)
-                .rddTrainingApproach(RDDTrainingApproach.Direct).build();
-    }
-
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void sparkComputationGraph_iterationsNumberedAtTheDriverAndReinitialisationHappens() {
         ComputationGraph cg = Nets.planted(new Sgd(0.01), 17).toComputationGraph();
-        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, cg, master());
+        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, cg, LocalSpark.master(BATCH, AVERAGING));
         DeadReluAggregator dead = DeadReluAggregator.builder().deadAfterExamples(2 * BATCH).frequency(0)
                 .reinitialize(ReinitPolicy.builder().maturity(ITERATIONS_PER_FIT + 2).seed(5).build()).build()
                 .attach(sparkNet);

@@ -17,8 +17,8 @@ import org.deeplearning4j.nn.api.Model;
  * networks are kept; models are held weakly.
  *
  * <p>Concurrent replicas of one network (ParallelWrapper workers: new model objects every {@code fit}, trained at the
- * same time) share the state of the first network of their structure: with {@code replicated} set, a model not seen
- * before is matched by structure.
+ * same time) share the state of the oldest network of their structure: with {@code replicated} set, every model is
+ * matched by structure (once per model object).
  *
  * <p>Not thread-safe: the caller serialises access. Used by dl4j-deadrelu internals, and should not be called by
  * external code.
@@ -32,10 +32,14 @@ public final class ModelStates {
     private static final class Slot {
         final WeakReference<Model> model;
         final ModelState state;
+        final long created;
+        /** Replicated mode: the state of the oldest network of the same structure (computed once). */
+        ModelState shared;
 
-        Slot(Model model, ModelState state) {
+        Slot(Model model, ModelState state, long created) {
             this.model = new WeakReference<>(model);
             this.state = state;
+            this.created = created;
         }
     }
 
@@ -43,6 +47,7 @@ public final class ModelStates {
     private final FailureGuard guard;
     /** Most recently used last. */
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    private long created;
 
     /**
      * A registry.
@@ -72,29 +77,35 @@ public final class ModelStates {
                     it.remove();
                     slots.addLast(s);
                 }
-                return s.state;
+                return replicated ? shared(s) : s.state;
             }
         }
-        ModelState state = null;
-        if (replicated) {
-            Object structure = io.github.deadrelu.internal.Models.structure(model);
-            for (Iterator<Slot> it = slots.descendingIterator(); it.hasNext() && state == null; ) {
-                Slot s = it.next();
-                if (s.state.structure().equals(structure)) {
-                    state = s.state;
+        Slot slot = new Slot(model, new ModelState(model, config, guard), created++);
+        if (!slots.isEmpty() && !replicated) {
+            guard.log().info("{}: attached to a different network; it is tracked on its own from now on",
+                    guard.who());
+        }
+        slots.addLast(slot);
+        ModelState r = replicated ? shared(slot) : slot.state;
+        trim();
+        return r;
+    }
+
+    /**
+     * The state concurrent replicas share: the one of the oldest known network of the same structure. A replica that
+     * was discovered before the listener knew it runs on replicas gets its state replaced by the shared one here.
+     */
+    private ModelState shared(Slot slot) {
+        if (slot.shared == null) {
+            Slot oldest = slot;
+            for (Slot s : slots) {
+                if (s.created < oldest.created && s.state.structure().equals(slot.state.structure())) {
+                    oldest = s;
                 }
             }
+            slot.shared = oldest.shared != null ? oldest.shared : oldest.state;
         }
-        if (state == null) {
-            if (!slots.isEmpty()) {
-                guard.log().info("{}: attached to a different network; it is tracked on its own from now on",
-                        guard.who());
-            }
-            state = new ModelState(model, config, guard);
-        }
-        slots.addLast(new Slot(model, state));
-        trim();
-        return state;
+        return slot.shared;
     }
 
     /** Forgets collected models, then the oldest models beyond the bounds (and networks beyond the bound). */
@@ -105,7 +116,7 @@ public final class ModelStates {
         }
         Set<ModelState> states = new LinkedHashSet<>();
         for (Iterator<Slot> it = slots.descendingIterator(); it.hasNext(); ) {
-            states.add(it.next().state);
+            states.add(key(it.next()));
         }
         if (states.size() > MAX_NETWORKS) {
             Set<ModelState> keep = new LinkedHashSet<>();
@@ -114,7 +125,12 @@ public final class ModelStates {
                     keep.add(s);
                 }
             }
-            slots.removeIf(s -> !keep.contains(s.state));
+            slots.removeIf(s -> !keep.contains(key(s)));
         }
+    }
+
+    /** The state a slot's model is tracked in. */
+    private static ModelState key(Slot s) {
+        return s.shared != null ? s.shared : s.state;
     }
 }
