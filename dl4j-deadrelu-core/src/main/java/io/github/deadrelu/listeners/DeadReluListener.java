@@ -107,6 +107,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
     /** The CSV header, one row per monitored layer per iteration. */
     public static final String CSV_HEADER = CsvLog.HEADER;
 
+    /** The options (the only serialised state). */
     private final MonitorConfig config;
     /** False in a fresh listener; set in a deserialised copy, which continues the run's CSV file. */
     private transient boolean resumed;
@@ -158,6 +159,13 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         skippedTypes = ConcurrentHashMap.newKeySet();
     }
 
+    /**
+     * Restores the configuration; the copy starts its tracking afresh and continues the CSV file.
+     *
+     * @param in the stream
+     * @throws IOException            when reading fails
+     * @throws ClassNotFoundException when a class of the serialised form is missing
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         resumed = true;

@@ -45,7 +45,9 @@ public final class DeadReluRoutingListener extends BaseTrainingListener implemen
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(DeadReluRoutingListener.class);
 
+    /** The aggregator's session the updates are published under. */
     private String sessionID;
+    /** This worker's ID (set by DL4J per worker). */
     private String workerID;
     private transient StatsStorageRouter router;
 
@@ -75,6 +77,13 @@ public final class DeadReluRoutingListener extends BaseTrainingListener implemen
         pending = new LinkedHashMap<>();
     }
 
+    /**
+     * Restores session and worker ID; counts start empty and the router is injected by DL4J.
+     *
+     * @param in the stream
+     * @throws IOException            when reading fails
+     * @throws ClassNotFoundException when a class of the serialised form is missing
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         initState();

@@ -19,12 +19,19 @@ import org.nd4j.common.base.Preconditions;
 public final class MonitorConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** See {@link #withDeadAfterExamples}. */
     private final int deadAfterExamples;
+    /** See {@link #withFrequency}. */
     private final int frequency;
+    /** See {@link #withPolicy}; null when monitoring only. */
     private final ReinitPolicy policy;
+    /** See {@link #withCsv}; null for no CSV. */
     private final String csv;
+    /** See {@link #withCsv}. */
     private final boolean csvAppend;
+    /** See {@link #withHistorySize}. */
     private final int historySize;
+    /** See {@link #withLogReports}. */
     private final boolean logReports;
 
     private MonitorConfig(int deadAfterExamples, int frequency, ReinitPolicy policy, String csv, boolean csvAppend,
