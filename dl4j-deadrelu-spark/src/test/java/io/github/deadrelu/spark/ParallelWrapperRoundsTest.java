@@ -58,6 +58,40 @@ class ParallelWrapperRoundsTest {
         return net;
     }
 
+    private static void assertRounds(List<GateSnapshot> h, String l0) {
+        assertEquals(FITS * BATCHES / 2, h.size(), "one snapshot per round");
+        for (GateSnapshot s : h) {
+            LayerGates g = s.layer(l0).orElseThrow();
+            double[] f = g.unitClosedFractions();
+            assertEquals(0.5, f[5], 0.0, "round at iteration " + s.iteration() + " merged one batch of each worker");
+            assertEquals(1.0, f[0], 0.0);
+            assertEquals(0.0, f[1], 0.0);
+            assertEquals(1.0, f[2], 0.0);
+            assertEquals((2.0 + 0.5) / 6, g.closedShare(), 1e-12);
+        }
+    }
+
+    @ParameterizedTest(name = "graph={0}")
+    @ValueSource(booleans = {false, true})
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aggregator_sixConsecutiveFits_everyRoundClosedShareExact(boolean graph) {
+        MultiLayerNetwork mln = net();
+        Model model = graph ? mln.toComputationGraph() : mln;
+        ParallelWrapper pw = new ParallelWrapper.Builder<>(model).workers(2).prefetchBuffer(4).averagingFrequency(3)
+                .trainingMode(ParallelWrapper.TrainingMode.AVERAGING).build();
+        DeadReluAggregator agg = DeadReluAggregator.builder().deadAfterExamples(2 * BATCH).frequency(0).build()
+                .attach(pw, model);
+        List<DataSet> data = data();
+        try {
+            for (int f = 0; f < FITS; f++) {
+                pw.fit(new ListDataSetIterator<>(data, 1));
+            }
+        } finally {
+            pw.shutdown();
+        }
+        assertRounds(agg.history(), graph ? "0" : "layer0");
+    }
+
     @ParameterizedTest(name = "graph={0}")
     @ValueSource(booleans = {false, true})
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -82,16 +116,6 @@ class ParallelWrapperRoundsTest {
                 pw.shutdown();
             }
         }
-        List<GateSnapshot> h = listener.history();
-        assertEquals(FITS * BATCHES / 2, h.size(), "one snapshot per round");
-        for (GateSnapshot s : h) {
-            LayerGates g = s.layer(l0).orElseThrow();
-            double[] f = g.unitClosedFractions();
-            assertEquals(0.5, f[5], 0.0, "round at iteration " + s.iteration() + " merged one batch of each worker");
-            assertEquals(1.0, f[0], 0.0);
-            assertEquals(0.0, f[1], 0.0, java.util.Arrays.toString(f) + " W=" + mln.getLayer(0).getParam("W"));
-            assertEquals(1.0, f[2], 0.0);
-            assertEquals((2.0 + 0.5) / 6, g.closedShare(), 1e-12);
-        }
+        assertRounds(listener.history(), l0);
     }
 }
