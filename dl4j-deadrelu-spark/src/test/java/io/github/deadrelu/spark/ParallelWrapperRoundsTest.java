@@ -58,6 +58,11 @@ class ParallelWrapperRoundsTest {
         return net;
     }
 
+    private static ParallelWrapper wrapper(Model model) {
+        return new ParallelWrapper.Builder<>(model).workers(2).prefetchBuffer(4).averagingFrequency(3)
+                .trainingMode(ParallelWrapper.TrainingMode.AVERAGING).build();
+    }
+
     private static void assertRounds(List<GateSnapshot> h, String l0) {
         assertEquals(FITS * BATCHES / 2, h.size(), "one snapshot per round");
         for (GateSnapshot s : h) {
@@ -77,8 +82,7 @@ class ParallelWrapperRoundsTest {
     void aggregator_sixConsecutiveFits_everyRoundClosedShareExact(boolean graph) {
         MultiLayerNetwork mln = net();
         Model model = graph ? mln.toComputationGraph() : mln;
-        ParallelWrapper pw = new ParallelWrapper.Builder<>(model).workers(2).prefetchBuffer(4).averagingFrequency(3)
-                .trainingMode(ParallelWrapper.TrainingMode.AVERAGING).build();
+        ParallelWrapper pw = wrapper(model);
         DeadReluAggregator agg = DeadReluAggregator.builder().deadAfterExamples(2 * BATCH).frequency(0).build()
                 .attach(pw, model);
         List<DataSet> data = data();
@@ -108,8 +112,7 @@ class ParallelWrapperRoundsTest {
         List<DataSet> data = data();
         for (int f = 0; f < FITS; f++) {
             // one wrapper per fit, as a training loop with checkpoints between fits builds them: new replicas each time
-            ParallelWrapper pw = new ParallelWrapper.Builder<>(model).workers(2).prefetchBuffer(4)
-                    .averagingFrequency(3).trainingMode(ParallelWrapper.TrainingMode.AVERAGING).build();
+            ParallelWrapper pw = wrapper(model);
             try {
                 pw.fit(new ListDataSetIterator<>(data, 1));   // each element is one mini-batch
             } finally {
