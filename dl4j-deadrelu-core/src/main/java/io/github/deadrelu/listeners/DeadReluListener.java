@@ -190,9 +190,11 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
      */
     public GateSnapshot snapshot() {
         if (replicated) {
-            synchronized (lock) {
-                flushRound(true);
-            }
+            guard.callback("snapshot", () -> {
+                synchronized (lock) {
+                    flushRound(true);
+                }
+            });
         }
         return engine.latest();
     }
@@ -204,7 +206,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
      */
     public List<GateSnapshot> history() {
         synchronized (lock) {
-            flushRound(true);
+            guard.callback("history", () -> flushRound(true));
             return engine.history();
         }
     }
