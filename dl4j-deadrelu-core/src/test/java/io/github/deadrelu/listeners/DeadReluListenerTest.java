@@ -258,12 +258,19 @@ class DeadReluListenerTest {
     }
 
     @Test
-    void unsupportedModel_namesType() {
+    void singleLayerModel_skippedWithOneInfoNeverThrows() {
+        // Layer-wise pretraining passes the layer itself to iterationDone (issue 10 item 8): skipped, not thrown.
         MultiLayerNetwork net = Nets.plantedMlp(65);
         DeadReluListener l = planted().build();
-        var e = assertThrows(IllegalArgumentException.class, () -> l.iterationDone(net.getLayer(0), 0, 0));
-        assertTrue(e.getMessage().contains("Unsupported model type: " + net.getLayer(0).getClass().getName()),
-                e.getMessage());
+        try (LogCapture logs = LogCapture.of(DeadReluListener.class)) {
+            l.iterationDone(net.getLayer(0), 0, 0);
+            l.iterationDone(net.getLayer(0), 1, 0);
+            List<String> infos = logs.messages(Level.INFO);
+            assertEquals(1, infos.size(), infos.toString());
+            assertTrue(infos.get(0).contains(net.getLayer(0).getClass().getName()), infos.get(0));
+            assertTrue(logs.messages(Level.WARN).isEmpty() && logs.messages(Level.ERROR).isEmpty());
+        }
+        assertTrue(l.snapshot().isEmpty());
     }
 
     @Test

@@ -242,7 +242,12 @@ class DeadReluListenerTrackingTest {
         MultiLayerNetwork b = a.clone();
         a.setListeners(l);
         b.setListeners(l);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        // Named as ParallelWrapper names its workers, so the listener knows from the first callback that it runs on
+        // replicas (free-running threads without that name are indistinguishable from two networks fitted one after
+        // the other until their calls overlap, and two networks are tracked each on its own).
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2,
+                r -> new Thread(r, "ParallelWrapper training thread " + threads.getAndIncrement()));
         try {
             List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
             for (MultiLayerNetwork net : List.of(a, b)) {

@@ -3,36 +3,32 @@
  */
 package io.github.deadrelu.spark;
 
-import io.github.deadrelu.internal.DeadUnitTracker;
-import io.github.deadrelu.internal.LayerSpec;
-import io.github.deadrelu.internal.NetworkInspector;
-import io.github.deadrelu.internal.Reinitializer;
+import io.github.deadrelu.internal.Models;
 import io.github.deadrelu.internal.UnitCounts;
+import io.github.deadrelu.internal.engine.FailureGuard;
+import io.github.deadrelu.internal.engine.ModelState;
+import io.github.deadrelu.internal.engine.MonitorConfig;
+import io.github.deadrelu.internal.engine.MonitorEngine;
+import io.github.deadrelu.internal.engine.RoundMerger;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
-import io.github.deadrelu.stats.LayerGates;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.core.storage.StorageMetaData;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.deeplearning4j.spark.api.TrainingMaster;
@@ -86,65 +82,42 @@ import org.slf4j.LoggerFactory;
  * Spark when the driver receives the results of an averaging round, for ParallelWrapper when a worker finishes a later
  * iteration or when {@link #snapshot()}, {@link #history()} or {@link #reinitialize()} is called after {@code fit}
  * returned.
+ *
+ * <p>Counting, round merging, tracking, re-initialisation and report text are core's monitor engine
+ * ({@code io.github.deadrelu.internal.engine}), the same as {@code DeadReluListener}'s; this class is the Spark and
+ * ParallelWrapper wiring. It is longer than 400 lines because of that wiring's public surface (four {@code attach}
+ * variants, the six router methods DL4J calls, results and builder), each documented.
  */
 public final class DeadReluAggregator implements StatsStorageRouter {
     private static final Logger log = LoggerFactory.getLogger(DeadReluAggregator.class);
 
-    /** Dead fraction above which a layer gets its one WARN. */
-    static final double WARN_DEAD_FRACTION = 0.10;
-
-    private final int deadAfterExamples;
-    private final int frequency;
-    private final int historySize;
-    private final ReinitPolicy policy;
+    private final MonitorConfig config;
     private final StatsStorageRouter delegate;
-    private final boolean logReports;
     private final String sessionID = "deadrelu-" + UUID.randomUUID();
 
     private final Object lock = new Object();
+    private final FailureGuard guard = new FailureGuard(log, "DeadReluAggregator");
+    private final MonitorEngine engine;
     private Model model;
-    private List<LayerSpec> specs = List.of();
-    private final DeadUnitTracker tracker;
-    /** ParallelWrapper: the open round. */
-    private Round round;
+    /** The driver's (root) network: its layers, recoverability and tracker (detached until attached). */
+    private ModelState state;
+    /** ParallelWrapper: rounds of worker updates. */
+    private final RoundMerger rounds = new RoundMerger(false);
     private final Map<String, UnitCounts> totals = new LinkedHashMap<>();
     private final Map<String, Long> workerExamples = new LinkedHashMap<>();
-    private final ArrayDeque<GateSnapshot> history = new ArrayDeque<>();
-    private final Set<String> warned = new HashSet<>();
-    private volatile GateSnapshot latest = GateSnapshot.empty();
     private long updates;
     private int lastIteration = -1;
 
     private DeadReluAggregator(Builder b) {
-        this.deadAfterExamples = b.deadAfterExamples;
-        this.frequency = b.frequency;
-        this.historySize = b.historySize;
-        this.policy = b.policy;
+        this.config = b.config;
         this.delegate = b.delegate;
-        this.logReports = b.logReports;
-        this.tracker = new DeadUnitTracker(deadAfterExamples);
+        this.engine = new MonitorEngine(config, guard, false);
+        this.state = ModelState.detached(config, guard);
     }
 
     /** @return a builder with the defaults: monitor only, dead after 1024 examples, a summary every 100 iterations */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** The merged counts of one iteration (Spark) or one round (ParallelWrapper: one mini-batch per worker). */
-    private static final class Round {
-        final Set<String> workers = new HashSet<>();
-        final Map<String, UnitCounts> counts = new LinkedHashMap<>();
-        int iteration = Integer.MAX_VALUE;
-        int epoch;
-
-        void add(String worker, int it, int ep, Map<String, UnitCounts> c) {
-            workers.add(worker);
-            for (Map.Entry<String, UnitCounts> e : c.entrySet()) {
-                counts.merge(e.getKey(), e.getValue(), UnitCounts::plus);
-            }
-            iteration = Math.min(iteration, it);
-            epoch = Math.max(epoch, ep);
-        }
     }
 
     // ------------------------------------------------------------------------------------------------ attaching
@@ -250,19 +223,14 @@ public final class DeadReluAggregator implements StatsStorageRouter {
 
     private void setModel(Model net) {
         Objects.requireNonNull(net, "model");
-        if (!(net instanceof MultiLayerNetwork) && !(net instanceof ComputationGraph)) {
-            throw NetworkInspector.unsupported(net);
+        if (!Models.isSupported(net)) {
+            throw io.github.deadrelu.internal.NetworkInspector.unsupported(net);
         }
         synchronized (lock) {
             Preconditions.checkState(model == null, "DeadReluAggregator is already attached to a %s; build one "
                     + "aggregator per network", model == null ? "" : model.getClass().getSimpleName());
-            List<LayerSpec> ls = NetworkInspector.discover(net);
-            if (ls.isEmpty()) {
-                log.warn("DeadReluAggregator: {} has no layer with a ReLU-family activation to monitor; nothing will "
-                        + "be reported", net.getClass().getSimpleName());
-            }
+            state = new ModelState(net, config, guard);
             model = net;
-            specs = ls;
         }
     }
 
@@ -324,44 +292,62 @@ public final class DeadReluAggregator implements StatsStorageRouter {
             }
             return;
         }
-        synchronized (lock) {
-            Map<String, UnitCounts> c = accept(u);
-            if (round != null && round.workers.contains(u.getWorkerID())) {
-                flushRound();
+        guard.callback("putUpdate", () -> {
+            synchronized (lock) {
+                Map<String, UnitCounts> c = accept(u);
+                track(rounds.add(u.getWorkerID(), c, Map.of(), u.iteration(), u.epoch()));
             }
-            if (round == null) {
-                round = new Round();
-            }
-            round.add(u.getWorkerID(), u.iteration(), u.epoch(), c);
-        }
+        });
     }
 
     /**
      * Takes the updates of a Spark averaging round: DL4J hands over all workers' updates of the round in one call,
-     * after it averaged the driver's parameters. Every worker started the round from the driver's network and its
-     * iteration count, so the updates are summed per iteration and tracked in iteration order.
+     * after it averaged the driver's parameters. The round's iterations are numbered at the driver: the driver's own
+     * count (the iterations tracked so far) plus each update's offset in its worker's part of the round. The
+     * workers' own iteration numbers are not used: DL4J 1.0.0-M2.1's {@code ComputationGraphConfiguration.clone()}
+     * drops the iteration count, so graph workers count every round from 0. Updates of one iteration are summed over
+     * the workers and tracked in iteration order.
      *
      * @param updates the updates
      */
     @Override
     public void putUpdate(Collection<? extends Persistable> updates) {
         List<Persistable> rest = new ArrayList<>();
-        TreeMap<Integer, Round> byIteration = new TreeMap<>();
-        synchronized (lock) {
-            for (Persistable p : updates) {
-                GateCountsUpdate u = ours(p);
-                if (u == null) {
-                    rest.add(p);
-                    continue;
-                }
-                byIteration.computeIfAbsent(u.iteration(), k -> new Round())
-                        .add(u.getWorkerID(), u.iteration(), u.epoch(), accept(u));
-            }
-            flushRound();
-            for (Round r : byIteration.values()) {
-                track(r);
+        List<GateCountsUpdate> ours = new ArrayList<>();
+        for (Persistable p : updates) {
+            GateCountsUpdate u = ours(p);
+            if (u == null) {
+                rest.add(p);
+            } else {
+                ours.add(u);
             }
         }
+        guard.callback("putUpdate", () -> {
+            synchronized (lock) {
+                track(rounds.close());
+                Map<String, Integer> firstOfWorker = new HashMap<>();
+                for (GateCountsUpdate u : ours) {
+                    firstOfWorker.merge(u.getWorkerID(), u.iteration(), Math::min);
+                }
+                int base = lastIteration + 1;
+                if (lastIteration < 0) {
+                    // The first round starts where the workers say (the driver's count for a MultiLayerNetwork,
+                    // whose configuration clone keeps it; 0 for a graph); later rounds continue the driver's count.
+                    base = firstOfWorker.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+                }
+                TreeMap<Integer, RoundMerger> byIteration = new TreeMap<>();
+                Map<Integer, RoundMerger.Round> closed = new TreeMap<>();
+                for (GateCountsUpdate u : ours) {
+                    int it = base + u.iteration() - firstOfWorker.get(u.getWorkerID());
+                    byIteration.computeIfAbsent(it, k -> new RoundMerger(false))
+                            .add(u.getWorkerID() + "#" + it, accept(u), Map.of(), it, u.epoch());
+                }
+                for (Map.Entry<Integer, RoundMerger> e : byIteration.entrySet()) {
+                    closed.put(e.getKey(), e.getValue().close());
+                }
+                closed.values().forEach(this::track);
+            }
+        });
         if (delegate != null && !rest.isEmpty()) {
             delegate.putUpdate(rest);
         }
@@ -371,7 +357,11 @@ public final class DeadReluAggregator implements StatsStorageRouter {
         return p instanceof GateCountsUpdate && sessionID.equals(p.getSessionID()) ? (GateCountsUpdate) p : null;
     }
 
-    /** Adds an update to the totals; returns its counts without the layers whose unit count does not match. */
+    /**
+     * Adds an update to the totals; returns its counts without the layers whose unit count does not match and
+     * without layers the driver's network does not monitor (each with one WARN: such a layer has no known
+     * recoverability, so it is not reported).
+     */
     private Map<String, UnitCounts> accept(GateCountsUpdate u) {
         Map<String, UnitCounts> counts = u.counts();
         Map<String, UnitCounts> ok = new LinkedHashMap<>();
@@ -379,10 +369,16 @@ public final class DeadReluAggregator implements StatsStorageRouter {
         for (Map.Entry<String, UnitCounts> e : counts.entrySet()) {
             UnitCounts prev = totals.get(e.getKey());
             if (prev != null && prev.units() != e.getValue().units()) {
-                warnOnce("units:" + e.getKey(), "DeadReluAggregator: worker " + u.getWorkerID() + " sent "
+                guard.warnOnceFor("units:" + e.getKey(), "DeadReluAggregator: worker " + u.getWorkerID() + " sent "
                         + e.getValue().units() + " units for layer " + e.getKey() + " (expected " + prev.units()
                         + "); its counts are ignored");
                 continue;
+            }
+            if (!state.byName().containsKey(e.getKey())) {
+                guard.warnOnceFor("unknown:" + e.getKey(), "DeadReluAggregator: worker " + u.getWorkerID()
+                        + " sent counts for layer " + e.getKey() + ", which is not a monitored layer of "
+                        + (model == null ? "an attached network (call attach(...) first)" : "the attached network")
+                        + "; it is reported with index -1 and as not recoverable");
             }
             ok.put(e.getKey(), e.getValue());
             totals.merge(e.getKey(), e.getValue(), UnitCounts::plus);
@@ -393,107 +389,29 @@ public final class DeadReluAggregator implements StatsStorageRouter {
         return ok;
     }
 
-    /** Tracks the open ParallelWrapper round, if any. Call with the lock held. */
-    private void flushRound() {
-        if (round != null) {
-            Round r = round;
-            round = null;
-            track(r);
-        }
-    }
-
-    private void track(Round r) {
-        if (r.counts.isEmpty()) {
+    /** Tracks a closed round, if any. Call with the lock held. */
+    private void track(RoundMerger.Round r) {
+        if (r == null || r.counts().isEmpty()) {
             return;
         }
-        int iteration = r.iteration;
-        List<String> seen = new ArrayList<>();
-        for (String layer : layerOrder(r.counts.keySet())) {
-            tracker.update(layer, r.counts.get(layer), iteration);
-            seen.add(layer);
-        }
-        lastIteration = Math.max(lastIteration, iteration);
-        GateSnapshot snap = new GateSnapshot(iteration, r.epoch, gates(seen));
-        latest = snap;
-        history.addLast(snap);
-        while (history.size() > historySize) {
-            history.removeFirst();
-        }
-        report(snap);
+        engine.track(state, r.counts(), r.blocked(), r.iteration(), r.epoch(), null);
+        lastIteration = Math.max(lastIteration, r.iteration());
     }
 
-    /** Layers in network order (specs), then any unknown ones in arrival order. */
+    /** Layers in network order (the driver's monitored layers), then any unknown ones in arrival order. */
     private List<String> layerOrder(Collection<String> layers) {
         List<String> out = new ArrayList<>();
-        for (LayerSpec s : specs) {
+        state.specs().forEach(s -> {
             if (layers.contains(s.name())) {
                 out.add(s.name());
             }
-        }
+        });
         for (String l : layers) {
             if (!out.contains(l)) {
                 out.add(l);
             }
         }
         return out;
-    }
-
-    private List<LayerGates> gates(List<String> layers) {
-        List<LayerGates> out = new ArrayList<>(layers.size());
-        for (String l : layers) {
-            LayerSpec s = spec(l);
-            out.add(tracker.gates(l, s == null ? -1 : s.index(), s == null || s.recoverable(),
-                    OptionalDouble.empty()));
-        }
-        return out;
-    }
-
-    private LayerSpec spec(String name) {
-        for (LayerSpec s : specs) {
-            if (s.name().equals(name)) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    private void report(GateSnapshot snap) {
-        if (logReports && frequency > 0 && snap.iteration() % frequency == 0 && !snap.layers().isEmpty()) {
-            log.info("{}", summaryLine(snap));
-        }
-        for (LayerGates g : snap.layers()) {
-            if (g.deadFraction() > WARN_DEAD_FRACTION && warned.add("dead:" + g.name())) {
-                log.warn("{}", String.format(Locale.ROOT, "%d of %d ReLU units (%.1f%%) of layer %s are dead at "
-                                + "iteration %d on the data of all workers. %s Remedies: lower the learning rate, use "
-                                + "Leaky ReLU, or call DeadReluAggregator.reinitialize() between fit calls.",
-                        g.deadUnits().length, g.units(), 100 * g.deadFraction(), g.name(), snap.iteration(),
-                        g.recoverable() ? "They are recoverable: trainable layers upstream can still reopen them."
-                                : "They are not recoverable: only re-initialisation brings them back."));
-            }
-        }
-    }
-
-    static String summaryLine(GateSnapshot snap) {
-        StringBuilder sb = new StringBuilder("dead ReLUs at iteration ").append(snap.iteration())
-                .append(" (all workers):");
-        boolean first = true;
-        for (LayerGates g : snap.layers()) {
-            sb.append(first ? " " : "; ");
-            first = false;
-            sb.append(String.format(Locale.ROOT, "%s %d/%d dead (%.1f%%) closed %s%.1f%%", g.name(),
-                    g.deadUnits().length, g.units(), 100 * g.deadFraction(), g.estimated() ? "~" : "",
-                    100 * g.closedShare()));
-            if (g.reinitialized() > 0) {
-                sb.append(" re-initialised ").append(g.reinitialized());
-            }
-        }
-        return sb.toString();
-    }
-
-    private void warnOnce(String key, String message) {
-        if (warned.add(key)) {
-            log.warn("{}", message);
-        }
     }
 
     // ------------------------------------------------------------------------------------------------ results
@@ -505,8 +423,8 @@ public final class DeadReluAggregator implements StatsStorageRouter {
      */
     public GateSnapshot snapshot() {
         synchronized (lock) {
-            flushRound();
-            return latest;
+            guard.callback("snapshot", () -> track(rounds.close()));
+            return engine.latest();
         }
     }
 
@@ -517,8 +435,8 @@ public final class DeadReluAggregator implements StatsStorageRouter {
      */
     public List<GateSnapshot> history() {
         synchronized (lock) {
-            flushRound();
-            return List.copyOf(history);
+            guard.callback("history", () -> track(rounds.close()));
+            return engine.history();
         }
     }
 
@@ -566,7 +484,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
 
     /** @return the re-initialisation policy, or null when monitoring only */
     public ReinitPolicy reinitPolicy() {
-        return policy;
+        return config.policy();
     }
 
     /**
@@ -581,75 +499,30 @@ public final class DeadReluAggregator implements StatsStorageRouter {
      */
     public Map<String, int[]> reinitialize() {
         synchronized (lock) {
-            Preconditions.checkState(policy != null, "Cannot re-initialise: no ReinitPolicy; build the aggregator "
-                    + "with builder().reinitialize(ReinitPolicy.builder().build())");
+            Preconditions.checkState(config.policy() != null, "Cannot re-initialise: no ReinitPolicy; build the "
+                    + "aggregator with builder().reinitialize(ReinitPolicy.builder().build())");
             Preconditions.checkState(model != null, "Cannot re-initialise: the aggregator is not attached; call "
                     + "attach(...) first");
-            flushRound();
-            Map<String, int[]> done = new LinkedHashMap<>();
-            for (LayerSpec s : specs) {
-                if (!s.gate().isGated() || !tracker.knows(s.name())) {
-                    continue;
+            return guard.call("reinitialize", () -> {
+                track(rounds.close());
+                Map<String, int[]> done = state.reinit().run(model, state.specs(), state.tracker(), lastIteration);
+                if (!done.isEmpty()) {
+                    engine.refreshLatest(state);
                 }
-                int[] dead = tracker.deadUnits(s.name());
-                if (dead.length == 0) {
-                    continue;
-                }
-                if (s.frozen()) {
-                    warnOnce("frozen:" + s.name(), "DeadReluAggregator: layer " + s.name()
-                            + " has dead units but its weights are frozen; it is never re-initialised");
-                    continue;
-                }
-                long[] streaks = tracker.streaks(s.name());
-                int layerUnits = streaks == null ? Math.max(s.units(), 1) : streaks.length;
-                int cap = policy.maxUnits(layerUnits);
-                int it = lastIteration;
-                int[] chosen = Arrays.stream(dead).filter(u -> tracker.age(s.name(), u, it) >= policy.maturity())
-                        .limit(cap).toArray();
-                if (chosen.length == 0) {
-                    continue;
-                }
-                try {
-                    Reinitializer.reinitialize(model, s, chosen, layerUnits, policy, it);
-                } catch (RuntimeException e) {
-                    log.error("DeadReluAggregator: re-initialisation of layer {} failed and was skipped: {}",
-                            s.name(), e.toString(), e);
-                    continue;
-                }
-                tracker.markReinitialized(s.name(), chosen, it);
-                done.put(s.name(), chosen);
-                log.info("DeadReluAggregator: re-initialised {} dead units of layer {} after iteration {} ({})",
-                        chosen.length, s.name(), it, policy);
-            }
-            if (!done.isEmpty() && !latest.isEmpty()) {
-                List<String> layers = new ArrayList<>();
-                for (LayerGates g : latest.layers()) {
-                    layers.add(g.name());
-                }
-                GateSnapshot snap = new GateSnapshot(latest.iteration(), latest.epoch(), gates(layers));
-                latest = snap;
-                history.pollLast();
-                history.addLast(snap);
-            }
-            return Collections.unmodifiableMap(done);
+                return done;
+            }, Collections.emptyMap());
         }
     }
 
     @Override
     public String toString() {
-        return "DeadReluAggregator(deadAfterExamples=" + deadAfterExamples + ", frequency=" + frequency
-                + ", reinitialize=" + (policy == null ? "none" : policy) + ", historySize=" + historySize
-                + ", forwardTo=" + delegate + ", sessionID=" + sessionID + ")";
+        return "DeadReluAggregator(" + config + ", forwardTo=" + delegate + ", sessionID=" + sessionID + ")";
     }
 
     /** Builds a {@link DeadReluAggregator}; every argument is validated as it is set. */
     public static final class Builder {
-        private int deadAfterExamples = 1024;
-        private int frequency = 100;
-        private int historySize = 1000;
-        private ReinitPolicy policy;
+        private MonitorConfig config = MonitorConfig.defaults();
         private StatsStorageRouter delegate;
-        private boolean logReports = true;
 
         private Builder() {
         }
@@ -663,8 +536,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
          * @throws IllegalArgumentException when {@code examples < 1}
          */
         public Builder deadAfterExamples(int examples) {
-            Preconditions.checkArgument(examples >= 1, "deadAfterExamples must be >= 1, got: %s", examples);
-            this.deadAfterExamples = examples;
+            config = config.withDeadAfterExamples(examples);
             return this;
         }
 
@@ -676,8 +548,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
          * @throws IllegalArgumentException when {@code iterations < 0}
          */
         public Builder frequency(int iterations) {
-            Preconditions.checkArgument(iterations >= 0, "frequency must be >= 0, got: %s", iterations);
-            this.frequency = iterations;
+            config = config.withFrequency(iterations);
             return this;
         }
 
@@ -689,8 +560,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
          * @throws IllegalArgumentException when {@code snapshots < 1}
          */
         public Builder historySize(int snapshots) {
-            Preconditions.checkArgument(snapshots >= 1, "historySize must be >= 1, got: %s", snapshots);
-            this.historySize = snapshots;
+            config = config.withHistorySize(snapshots);
             return this;
         }
 
@@ -703,9 +573,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
          * @throws IllegalStateException when a policy was already set
          */
         public Builder reinitialize(ReinitPolicy policy) {
-            Objects.requireNonNull(policy, "policy");
-            Preconditions.checkState(this.policy == null, "reinitialize was already set to %s", this.policy);
-            this.policy = policy;
+            config = config.withPolicy(policy);
             return this;
         }
 
@@ -729,7 +597,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
          * @return this builder, for chaining
          */
         public Builder logReports(boolean log) {
-            this.logReports = log;
+            config = config.withLogReports(log);
             return this;
         }
 

@@ -6,23 +6,22 @@ package io.github.deadrelu.spark;
 import io.github.deadrelu.internal.ActivationCounter;
 import io.github.deadrelu.internal.GateCountSource;
 import io.github.deadrelu.internal.LayerSpec;
-import io.github.deadrelu.internal.NetworkInspector;
+import io.github.deadrelu.internal.Models;
 import io.github.deadrelu.internal.UnitCounts;
+import io.github.deadrelu.internal.engine.FailureGuard;
+import io.github.deadrelu.internal.engine.ModelState;
+import io.github.deadrelu.internal.engine.MonitorConfig;
 import java.io.IOException;
 import java.io.ObjectInputStream;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.core.storage.listener.RoutingIterationListener;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -38,20 +37,25 @@ import org.slf4j.LoggerFactory;
  * <p>DL4J clones it per ParallelWrapper worker ({@link #clone()}) and deserialises a copy per Spark task, injecting the
  * router each time, which is why the router field is transient. Normally created by
  * {@link DeadReluAggregator#attach}; use it directly only with a router of your own.
+ *
+ * <p>Never in the way of training: every callback body runs through the engine's failure guard, and a layer whose
+ * gates cannot be counted is left out from then on with one WARN (the same guard as {@code DeadReluListener}'s).
  */
 public final class DeadReluRoutingListener extends BaseTrainingListener implements RoutingIterationListener {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(DeadReluRoutingListener.class);
 
+    /** The aggregator's session the updates are published under. */
     private String sessionID;
+    /** This worker's ID (set by DL4J per worker). */
     private String workerID;
     private transient StatsStorageRouter router;
 
     private transient Object lock;
+    private transient FailureGuard guard;
     private transient Model specsModel;
-    private transient List<LayerSpec> specs;
+    private transient ModelState state;
     private transient Map<String, UnitCounts> pending;
-    private transient Set<String> warned;
 
     /**
      * A listener publishing to the given session.
@@ -67,12 +71,19 @@ public final class DeadReluRoutingListener extends BaseTrainingListener implemen
 
     private void initState() {
         lock = new Object();
+        guard = new FailureGuard(log, "DeadReluRoutingListener");
         specsModel = null;
-        specs = null;
+        state = null;
         pending = new LinkedHashMap<>();
-        warned = new HashSet<>();
     }
 
+    /**
+     * Restores session and worker ID; counts start empty and the router is injected by DL4J.
+     *
+     * @param in the stream
+     * @throws IOException            when reading fails
+     * @throws ClassNotFoundException when a class of the serialised form is missing
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         initState();
@@ -80,39 +91,51 @@ public final class DeadReluRoutingListener extends BaseTrainingListener implemen
 
     @Override
     public void onForwardPass(Model model, List<INDArray> activations) {
-        if (!(model instanceof MultiLayerNetwork) || activations == null || activations.isEmpty()) {
-            return;
-        }
-        synchronized (lock) {
-            List<LayerSpec> ls = discover(model);
-            long examples = activations.get(0).size(0);
-            for (LayerSpec s : ls) {
-                int idx = s.mlnIndex() + 1;
-                if (s.monitorLayer() || idx >= activations.size() || activations.get(idx) == null) {
-                    continue;
-                }
-                add(s.name(), ActivationCounter.count(model, s, activations.get(idx), examples, this::warnOnce));
+        guard.callback("onForwardPass", () -> {
+            if (!Models.isMultiLayer(model) || activations == null || activations.isEmpty()) {
+                return;
             }
-        }
+            synchronized (lock) {
+                ModelState st = discover(model);
+                long examples = activations.get(0).size(0);
+                for (LayerSpec s : st.specs()) {
+                    int idx = s.mlnIndex() + 1;
+                    if (!s.monitorLayer() && idx < activations.size() && activations.get(idx) != null) {
+                        count(st, model, s, activations.get(idx), examples);
+                    }
+                }
+            }
+        });
     }
 
     @Override
     public void onForwardPass(Model model, Map<String, INDArray> activations) {
-        if (!(model instanceof ComputationGraph) || activations == null) {
+        guard.callback("onForwardPass", () -> {
+            if (!Models.isGraph(model) || activations == null) {
+                return;
+            }
+            synchronized (lock) {
+                ModelState st = discover(model);
+                long examples = Models.graphExamples(model, activations);
+                for (LayerSpec s : st.specs()) {
+                    INDArray act = activations.get(s.name());
+                    if (!s.monitorLayer() && act != null) {
+                        count(st, model, s, act, examples);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Counts one layer; a failure drops the layer from then on, with one WARN. */
+    private void count(ModelState st, Model model, LayerSpec s, INDArray act, long examples) {
+        if (st.dropped(s.name())) {
             return;
         }
-        synchronized (lock) {
-            List<LayerSpec> ls = discover(model);
-            ComputationGraph cg = (ComputationGraph) model;
-            INDArray first = activations.get(cg.getConfiguration().getNetworkInputs().get(0));
-            long examples = first == null ? 0 : first.size(0);
-            for (LayerSpec s : ls) {
-                INDArray act = activations.get(s.name());
-                if (s.monitorLayer() || act == null) {
-                    continue;
-                }
-                add(s.name(), ActivationCounter.count(model, s, act, examples, this::warnOnce));
-            }
+        try {
+            add(s.name(), ActivationCounter.count(model, s, act, examples, guard::warnOnce));
+        } catch (RuntimeException e) {
+            st.drop(s.name(), "count the gates of", e);
         }
     }
 
@@ -122,11 +145,21 @@ public final class DeadReluRoutingListener extends BaseTrainingListener implemen
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
+        guard.callback("iterationDone", () -> publish(model, iteration, epoch));
+    }
+
+    private void publish(Model model, int iteration, int epoch) {
+        if (!Models.isSupported(model)) {
+            return; // layer-wise pretraining passes the layer itself: not monitored
+        }
         GateCountsUpdate update;
         synchronized (lock) {
-            List<LayerSpec> ls = discover(model);
-            for (LayerSpec s : ls) {
-                if (s.monitorLayer()) {
+            ModelState st = discover(model);
+            for (LayerSpec s : st.specs()) {
+                if (!s.monitorLayer() || st.dropped(s.name())) {
+                    continue;
+                }
+                try {
                     Layer layer = ActivationCounter.layerOf(model, s.name(), s.mlnIndex());
                     if (layer instanceof GateCountSource) {
                         UnitCounts c = ((GateCountSource) layer).takeCounts();
@@ -134,6 +167,8 @@ public final class DeadReluRoutingListener extends BaseTrainingListener implemen
                             add(s.name(), c);
                         }
                     }
+                } catch (RuntimeException e) {
+                    st.drop(s.name(), "take the gate counts of", e);
                 }
             }
             if (pending.isEmpty()) {
@@ -144,28 +179,20 @@ public final class DeadReluRoutingListener extends BaseTrainingListener implemen
         }
         StatsStorageRouter r = router;
         if (r == null) {
-            warnOnce("router", "DeadReluRoutingListener: no StatsStorageRouter was set, so the gate counts of worker "
-                    + workerID + " go nowhere; attach with DeadReluAggregator.attach(...)");
+            guard.warnOnceFor("router", "DeadReluRoutingListener: no StatsStorageRouter was set, so the gate counts "
+                    + "of worker " + workerID + " go nowhere; attach with DeadReluAggregator.attach(...)");
             return;
         }
         r.putUpdate(update);
     }
 
-    private List<LayerSpec> discover(Model model) {
-        if (specs == null || specsModel != model) {
-            specs = NetworkInspector.discover(model);
+    private ModelState discover(Model model) {
+        if (state == null || specsModel != model) {
+            state = new ModelState(model, MonitorConfig.defaults(), guard);
             specsModel = model;
             pending.clear();
         }
-        return specs;
-    }
-
-    private void warnOnce(String key, String message) {
-        synchronized (lock) {
-            if (warned.add(key + '\u0000' + message)) {
-                log.warn("{}", message);
-            }
-        }
+        return state;
     }
 
     @Override

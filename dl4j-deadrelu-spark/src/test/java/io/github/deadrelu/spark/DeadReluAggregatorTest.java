@@ -5,6 +5,7 @@ package io.github.deadrelu.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
+import io.github.deadrelu.stats.LayerGates;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -197,5 +199,30 @@ class DeadReluAggregatorTest {
         a.putUpdate(List.of(ours, foreign));
         assertEquals(List.of(foreign, foreign), got);
         assertEquals(1, a.updates());
+    }
+
+    @Test
+    void unknownLayers_neverReportedRecoverable() {
+        // Issue 10 item 14: recoverability comes from the attached network's discovery. "layer0" of the planted
+        // network is not recoverable (nothing trainable upstream), layer1 is; a layer the network does not have, or
+        // any layer while detached, is reported as not recoverable with index -1.
+        DeadReluAggregator detached = DeadReluAggregator.builder().deadAfterExamples(16).frequency(0).build();
+        detached.putUpdate(update(detached.sessionID(), "w0", 0, new long[]{16, 0}));
+        LayerGates g = detached.snapshot().layer("layer0").orElseThrow();
+        assertFalse(g.recoverable());
+        assertEquals(-1, g.index());
+
+        DeadReluAggregator attached = DeadReluAggregator.builder().deadAfterExamples(16).frequency(0).build()
+                .attach(Nets.planted(new Sgd(0.01), 1));
+        Map<String, UnitCounts> m = new LinkedHashMap<>();
+        m.put("layer1", counts(new long[]{16, 0, 0, 0, 0}, 16, 16));
+        m.put("ghost", counts(new long[]{16, 0}, 16, 16));
+        attached.putUpdate(new GateCountsUpdate(attached.sessionID(), "w0", 42L, 0, 0, m));
+        GateSnapshot s = attached.snapshot();
+        assertTrue(s.layer("layer1").orElseThrow().recoverable());
+        assertEquals(1, s.layer("layer1").orElseThrow().index());
+        assertFalse(s.layer("ghost").orElseThrow().recoverable());
+        assertEquals(-1, s.layer("ghost").orElseThrow().index());
+        assertEquals(List.of("layer1", "ghost"), s.layers().stream().map(LayerGates::name).toList(), "network order");
     }
 }

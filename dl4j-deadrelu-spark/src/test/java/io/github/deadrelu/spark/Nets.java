@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -32,20 +33,26 @@ final class Nets {
     }
 
     static MultiLayerNetwork planted(IUpdater updater, long seed) {
+        MultiLayerNetwork net = mlp(updater, seed, Activation.RELU.getActivationFunction());
+        Planted.dense(net.getLayer(0), DEAD0);
+        Planted.dense(net.getLayer(1), DEAD1);
+        return net;
+    }
+
+    /** The unplanted MLP 4-6-5(ReLU)-3, with this activation on layer0. */
+    static MultiLayerNetwork mlp(IUpdater updater, long seed, IActivation layer0) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(updater)
                 .weightInit(WeightInit.XAVIER)
                 .list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(6).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nIn(4).nOut(6).activation(layer0).build())
                 .layer(new DenseLayer.Builder().nIn(6).nOut(5).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(3)
                         .activation(Activation.SOFTMAX).build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        Planted.dense(net.getLayer(0), DEAD0);
-        Planted.dense(net.getLayer(1), DEAD1);
         return net;
     }
 

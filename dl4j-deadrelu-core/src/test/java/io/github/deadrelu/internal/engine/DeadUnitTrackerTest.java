@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.deadrelu.internal;
+package io.github.deadrelu.internal.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.stats.LayerGates;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.deadrelu.internal;
+package io.github.deadrelu.internal.engine;
 
+import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.stats.LayerGates;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -27,7 +28,9 @@ import org.nd4j.common.base.Preconditions;
 public final class DeadUnitTracker implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Consecutive batch-dead examples after which a unit is dead. */
     private final long deadAfterExamples;
+    /** Per-layer state, in the order the layers were first seen. */
     private final Map<String, State> layers = new LinkedHashMap<>();
 
     /** Per-layer state. */
@@ -176,19 +179,28 @@ public final class DeadUnitTracker implements Serializable {
         return s == null ? null : s.streak.clone();
     }
 
-    /** @param layer the layer name @return dead units revived by training so far */
+    /**
+     * @param layer the layer name
+     * @return dead units revived by training so far
+     */
     public long totalRevived(String layer) {
         State s = layers.get(layer);
         return s == null ? 0 : s.totalRevived;
     }
 
-    /** @param layer the layer name @return units re-initialised so far */
+    /**
+     * @param layer the layer name
+     * @return units re-initialised so far
+     */
     public long totalReinitialized(String layer) {
         State s = layers.get(layer);
         return s == null ? 0 : s.totalReinitialized;
     }
 
-    /** @param layer the layer name @return true when the tracker has seen counts of that layer */
+    /**
+     * @param layer the layer name
+     * @return true when the tracker has seen counts of that layer
+     */
     public boolean knows(String layer) {
         return layers.containsKey(layer);
     }

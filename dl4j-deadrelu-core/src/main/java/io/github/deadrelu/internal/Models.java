@@ -1,0 +1,118 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.internal;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Model dispatch in one place (as DL4J's {@code CheckpointListener} has {@code getIter}/{@code getEpoch}/
+ * {@code getModelType}): the kind of a model, its iteration and epoch counters, its layer structure and the example
+ * count of a forward pass. The front ends and the engine ask here instead of testing the model type themselves.
+ *
+ * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
+ */
+public final class Models {
+    private Models() {
+    }
+
+    /**
+     * @param model any object DL4J passes to a listener (a network, or a single layer during layer-wise pretraining)
+     * @return true for a {@link MultiLayerNetwork} or {@link ComputationGraph}, the models the library monitors
+     */
+    public static boolean isSupported(Object model) {
+        return isMultiLayer(model) || isGraph(model);
+    }
+
+    /**
+     * @param model a model, or null
+     * @return true for a {@link MultiLayerNetwork}
+     */
+    public static boolean isMultiLayer(Object model) {
+        return model instanceof MultiLayerNetwork;
+    }
+
+    /**
+     * @param model a model, or null
+     * @return true for a {@link ComputationGraph}
+     */
+    public static boolean isGraph(Object model) {
+        return model instanceof ComputationGraph;
+    }
+
+    /**
+     * @param model a supported model
+     * @return its configuration's iteration count
+     * @throws IllegalArgumentException when the model is not supported
+     */
+    public static int iteration(Model model) {
+        if (isMultiLayer(model)) {
+            return ((MultiLayerNetwork) model).getLayerWiseConfigurations().getIterationCount();
+        }
+        if (isGraph(model)) {
+            return ((ComputationGraph) model).getConfiguration().getIterationCount();
+        }
+        throw NetworkInspector.unsupported(model);
+    }
+
+    /**
+     * @param model a supported model
+     * @return its configuration's epoch count
+     * @throws IllegalArgumentException when the model is not supported
+     */
+    public static int epoch(Model model) {
+        if (isMultiLayer(model)) {
+            return ((MultiLayerNetwork) model).getLayerWiseConfigurations().getEpochCount();
+        }
+        if (isGraph(model)) {
+            return ((ComputationGraph) model).getConfiguration().getEpochCount();
+        }
+        throw NetworkInspector.unsupported(model);
+    }
+
+    /**
+     * The layer structure of a network, for telling a replica of the same network (ParallelWrapper worker) from a
+     * different network. Not the whole configuration: its iteration/epoch counters and workspace modes differ between
+     * replicas of one network while they train.
+     *
+     * @param model a supported model
+     * @return a value equal for networks of the same structure
+     * @throws IllegalArgumentException when the model is not supported
+     */
+    public static Object structure(Model model) {
+        if (isMultiLayer(model)) {
+            MultiLayerConfiguration c = ((MultiLayerNetwork) model).getLayerWiseConfigurations();
+            return Arrays.asList(c.getConfs(), c.getInputPreProcessors());
+        }
+        if (isGraph(model)) {
+            ComputationGraphConfiguration c = ((ComputationGraph) model).getConfiguration();
+            return Arrays.asList(c.getVertices(), c.getVertexInputs(), c.getNetworkInputs(), c.getNetworkOutputs());
+        }
+        throw NetworkInspector.unsupported(model);
+    }
+
+    /**
+     * The example count of a {@link ComputationGraph} forward pass: the leading size of its first network input.
+     *
+     * @param model       a graph
+     * @param activations the activations DL4J passed to {@code onForwardPass}
+     * @return the examples, or 0 when the first input is missing
+     * @throws IllegalArgumentException when the model is not a graph
+     */
+    public static long graphExamples(Model model, Map<String, INDArray> activations) {
+        if (!isGraph(model)) {
+            throw NetworkInspector.unsupported(model);
+        }
+        List<String> inputs = ((ComputationGraph) model).getConfiguration().getNetworkInputs();
+        INDArray first = inputs.isEmpty() ? null : activations.get(inputs.get(0));
+        return first == null ? 0 : first.size(0);
+    }
+}

@@ -1,0 +1,181 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.internal.engine;
+
+import io.github.deadrelu.reinit.ReinitPolicy;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.nd4j.common.base.Preconditions;
+
+/**
+ * The monitor options every front end shares, validated once and immutable: each {@code with...} method checks its
+ * argument and returns a new value. {@code DeadReluListener.Builder} and {@code DeadReluAggregator.Builder} keep their
+ * public method names and delegate here, so the option rules live in one place.
+ *
+ * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
+ */
+public final class MonitorConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** See {@link #withDeadAfterExamples}. */
+    private final int deadAfterExamples;
+    /** See {@link #withFrequency}. */
+    private final int frequency;
+    /** See {@link #withPolicy}; null when monitoring only. */
+    private final ReinitPolicy policy;
+    /** See {@link #withCsv}; null for no CSV. */
+    private final String csv;
+    /** See {@link #withCsv}. */
+    private final boolean csvAppend;
+    /** See {@link #withHistorySize}. */
+    private final int historySize;
+    /** See {@link #withLogReports}. */
+    private final boolean logReports;
+
+    private MonitorConfig(int deadAfterExamples, int frequency, ReinitPolicy policy, String csv, boolean csvAppend,
+                          int historySize, boolean logReports) {
+        this.deadAfterExamples = deadAfterExamples;
+        this.frequency = frequency;
+        this.policy = policy;
+        this.csv = csv;
+        this.csvAppend = csvAppend;
+        this.historySize = historySize;
+        this.logReports = logReports;
+    }
+
+    /** @return the defaults: dead after 1024 examples, a summary every 100 iterations, monitor only, no CSV, 1000 snapshots */
+    public static MonitorConfig defaults() {
+        return new MonitorConfig(1024, 100, null, null, false, 1000, true);
+    }
+
+    /**
+     * A unit is dead once it has been closed on every entry for at least this many consecutive training examples
+     * (default 1024; batch-size independent; with several workers, counted over all of them).
+     *
+     * @param examples the streak length, >= 1
+     * @return a copy with this option
+     * @throws IllegalArgumentException when {@code examples < 1}
+     */
+    public MonitorConfig withDeadAfterExamples(int examples) {
+        Preconditions.checkArgument(examples >= 1, "deadAfterExamples must be >= 1, got: %s", examples);
+        return new MonitorConfig(examples, frequency, policy, csv, csvAppend, historySize, logReports);
+    }
+
+    /**
+     * Log one summary line every this many iterations (default 100; 0 = never).
+     *
+     * @param iterations the cadence, >= 0
+     * @return a copy with this option
+     * @throws IllegalArgumentException when {@code iterations < 0}
+     */
+    public MonitorConfig withFrequency(int iterations) {
+        Preconditions.checkArgument(iterations >= 0, "frequency must be >= 0, got: %s", iterations);
+        return new MonitorConfig(deadAfterExamples, iterations, policy, csv, csvAppend, historySize, logReports);
+    }
+
+    /**
+     * Re-initialise dead units per this policy (default: none, monitor only).
+     *
+     * @param p the policy
+     * @return a copy with this option
+     * @throws NullPointerException  when {@code p} is null
+     * @throws IllegalStateException when a policy was already set
+     */
+    public MonitorConfig withPolicy(ReinitPolicy p) {
+        Objects.requireNonNull(p, "policy");
+        Preconditions.checkState(this.policy == null, "reinitialize was already set to %s", this.policy);
+        return new MonitorConfig(deadAfterExamples, frequency, p, csv, csvAppend, historySize, logReports);
+    }
+
+    /**
+     * Write one CSV row per monitored layer per iteration to this file.
+     *
+     * @param file   the file
+     * @param append false: start the file afresh (truncated, header written) at the first row, as Keras'
+     *               {@code CSVLogger} does by default; true: append to an existing file whose header is this one
+     *               (a file with another header is refused with one WARN), like {@code CSVLogger(append=True)}
+     * @return a copy with this option
+     * @throws NullPointerException when {@code file} is null
+     */
+    public MonitorConfig withCsv(Path file, boolean append) {
+        Objects.requireNonNull(file, "file");
+        return new MonitorConfig(deadAfterExamples, frequency, policy, file.toString(), append, historySize,
+                logReports);
+    }
+
+    /**
+     * Keep this many snapshots in the history (default 1000).
+     *
+     * @param snapshots the bound, >= 1
+     * @return a copy with this option
+     * @throws IllegalArgumentException when {@code snapshots < 1}
+     */
+    public MonitorConfig withHistorySize(int snapshots) {
+        Preconditions.checkArgument(snapshots >= 1, "historySize must be >= 1, got: %s", snapshots);
+        return new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, snapshots, logReports);
+    }
+
+    /**
+     * Whether to log the summary line (default true); warnings are always logged.
+     *
+     * @param log true to log
+     * @return a copy with this option
+     */
+    public MonitorConfig withLogReports(boolean log) {
+        return new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize, log);
+    }
+
+    /** @return the streak length in examples after which a unit is dead */
+    public int deadAfterExamples() {
+        return deadAfterExamples;
+    }
+
+    /** @return the summary cadence in iterations (0 = never) */
+    public int frequency() {
+        return frequency;
+    }
+
+    /** @return the re-initialisation policy, or null when monitoring only */
+    public ReinitPolicy policy() {
+        return policy;
+    }
+
+    /** @return the CSV file name, or null for no CSV */
+    public String csv() {
+        return csv;
+    }
+
+    /** @return whether the CSV file is appended to rather than started afresh */
+    public boolean csvAppend() {
+        return csvAppend;
+    }
+
+    /** @return the history bound in snapshots */
+    public int historySize() {
+        return historySize;
+    }
+
+    /** @return whether the summary line is logged */
+    public boolean logReports() {
+        return logReports;
+    }
+
+    /** @return whether a summary line is due at this iteration */
+    boolean summaryDue(int iteration) {
+        return logReports && frequency > 0 && iteration % frequency == 0;
+    }
+
+    /**
+     * The options in the front ends' {@code toString} form.
+     *
+     * @return {@code deadAfterExamples=..., frequency=..., reinitialize=..., csv=..., historySize=..., logReports=...}
+     */
+    @Override
+    public String toString() {
+        return "deadAfterExamples=" + deadAfterExamples + ", frequency=" + frequency + ", reinitialize="
+                + (policy == null ? "none" : policy) + ", csv=" + csv + (csvAppend ? " (append)" : "")
+                + ", historySize=" + historySize + ", logReports=" + logReports;
+    }
+}

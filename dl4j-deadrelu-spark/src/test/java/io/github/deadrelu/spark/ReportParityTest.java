@@ -1,0 +1,77 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.github.deadrelu.listeners.DeadReluListener;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 11: the listener and the aggregator fed the same counts log the same summary lines and dead-unit WARNs (one
+ * report formatter). Both watch the same forward passes of one network: the listener directly, the aggregator through
+ * a routing listener.
+ */
+class ReportParityTest {
+    private static ListAppender<ILoggingEvent> attach(Class<?> c) {
+        ListAppender<ILoggingEvent> a = new ListAppender<>();
+        a.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(c);
+        logger.setLevel(Level.INFO);
+        logger.addAppender(a);
+        return a;
+    }
+
+    private static void detach(Class<?> c, ListAppender<ILoggingEvent> a) {
+        Logger logger = (Logger) LoggerFactory.getLogger(c);
+        logger.detachAppender(a);
+        logger.setLevel(null);
+    }
+
+    private static List<String> lines(ListAppender<ILoggingEvent> a, Level level, String startsWith) {
+        return a.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.startsWith(startsWith) || m.contains(startsWith)).collect(Collectors.toList());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void sameCounts_sameSummaryAndWarnings() {
+        MultiLayerNetwork net = Nets.planted(new Sgd(0.01), 700);
+        DeadReluListener listener = DeadReluListener.builder().deadAfterExamples(32).frequency(1).build();
+        DeadReluAggregator agg = DeadReluAggregator.builder().deadAfterExamples(32).frequency(1).build().attach(net);
+        DeadReluRoutingListener routing = agg.newListener();
+        routing.setStorageRouter(agg);
+        net.setListeners(listener, routing);
+        ListAppender<ILoggingEvent> l = attach(DeadReluListener.class);
+        ListAppender<ILoggingEvent> a = attach(DeadReluAggregator.class);
+        try {
+            for (int k = 0; k < 3; k++) {
+                net.fit(Nets.batches(16, 16, k).get(0));
+            }
+            agg.snapshot();   // tracks the open round
+        } finally {
+            detach(DeadReluListener.class, l);
+            detach(DeadReluAggregator.class, a);
+        }
+        List<String> summaries = lines(l, Level.INFO, "dead ReLUs at iteration");
+        assertEquals(3, summaries.size(), summaries.toString());
+        assertEquals(summaries, lines(a, Level.INFO, "dead ReLUs at iteration"));
+        List<String> warns = lines(l, Level.WARN, "ReLU units");
+        assertFalse(warns.isEmpty());
+        assertEquals(warns, lines(a, Level.WARN, "ReLU units"));
+        assertEquals(listener.history(), agg.history());
+    }
+}
