@@ -35,15 +35,14 @@ import org.slf4j.LoggerFactory;
  *   "closedShare":[...], "deadFraction":[...], "reinitialized":[...]}]}]}
  * }</pre>
  * Sessions are sorted by ID (a session with several workers is listed once per worker, with ID
- * {@code session/worker}); layers in the order they first appear. Each series holds every iteration up to
- * {@value LayerSeries#MAX_POINTS} points and is downsampled beyond that: neighbouring points are merged, each keeping the
- * last iteration it stands for (so {@code iterations} says where the points are) and the sum of its re-initialised
- * units.
+ * {@code session/worker}); layers in the order they first appear. Each series holds every iteration up to 10,000
+ * points and is downsampled beyond that: neighbouring points are merged, each keeping the last iteration it stands
+ * for (so {@code iterations} says where the points are) and the sum of its re-initialised units.
  *
  * <p>Found by DL4J's {@code VertxUIServer} through {@code META-INF/services/org.deeplearning4j.ui.api.UIModule}; the
- * page is one self-contained HTML file with inline script and style (no network asset). Storages are read when the data
- * route is asked (so a reopened {@code FileStatsStorage} shows its finished run), incrementally: only records newer than
- * the last one read are decoded.
+ * page is one self-contained HTML file with inline script and style (no network asset). Storages are read when the
+ * data route is asked (so a reopened {@code FileStatsStorage} shows its finished run), incrementally: only records
+ * newer than the last one read are decoded.
  */
 public final class DeadReluModule implements UIModule {
     private static final Logger log = LoggerFactory.getLogger(DeadReluModule.class);
@@ -180,9 +179,11 @@ public final class DeadReluModule implements UIModule {
                 }
                 nextSequence = r.sequence() + 1;
                 lastTimestamp = Math.max(lastTimestamp, p.getTimeStamp());
-                for (int i = 0; i < r.layerCount(); i++) {
-                    layers.computeIfAbsent(r.layer(i), LayerSeries::new)
-                            .add(r.iteration(), r.units(i), r.closedShare(i), r.deadFraction(i), r.reinitialized(i));
+                for (int s = 0; s < r.snapshotCount(); s++) {
+                    for (int i = 0; i < r.layerCount(s); i++) {
+                        layers.computeIfAbsent(r.layer(s, i), LayerSeries::new).add(r.iteration(s), r.units(s, i),
+                                r.closedShare(s, i), r.deadFraction(s, i), r.reinitialized(s, i));
+                    }
                 }
             }
         }

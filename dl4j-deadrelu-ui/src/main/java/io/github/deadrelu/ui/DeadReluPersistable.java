@@ -19,14 +19,16 @@ import java.util.Objects;
 import org.deeplearning4j.core.storage.Persistable;
 
 /**
- * One iteration of dead-ReLU numbers as DL4J's UI storage holds them: per gated layer its name, units, closed share,
- * dead fraction and the units re-initialised in that iteration, from one {@link GateSnapshot}.
+ * Dead-ReLU numbers of one or more consecutive iterations as DL4J's UI storage holds them: per iteration and gated
+ * layer its name, units, closed share, dead fraction and the units re-initialised in that iteration, from the core
+ * listener's {@link GateSnapshot}s.
  *
- * <p>{@link DeadReluStatsListener} publishes one per iteration (the first also as the session's static info, which
- * registers the session in a {@code StatsStorage}); {@link DeadReluModule} reads them back. The type ID is
- * {@value #TYPE_ID}. The public no-arg constructor and {@link #decode(byte[])} are what {@code FileStatsStorage}
- * (reopening a file) and the UI server's {@code RemoteReceiverModule} (class name + Base64 of {@link #encode()}) use to
- * rebuild an instance; the encoding is a small versioned binary form, not Java serialisation.
+ * <p>{@link DeadReluStatsListener} publishes one record per flush (the snapshots taken since the previous one; the
+ * first record is also put as the session's static info, which registers the session in a {@code StatsStorage});
+ * {@link DeadReluModule} reads them back. The type ID is {@value #TYPE_ID}. The public no-arg constructor and
+ * {@link #decode(byte[])} are what {@code FileStatsStorage} (reopening a file) and the UI server's
+ * {@code RemoteReceiverModule} (class name + Base64 of {@link #encode()}) use to rebuild a record; the encoding is a
+ * small versioned binary form, not Java serialisation.
  *
  * <p>Used by {@link DeadReluStatsListener} and {@link DeadReluModule}, and should not be constructed by external code
  * other than through the no-arg constructor and {@code decode}.
@@ -40,52 +42,75 @@ public final class DeadReluPersistable implements Persistable {
     /** Leading int of the encoding: "DRU" and format version 1. */
     private static final int MAGIC = 0x44525501;
 
+    /** The StatsStorage session. */
     private String sessionID;
+    /** The StatsStorage worker. */
     private String workerID;
+    /** The storage key, unique per session and worker. */
     private long timestamp;
+    /** Position among the records of the session and worker. */
     private long sequence;
-    private int iteration;
-    private int epoch;
-    private String[] layers = new String[0];
-    private int[] units = new int[0];
-    private double[] closedShare = new double[0];
-    private double[] deadFraction = new double[0];
-    private int[] reinitialized = new int[0];
+    /** Per snapshot: the iteration. */
+    private int[] iterations = new int[0];
+    /** Per snapshot: the epoch. */
+    private int[] epochs = new int[0];
+    /** Per snapshot and layer: the layer name. */
+    private String[][] layers = new String[0][];
+    /** Per snapshot and layer: the units. */
+    private int[][] units = new int[0][];
+    /** Per snapshot and layer: the closed share. */
+    private double[][] closedShare = new double[0][];
+    /** Per snapshot and layer: the dead fraction. */
+    private double[][] deadFraction = new double[0][];
+    /** Per snapshot and layer: the units re-initialised. */
+    private int[][] reinitialized = new int[0][];
 
     /** An empty record, to be filled by {@link #decode(byte[])} (what DL4J's storages and remote receiver call). */
     public DeadReluPersistable() {
     }
 
     /**
-     * The record of one snapshot.
+     * The record of consecutive snapshots.
      *
      * @param sessionID the session
      * @param workerID  the worker
      * @param timestamp the storage key (unique per session and worker)
      * @param sequence  0 for the first record of the session and worker, then 1, 2, ...
-     * @param snapshot  the snapshot
+     * @param snapshots the snapshots, oldest first, none empty
      */
-    DeadReluPersistable(String sessionID, String workerID, long timestamp, long sequence, GateSnapshot snapshot) {
+    DeadReluPersistable(String sessionID, String workerID, long timestamp, long sequence,
+                        List<GateSnapshot> snapshots) {
         this.sessionID = Objects.requireNonNull(sessionID, "sessionID");
         this.workerID = Objects.requireNonNull(workerID, "workerID");
         this.timestamp = timestamp;
         this.sequence = sequence;
-        this.iteration = snapshot.iteration();
-        this.epoch = snapshot.epoch();
-        List<LayerGates> ls = snapshot.layers();
-        int n = ls.size();
-        layers = new String[n];
-        units = new int[n];
-        closedShare = new double[n];
-        deadFraction = new double[n];
-        reinitialized = new int[n];
-        for (int i = 0; i < n; i++) {
-            LayerGates g = ls.get(i);
-            layers[i] = g.name();
-            units[i] = g.units();
-            closedShare[i] = g.closedShare();
-            deadFraction[i] = g.deadFraction();
-            reinitialized[i] = g.reinitialized();
+        int k = snapshots.size();
+        iterations = new int[k];
+        epochs = new int[k];
+        layers = new String[k][];
+        units = new int[k][];
+        closedShare = new double[k][];
+        deadFraction = new double[k][];
+        reinitialized = new int[k][];
+        for (int s = 0; s < k; s++) {
+            GateSnapshot snap = snapshots.get(s);
+            iterations[s] = snap.iteration();
+            epochs[s] = snap.epoch();
+            List<LayerGates> ls = snap.layers();
+            int n = ls.size();
+            layers[s] = new String[n];
+            units[s] = new int[n];
+            closedShare[s] = new double[n];
+            deadFraction[s] = new double[n];
+            reinitialized[s] = new int[n];
+            for (int i = 0; i < n; i++) {
+                LayerGates g = ls.get(i);
+                layers[s][i] = g.name();
+                units[s][i] = g.units();
+                closedShare[s][i] = g.closedShare();
+                deadFraction[s][i] = g.deadFraction();
+                reinitialized[s][i] = g.reinitialized();
+            }
         }
     }
 
@@ -119,59 +144,78 @@ public final class DeadReluPersistable implements Persistable {
         return sequence;
     }
 
-    /** @return the training iteration of the snapshot */
-    public int iteration() {
-        return iteration;
-    }
-
-    /** @return the epoch of the snapshot */
-    public int epoch() {
-        return epoch;
-    }
-
-    /** @return the number of gated layers in the snapshot */
-    public int layerCount() {
-        return layers.length;
+    /** @return the number of snapshots (iterations) in this record */
+    public int snapshotCount() {
+        return iterations.length;
     }
 
     /**
-     * @param i layer position in the snapshot, in [0, {@link #layerCount()})
+     * @param s snapshot position in the record, in [0, {@link #snapshotCount()})
+     * @return the training iteration of the snapshot
+     */
+    public int iteration(int s) {
+        return iterations[s];
+    }
+
+    /**
+     * @param s snapshot position in the record
+     * @return the epoch of the snapshot
+     */
+    public int epoch(int s) {
+        return epochs[s];
+    }
+
+    /**
+     * @param s snapshot position in the record
+     * @return the number of gated layers in the snapshot
+     */
+    public int layerCount(int s) {
+        return layers[s].length;
+    }
+
+    /**
+     * @param s snapshot position in the record
+     * @param i layer position in the snapshot, in [0, {@link #layerCount(int)})
      * @return the layer's DL4J name
      */
-    public String layer(int i) {
-        return layers[i];
+    public String layer(int s, int i) {
+        return layers[s][i];
     }
 
     /**
+     * @param s snapshot position in the record
      * @param i layer position in the snapshot
      * @return the layer's number of units
      */
-    public int units(int i) {
-        return units[i];
+    public int units(int s, int i) {
+        return units[s][i];
     }
 
     /**
+     * @param s snapshot position in the record
      * @param i layer position in the snapshot
      * @return closed entries / finite entries in that iteration ({@link LayerGates#closedShare()})
      */
-    public double closedShare(int i) {
-        return closedShare[i];
+    public double closedShare(int s, int i) {
+        return closedShare[s][i];
     }
 
     /**
+     * @param s snapshot position in the record
      * @param i layer position in the snapshot
      * @return dead units / units ({@link LayerGates#deadFraction()})
      */
-    public double deadFraction(int i) {
-        return deadFraction[i];
+    public double deadFraction(int s, int i) {
+        return deadFraction[s][i];
     }
 
     /**
+     * @param s snapshot position in the record
      * @param i layer position in the snapshot
      * @return units re-initialised in that iteration ({@link LayerGates#reinitialized()})
      */
-    public int reinitialized(int i) {
-        return reinitialized[i];
+    public int reinitialized(int s, int i) {
+        return reinitialized[s][i];
     }
 
     @Override
@@ -181,22 +225,25 @@ public final class DeadReluPersistable implements Persistable {
 
     @Override
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 48 * layers.length);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 64 * iterations.length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeUTF(sessionID);
             out.writeUTF(workerID);
             out.writeLong(timestamp);
             out.writeLong(sequence);
-            out.writeInt(iteration);
-            out.writeInt(epoch);
-            out.writeInt(layers.length);
-            for (int i = 0; i < layers.length; i++) {
-                out.writeUTF(layers[i]);
-                out.writeInt(units[i]);
-                out.writeDouble(closedShare[i]);
-                out.writeDouble(deadFraction[i]);
-                out.writeInt(reinitialized[i]);
+            out.writeInt(iterations.length);
+            for (int s = 0; s < iterations.length; s++) {
+                out.writeInt(iterations[s]);
+                out.writeInt(epochs[s]);
+                out.writeInt(layers[s].length);
+                for (int i = 0; i < layers[s].length; i++) {
+                    out.writeUTF(layers[s][i]);
+                    out.writeInt(units[s][i]);
+                    out.writeDouble(closedShare[s][i]);
+                    out.writeDouble(deadFraction[s][i]);
+                    out.writeInt(reinitialized[s][i]);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
@@ -232,27 +279,41 @@ public final class DeadReluPersistable implements Persistable {
             workerID = in.readUTF();
             timestamp = in.readLong();
             sequence = in.readLong();
-            iteration = in.readInt();
-            epoch = in.readInt();
-            int n = in.readInt();
-            if (n < 0 || n > decode.length) {
-                throw new IllegalArgumentException("layer count must be in [0, " + decode.length + "], got: " + n);
-            }
-            layers = new String[n];
-            units = new int[n];
-            closedShare = new double[n];
-            deadFraction = new double[n];
-            reinitialized = new int[n];
-            for (int i = 0; i < n; i++) {
-                layers[i] = in.readUTF();
-                units[i] = in.readInt();
-                closedShare[i] = in.readDouble();
-                deadFraction[i] = in.readDouble();
-                reinitialized[i] = in.readInt();
+            int k = count(in.readInt(), decode.length, "snapshot count");
+            iterations = new int[k];
+            epochs = new int[k];
+            layers = new String[k][];
+            units = new int[k][];
+            closedShare = new double[k][];
+            deadFraction = new double[k][];
+            reinitialized = new int[k][];
+            for (int s = 0; s < k; s++) {
+                iterations[s] = in.readInt();
+                epochs[s] = in.readInt();
+                int n = count(in.readInt(), decode.length, "layer count");
+                layers[s] = new String[n];
+                units[s] = new int[n];
+                closedShare[s] = new double[n];
+                deadFraction[s] = new double[n];
+                reinitialized[s] = new int[n];
+                for (int i = 0; i < n; i++) {
+                    layers[s][i] = in.readUTF();
+                    units[s][i] = in.readInt();
+                    closedShare[s][i] = in.readDouble();
+                    deadFraction[s][i] = in.readDouble();
+                    reinitialized[s][i] = in.readInt();
+                }
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("encoding must be complete, got: " + decode.length + " bytes", e);
         }
+    }
+
+    private static int count(int n, int bytes, String what) {
+        if (n < 0 || n > bytes) {
+            throw new IllegalArgumentException(what + " must be in [0, " + bytes + "], got: " + n);
+        }
+        return n;
     }
 
     @Override
@@ -269,7 +330,7 @@ public final class DeadReluPersistable implements Persistable {
 
     @Override
     public String toString() {
-        return "DeadReluPersistable(session=" + sessionID + ", worker=" + workerID + ", iteration=" + iteration
-                + ", layers=" + layers.length + ")";
+        return "DeadReluPersistable(session=" + sessionID + ", worker=" + workerID + ", sequence=" + sequence
+                + ", snapshots=" + iterations.length + ")";
     }
 }

@@ -9,10 +9,12 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -36,19 +38,27 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every callback is delegated to an internal {@link DeadReluListener} (the core listener's defaults unless one is
  * given: monitor only, dead after 1024 examples, a summary line every 100 iterations), so the page shows the numbers
- * that listener's {@link DeadReluListener#snapshot() snapshots} hold: after each {@code iterationDone} (and
- * {@code onEpochEnd}), every snapshot not yet published becomes one {@link DeadReluPersistable} (type ID
- * {@value DeadReluPersistable#TYPE_ID}); the first is also put as the session's static info.
+ * that listener's {@link DeadReluListener#snapshot() snapshots} hold, every iteration. After each
+ * {@code iterationDone} the new snapshots are collected; they are put to the router as one {@link DeadReluPersistable}
+ * (type ID {@value DeadReluPersistable#TYPE_ID}) at the first iteration, then at most every
+ * {@value #FLUSH_INTERVAL_MS} ms, at every {@code onEpochEnd} and at {@link #flush()}: a file storage commits once per
+ * record and a remote router posts once per record, so a record per iteration would cost a disk sync or an HTTP request
+ * per step. The first record is also put as the session's static info.
  *
  * <p>Never in the way of training: a router that throws disables publishing with one WARN; monitoring goes on.
- * Serialisable: the delegate's configuration and a serialisable router (such as {@code RemoteUIStatsStorageRouter})
- * travel; a router that is not serialisable (an in-memory or file storage) does not, and a deserialised listener without
- * one monitors without publishing (one WARN). A deserialised listener starts a new session.
+ * Serialisable: the delegate's configuration and a serialisable router (such as
+ * {@code RemoteUIStatsStorageRouter}) travel; a router that is not serialisable (an in-memory or file storage) does
+ * not, and a deserialised listener without one monitors without publishing (one WARN). A deserialised listener starts
+ * a new session.
  */
 public final class DeadReluStatsListener implements TrainingListener, Serializable {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(DeadReluStatsListener.class);
 
+    /** Milliseconds between two records while training: collected snapshots are put at most this often. */
+    public static final long FLUSH_INTERVAL_MS = 500;
+
+    /** The core listener every callback goes to (its configuration is serialised, its state is not). */
     private final DeadReluListener delegate;
     /** Written by writeObject only when serialisable. */
     private transient StatsStorageRouter router;
@@ -56,16 +66,21 @@ public final class DeadReluStatsListener implements TrainingListener, Serializab
     private transient Object lock;
     private transient String sessionID;
     private transient String workerID;
-    private transient GateSnapshot lastPublished;
+    private transient GateSnapshot lastCollected;
     private transient boolean staticInfoPut;
     private transient long lastTimestamp;
     private transient long sequence;
+    private transient List<GateSnapshot> pending;
+    private transient long lastFlushNanos;
+    /** Package-private for tests: the minimum time between two records. */
+    transient long flushIntervalNanos;
     private transient boolean publishingDisabled;
 
     /**
      * A listener with the core listener's defaults that publishes to {@code router}.
      *
-     * @param router where to publish: a {@code StatsStorage} attached to the UI, or a {@code RemoteUIStatsStorageRouter}
+     * @param router where to publish: a {@code StatsStorage} attached to the UI, or a
+     *               {@code RemoteUIStatsStorageRouter}
      * @throws NullPointerException when {@code router} is null
      */
     public DeadReluStatsListener(StatsStorageRouter router) {
@@ -91,10 +106,13 @@ public final class DeadReluStatsListener implements TrainingListener, Serializab
         lock = new Object();
         sessionID = UUID.randomUUID().toString();
         workerID = "deadrelu_" + UUID.randomUUID().toString().substring(0, 8);
-        lastPublished = null;
+        lastCollected = null;
         staticInfoPut = false;
         lastTimestamp = Long.MIN_VALUE;
         sequence = 0;
+        pending = new ArrayList<>();
+        lastFlushNanos = 0;
+        flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(FLUSH_INTERVAL_MS);
         publishingDisabled = false;
     }
 
@@ -118,10 +136,20 @@ public final class DeadReluStatsListener implements TrainingListener, Serializab
         return delegate;
     }
 
+    /**
+     * Puts the snapshots collected so far to the router now (also done at most every {@value #FLUSH_INTERVAL_MS} ms
+     * while training and at every epoch end). Call it after training that does not end an epoch (such as
+     * {@code net.fit(DataSet)} in a loop) before closing a file storage. Never throws: a failure disables publishing
+     * with one WARN.
+     */
+    public void flush() {
+        publish(true);
+    }
+
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
         delegate.iterationDone(model, iteration, epoch);
-        publish();
+        publish(false);
     }
 
     @Override
@@ -132,7 +160,7 @@ public final class DeadReluStatsListener implements TrainingListener, Serializab
     @Override
     public void onEpochEnd(Model model) {
         delegate.onEpochEnd(model);
-        publish();
+        publish(true);
     }
 
     @Override
@@ -155,8 +183,11 @@ public final class DeadReluStatsListener implements TrainingListener, Serializab
         delegate.onBackwardPass(model);
     }
 
-    /** Publishes the snapshots taken since the last call; a failure disables publishing with one WARN. */
-    private void publish() {
+    /**
+     * Collects the snapshots taken since the last call and puts them when {@code now}, at the first iteration, or when
+     * the flush interval has passed; a failure disables publishing with one WARN.
+     */
+    private void publish(boolean now) {
         synchronized (lock) {
             if (publishingDisabled) {
                 return;
@@ -168,32 +199,43 @@ public final class DeadReluStatsListener implements TrainingListener, Serializab
                 return;
             }
             try {
-                List<GateSnapshot> history = delegate.history();
-                // The snapshots after the last published one (all of them on the first call, or when more were taken
-                // since the last call than the history keeps).
-                int from = history.size();
-                while (from > 0 && history.get(from - 1) != lastPublished) {
-                    from--;
-                }
-                for (int i = from; i < history.size(); i++) {
-                    GateSnapshot s = history.get(i);
-                    if (!s.isEmpty()) {
-                        put(s);
-                    }
-                    lastPublished = s;
+                collect();
+                long t = System.nanoTime();
+                if (!pending.isEmpty() && (now || sequence == 0 || t - lastFlushNanos >= flushIntervalNanos)) {
+                    put(pending);
+                    pending = new ArrayList<>();
+                    lastFlushNanos = t;
                 }
             } catch (RuntimeException e) {
                 publishingDisabled = true;
+                pending = new ArrayList<>();
                 log.warn("DeadReluStatsListener: publishing to {} failed, dead-ReLU numbers are no longer published "
                         + "to the UI (training and monitoring go on): {}", router, e.toString());
             }
         }
     }
 
-    private void put(GateSnapshot s) {
+    /** Appends the delegate's snapshots after the last collected one to {@code pending}. */
+    private void collect() {
+        // All of the history on the first call, or when more snapshots were taken since the last call than it keeps.
+        List<GateSnapshot> history = delegate.history();
+        int from = history.size();
+        while (from > 0 && history.get(from - 1) != lastCollected) {
+            from--;
+        }
+        for (int i = from; i < history.size(); i++) {
+            GateSnapshot s = history.get(i);
+            if (!s.isEmpty()) {
+                pending.add(s);
+            }
+            lastCollected = s;
+        }
+    }
+
+    private void put(List<GateSnapshot> snapshots) {
         long ts = Math.max(System.currentTimeMillis(), lastTimestamp + 1); // storages key updates by timestamp
         lastTimestamp = ts;
-        DeadReluPersistable p = new DeadReluPersistable(sessionID, workerID, ts, sequence++, s);
+        DeadReluPersistable p = new DeadReluPersistable(sessionID, workerID, ts, sequence++, snapshots);
         if (!staticInfoPut) {
             router.putStaticInfo(p);
             staticInfoPut = true;
@@ -201,11 +243,24 @@ public final class DeadReluStatsListener implements TrainingListener, Serializab
         router.putUpdate(p);
     }
 
+    /**
+     * Writes the delegate and the router when it is serialisable (null otherwise).
+     *
+     * @param out the stream
+     * @throws IOException when writing fails
+     */
     private void writeObject(ObjectOutputStream out) throws IOException {
         out.defaultWriteObject();
         out.writeObject(router instanceof Serializable ? router : null);
     }
 
+    /**
+     * Reads what {@link #writeObject} wrote and starts a new session.
+     *
+     * @param in the stream
+     * @throws IOException            when reading fails
+     * @throws ClassNotFoundException when the router's class is missing
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         router = (StatsStorageRouter) in.readObject();

@@ -53,9 +53,11 @@ class DeadReluModuleTest {
         net.addListeners(stats, core);
 
         UiFixture.train(net, ITERATIONS / 2);
+        stats.flush();
         JsonObject live = UiFixture.onlySession(UiFixture.data(ui));
         UiFixture.assertSessionEquals(core.history(), live);   // while training: what is there so far
         UiFixture.train(net, ITERATIONS - ITERATIONS / 2);
+        stats.flush();
 
         List<GateSnapshot> history = core.history();
         assertEquals(ITERATIONS, history.size());
@@ -79,9 +81,10 @@ class DeadReluModuleTest {
         MultiLayerNetwork net = UiFixture.plantedNet(12);
         DeadReluListener core = DeadReluListener.builder().historySize(10_000).logReports(false)
                 .reinitialize(ReinitPolicy.builder().every(80).maturity(0).build()).build();
-        net.addListeners(new DeadReluStatsListener(storage, core));
-
+        DeadReluStatsListener stats = new DeadReluStatsListener(storage, core);
+        net.addListeners(stats);
         UiFixture.train(net, ITERATIONS);
+        stats.flush();
 
         JsonObject session = UiFixture.onlySession(UiFixture.data(ui));
         UiFixture.assertSessionEquals(core.history(), session);
@@ -117,8 +120,10 @@ class DeadReluModuleTest {
         ui.attach(storage);
         MultiLayerNetwork net = UiFixture.plantedNet(13);
         DeadReluListener core = reference();
-        net.addListeners(new DeadReluStatsListener(storage), core);
+        DeadReluStatsListener stats = new DeadReluStatsListener(storage);
+        net.addListeners(stats, core);
         UiFixture.train(net, ITERATIONS);
+        stats.flush();
         String during = UiFixture.get(ui, "/deadrelu/data").body();
         ui.detach(storage);
         storage.close();
@@ -147,8 +152,10 @@ class DeadReluModuleTest {
         try {
             MultiLayerNetwork net = UiFixture.plantedNet(14);
             DeadReluListener core = reference();
-            net.addListeners(new DeadReluStatsListener(remote), core);
+            DeadReluStatsListener stats = new DeadReluStatsListener(remote);
+            net.addListeners(stats, core);
             UiFixture.train(net, ITERATIONS);
+            stats.flush();
 
             JsonObject data = UiFixture.data(ui);
             while (points(data) < ITERATIONS) {   // the router posts from its own thread; the test timeout bounds this

@@ -90,40 +90,74 @@ class DeadReluStatsListenerTest {
         assertTrue(e2.getMessage().contains("listener"));
     }
 
+    /** The snapshots of every record the router got, in order. */
+    private static List<DeadReluPersistable> records(RecordingRouter router) {
+        List<DeadReluPersistable> out = new ArrayList<>();
+        router.updates.forEach(p -> out.add((DeadReluPersistable) p));
+        return out;
+    }
+
+    private static int snapshots(RecordingRouter router) {
+        return records(router).stream().mapToInt(DeadReluPersistable::snapshotCount).sum();
+    }
+
     @Test
     @Timeout(60)
-    void iterationDone_publishesEverySnapshotOfTheDelegate() {
+    void iterationDone_publishesEverySnapshotOfTheDelegate_firstAtOnceThenBatched() {
         RecordingRouter router = new RecordingRouter();
         DeadReluListener core = DeadReluListener.builder().logReports(false).build();
         DeadReluStatsListener stats = new DeadReluStatsListener(router, core);
+        stats.flushIntervalNanos = Long.MAX_VALUE;
         MultiLayerNetwork net = UiFixture.plantedNet(21);
         net.addListeners(stats);
         UiFixture.train(net, 30);
+        assertEquals(1, router.updates.size(), "the first iteration is put at once, the rest waits for a flush");
+        assertEquals(1, records(router).get(0).snapshotCount());
+        stats.flush();
+        stats.flush();   // nothing new: no record
 
         List<GateSnapshot> history = core.history();
         assertEquals(30, history.size());
-        assertEquals(30, router.updates.size());
+        List<DeadReluPersistable> records = records(router);
+        assertEquals(2, records.size());
+        assertEquals(29, records.get(1).snapshotCount());
         assertEquals(1, router.statics.size());
-        long previous = Long.MIN_VALUE;
-        for (int i = 0; i < 30; i++) {
-            DeadReluPersistable p = (DeadReluPersistable) router.updates.get(i);
-            GateSnapshot s = history.get(i);
+        assertTrue(records.get(1).getTimeStamp() > records.get(0).getTimeStamp(), "the storage key increases");
+        int i = 0;
+        for (int r = 0; r < records.size(); r++) {
+            DeadReluPersistable p = records.get(r);
             assertEquals(DeadReluPersistable.TYPE_ID, p.getTypeID());
             assertEquals(stats.sessionID(), p.getSessionID());
-            assertEquals(i, p.sequence());
-            assertTrue(p.getTimeStamp() > previous, "timestamps are the storage key: strictly increasing");
-            previous = p.getTimeStamp();
-            assertEquals(s.iteration(), p.iteration());
-            assertEquals(s.layers().size(), p.layerCount());
-            for (int l = 0; l < p.layerCount(); l++) {
-                LayerGates g = s.layers().get(l);
-                assertEquals(g.name(), p.layer(l));
-                assertEquals(g.units(), p.units(l));
-                assertEquals(g.closedShare(), p.closedShare(l));
-                assertEquals(g.deadFraction(), p.deadFraction(l));
-                assertEquals(g.reinitialized(), p.reinitialized(l));
+            assertEquals(r, p.sequence());
+            for (int s = 0; s < p.snapshotCount(); s++, i++) {
+                GateSnapshot snap = history.get(i);
+                assertEquals(snap.iteration(), p.iteration(s));
+                assertEquals(snap.epoch(), p.epoch(s));
+                assertEquals(snap.layers().size(), p.layerCount(s));
+                for (int l = 0; l < p.layerCount(s); l++) {
+                    LayerGates g = snap.layers().get(l);
+                    assertEquals(g.name(), p.layer(s, l));
+                    assertEquals(g.units(), p.units(s, l));
+                    assertEquals(g.closedShare(), p.closedShare(s, l));
+                    assertEquals(g.deadFraction(), p.deadFraction(s, l));
+                    assertEquals(g.reinitialized(), p.reinitialized(s, l));
+                }
             }
         }
+        assertEquals(30, i);
+    }
+
+    @Test
+    @Timeout(60)
+    void iterationDone_intervalPassed_putsWithoutFlush() {
+        RecordingRouter router = new RecordingRouter();
+        DeadReluStatsListener stats = new DeadReluStatsListener(router);
+        stats.flushIntervalNanos = 0;
+        MultiLayerNetwork net = UiFixture.plantedNet(27);
+        net.addListeners(stats);
+        UiFixture.train(net, 10);
+        assertEquals(10, router.updates.size(), "one record per iteration when the interval is 0");
+        assertEquals(10, snapshots(router));
     }
 
     @Test
@@ -154,16 +188,21 @@ class DeadReluStatsListenerTest {
         MultiLayerNetwork first = UiFixture.plantedNet(23);
         first.addListeners(original);
         UiFixture.train(first, 5);
+        original.flush();
 
         DeadReluStatsListener copy = roundTrip(original);
         assertNotEquals(original.sessionID(), copy.sessionID(), "a deserialised listener starts a new session");
         RecordingRouter copiedRouter = (RecordingRouter) copy.router();
-        assertEquals(5, copiedRouter.updates.size(), "the serialisable router travelled");
+        assertEquals(5, snapshots(copiedRouter), "the serialisable router travelled");
         MultiLayerNetwork second = UiFixture.plantedNet(24);
         second.addListeners(copy);
         UiFixture.train(second, 7);
-        assertEquals(12, copiedRouter.updates.size());
-        assertEquals(copy.sessionID(), copiedRouter.updates.get(11).getSessionID());
+        copy.flush();
+        assertEquals(12, snapshots(copiedRouter));
+        List<DeadReluPersistable> records = records(copiedRouter);
+        DeadReluPersistable last = records.get(records.size() - 1);
+        assertEquals(copy.sessionID(), last.getSessionID());
+        assertEquals(6, last.iteration(last.snapshotCount() - 1));
         assertEquals(6, copy.delegate().snapshot().iteration());
     }
 
@@ -186,9 +225,12 @@ class DeadReluStatsListenerTest {
     void persistable_remoteEncoding_roundTrip() throws Exception {
         RecordingRouter router = new RecordingRouter();
         MultiLayerNetwork net = UiFixture.plantedNet(26);
-        net.addListeners(new DeadReluStatsListener(router));
+        DeadReluStatsListener stats = new DeadReluStatsListener(router);
+        stats.flushIntervalNanos = Long.MAX_VALUE;
+        net.addListeners(stats);
         UiFixture.train(net, 3);
-        DeadReluPersistable sent = (DeadReluPersistable) router.updates.get(2);
+        stats.flush();
+        DeadReluPersistable sent = (DeadReluPersistable) router.updates.get(1);
 
         String className = sent.getClass().getName();
         String data = Base64.getEncoder().encodeToString(sent.encode());
@@ -201,10 +243,11 @@ class DeadReluStatsListenerTest {
         assertEquals(sent.getSessionID(), r.getSessionID());
         assertEquals(sent.getWorkerID(), r.getWorkerID());
         assertEquals(sent.getTimeStamp(), r.getTimeStamp());
-        assertEquals(2, r.iteration());
-        assertEquals(2, r.sequence());
-        assertEquals("layer1", r.layer(1));
-        assertEquals(sent.closedShare(0), r.closedShare(0));
+        assertEquals(1, r.sequence());
+        assertEquals(2, r.snapshotCount());
+        assertEquals(2, r.iteration(1));
+        assertEquals("layer1", r.layer(1, 1));
+        assertEquals(sent.closedShare(1, 0), r.closedShare(1, 0));
         var e = assertThrows(IllegalArgumentException.class, () -> new DeadReluPersistable().decode(new byte[8]));
         assertTrue(e.getMessage().contains("must start with"));
     }

@@ -88,7 +88,18 @@ final class UiFixture {
      * @return the network
      */
     static MultiLayerNetwork plantedNet(long seed) {
-        MultiLayerNetwork net = new MultiLayerNetwork(Nets.base(seed, new Sgd(0.1)).list(
+        return plantedNet(seed, 0.1);
+    }
+
+    /**
+     * {@link #plantedNet(long)} with another SGD learning rate.
+     *
+     * @param seed         seed
+     * @param learningRate SGD learning rate
+     * @return the network
+     */
+    static MultiLayerNetwork plantedNet(long seed, double learningRate) {
+        MultiLayerNetwork net = new MultiLayerNetwork(Nets.base(seed, new Sgd(learningRate)).list(
                         new DenseLayer.Builder().nOut(Nets.H0).activation(Activation.RELU).build(),
                         new DenseLayer.Builder().nOut(Nets.H1).activation(Activation.RELU).build(),
                         new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(Nets.CLASSES)
