@@ -85,25 +85,14 @@ public final class DeadReluPersistable implements Persistable {
         this.timestamp = timestamp;
         this.sequence = sequence;
         int k = snapshots.size();
-        iterations = new int[k];
-        epochs = new int[k];
-        layers = new String[k][];
-        units = new int[k][];
-        closedShare = new double[k][];
-        deadFraction = new double[k][];
-        reinitialized = new int[k][];
+        allocate(k);
         for (int s = 0; s < k; s++) {
             GateSnapshot snap = snapshots.get(s);
             iterations[s] = snap.iteration();
             epochs[s] = snap.epoch();
             List<LayerGates> ls = snap.layers();
-            int n = ls.size();
-            layers[s] = new String[n];
-            units[s] = new int[n];
-            closedShare[s] = new double[n];
-            deadFraction[s] = new double[n];
-            reinitialized[s] = new int[n];
-            for (int i = 0; i < n; i++) {
+            allocate(s, ls.size());
+            for (int i = 0; i < ls.size(); i++) {
                 LayerGates g = ls.get(i);
                 layers[s][i] = g.name();
                 units[s][i] = g.units();
@@ -280,22 +269,12 @@ public final class DeadReluPersistable implements Persistable {
             timestamp = in.readLong();
             sequence = in.readLong();
             int k = count(in.readInt(), decode.length, "snapshot count");
-            iterations = new int[k];
-            epochs = new int[k];
-            layers = new String[k][];
-            units = new int[k][];
-            closedShare = new double[k][];
-            deadFraction = new double[k][];
-            reinitialized = new int[k][];
+            allocate(k);
             for (int s = 0; s < k; s++) {
                 iterations[s] = in.readInt();
                 epochs[s] = in.readInt();
                 int n = count(in.readInt(), decode.length, "layer count");
-                layers[s] = new String[n];
-                units[s] = new int[n];
-                closedShare[s] = new double[n];
-                deadFraction[s] = new double[n];
-                reinitialized[s] = new int[n];
+                allocate(s, n);
                 for (int i = 0; i < n; i++) {
                     layers[s][i] = in.readUTF();
                     units[s][i] = in.readInt();
@@ -307,6 +286,26 @@ public final class DeadReluPersistable implements Persistable {
         } catch (IOException e) {
             throw new IllegalArgumentException("encoding must be complete, got: " + decode.length + " bytes", e);
         }
+    }
+
+    /** Allocates the per-snapshot arrays for {@code k} snapshots. */
+    private void allocate(int k) {
+        iterations = new int[k];
+        epochs = new int[k];
+        layers = new String[k][];
+        units = new int[k][];
+        closedShare = new double[k][];
+        deadFraction = new double[k][];
+        reinitialized = new int[k][];
+    }
+
+    /** Allocates the per-layer arrays of snapshot {@code s} for {@code n} layers. */
+    private void allocate(int s, int n) {
+        layers[s] = new String[n];
+        units[s] = new int[n];
+        closedShare[s] = new double[n];
+        deadFraction[s] = new double[n];
+        reinitialized[s] = new int[n];
     }
 
     private static int count(int n, int bytes, String what) {
