@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.core.storage.StatsStorageEvent;
@@ -52,6 +54,7 @@ public final class DeadReluModule implements UIModule {
     /** Per attached storage, per "session/worker": what was read so far. */
     private final Map<StatsStorage, Map<String, Session>> read = new IdentityHashMap<>();
     private final byte[] page;
+    private final AtomicBoolean warned = new AtomicBoolean();
 
     /** Creates the module (DL4J's UI server does, through the service loader). */
     public DeadReluModule() {
@@ -110,11 +113,14 @@ public final class DeadReluModule implements UIModule {
         try {
             json = data();
         } catch (RuntimeException e) {
-            log.warn("DeadReluModule: could not read the attached storages: {}", e.toString());
+            if (warned.compareAndSet(false, true)) {
+                log.warn("DeadReluModule: could not read the attached storages (answering 500; not logged again): {}",
+                        e.toString());
+            }
             rc.response().setStatusCode(500).end("could not read the attached storages: " + e);
             return;
         }
-        send(rc, "application/json; charset=utf-8", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        send(rc, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
+import io.github.deadrelu.testutil.Nets;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.net.http.HttpResponse;
@@ -18,11 +19,13 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deeplearning4j.core.storage.impl.RemoteUIStatsStorageRouter;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.ui.VertxUIServer;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
 import org.junit.jupiter.api.AfterEach;
+import org.nd4j.linalg.dataset.DataSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +73,28 @@ class DeadReluModuleTest {
         assertEquals(6, layer0.getInteger("units"));
         assertEquals(2.0 / 6, layer0.getJsonArray("deadFraction").getDouble(ITERATIONS - 1));
         assertEquals(0.0, layer0.getJsonArray("deadFraction").getDouble(0));
+    }
+
+    @Test
+    @Timeout(120)
+    void data_computationGraph_equalsCoreSnapshots() throws Exception {
+        VertxUIServer ui = UiFixture.startServer();
+        InMemoryStatsStorage storage = new InMemoryStatsStorage();
+        ui.attach(storage);
+        ComputationGraph net = UiFixture.plantedNet(15).toComputationGraph();
+        DeadReluListener core = reference();
+        DeadReluStatsListener stats = new DeadReluStatsListener(storage);
+        net.addListeners(stats, core);
+        List<DataSet> batches = Nets.mlpData(64, 3).batchBy(16);
+        for (int i = 0; i < ITERATIONS; i++) {
+            net.fit(batches.get(i % batches.size()));
+        }
+        stats.flush();
+
+        JsonObject session = UiFixture.onlySession(UiFixture.data(ui));
+        assertEquals(ITERATIONS, core.history().size());
+        UiFixture.assertSessionEquals(core.history(), session);
+        assertEquals(2, session.getJsonArray("layers").size());
     }
 
     @Test

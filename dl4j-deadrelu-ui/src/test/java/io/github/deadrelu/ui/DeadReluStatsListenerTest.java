@@ -82,6 +82,7 @@ class DeadReluStatsListenerTest {
     }
 
     @Test
+    @Timeout(60)
     void constructor_nullRouter() {
         var e = assertThrows(NullPointerException.class, () -> new DeadReluStatsListener(null));
         assertTrue(e.getMessage().contains("router"));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The bounded series behind /deadrelu/data: every point up to 10,000, merged pairs beyond, no event lost. */
 class LayerSeriesTest {
@@ -20,6 +21,7 @@ class LayerSeriesTest {
     }
 
     @Test
+    @Timeout(60)
     void add_upToMax_keepsEveryIteration() {
         LayerSeries s = new LayerSeries("dense \"0\"");
         for (int i = 0; i < LayerSeries.MAX_POINTS; i++) {
@@ -38,6 +40,7 @@ class LayerSeriesTest {
     }
 
     @Test
+    @Timeout(60)
     void add_beyondMax_mergesPairsAndKeepsEveryEvent() {
         LayerSeries s = new LayerSeries("l");
         int n = 25_001;
