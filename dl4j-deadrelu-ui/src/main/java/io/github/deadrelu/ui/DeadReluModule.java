@@ -7,7 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,16 +55,26 @@ public final class DeadReluModule implements UIModule {
     private final byte[] page;
     private final AtomicBoolean warned = new AtomicBoolean();
 
-    /** Creates the module (DL4J's UI server does, through the service loader). */
+    /**
+     * Creates the module (DL4J's UI server does, through the service loader). Never throws: a page that cannot be read
+     * from the jar is replaced by a one-line error page with one WARN, so the rest of the UI still starts.
+     */
     public DeadReluModule() {
+        page = readPage();
+    }
+
+    private static byte[] readPage() {
         try (InputStream in = DeadReluModule.class.getClassLoader().getResourceAsStream(PAGE)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + PAGE + " must be on the classpath, got: none");
+            if (in != null) {
+                return in.readAllBytes();
             }
-            page = in.readAllBytes();
+            log.warn("DeadReluModule: resource {} is missing from the classpath; /deadrelu shows an error", PAGE);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            log.warn("DeadReluModule: could not read resource {}; /deadrelu shows an error: {}", PAGE, e.toString());
         }
+        return ("<!DOCTYPE html><title>Dead ReLUs</title><p>The dead-ReLU page could not be read from the "
+                + "dl4j-deadrelu-ui jar; the data is at <a href=\"/deadrelu/data\">/deadrelu/data</a>.")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
