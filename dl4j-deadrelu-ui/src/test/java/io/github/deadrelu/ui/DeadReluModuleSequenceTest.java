@@ -28,6 +28,15 @@ class DeadReluModuleSequenceTest {
                 List.of(new GateSnapshot(iteration, 0, List.of(g))));
     }
 
+    /** A module attached to {@code storage}, which holds record 0 (iteration 10) of session "s", worker "w". */
+    private static DeadReluModule attachedWithFirstRecord(InMemoryStatsStorage storage) {
+        DeadReluModule m = new DeadReluModule();
+        m.onAttach(storage);
+        storage.putStaticInfo(record(0, 10));
+        storage.putUpdate(record(0, 10));
+        return m;
+    }
+
     private static List<Integer> iterations(DeadReluModule m) {
         JsonObject session = UiFixture.onlySession(new JsonObject(m.data()));
         return UiFixture.ints(session.getJsonArray("layers").getJsonObject(0).getJsonArray("iterations"));
@@ -37,10 +46,7 @@ class DeadReluModuleSequenceTest {
     @Timeout(60)
     void data_lateRecord_waitsOneRead() {
         InMemoryStatsStorage storage = new InMemoryStatsStorage();
-        DeadReluModule m = new DeadReluModule();
-        m.onAttach(storage);
-        storage.putStaticInfo(record(0, 10));
-        storage.putUpdate(record(0, 10));
+        DeadReluModule m = attachedWithFirstRecord(storage);
         storage.putUpdate(record(2, 12));
         assertEquals(List.of(10), iterations(m), "record 2 waits for record 1");
         storage.putUpdate(record(1, 11));
@@ -52,10 +58,7 @@ class DeadReluModuleSequenceTest {
     @Timeout(60)
     void data_lostRecord_skippedAfterOneRead() {
         InMemoryStatsStorage storage = new InMemoryStatsStorage();
-        DeadReluModule m = new DeadReluModule();
-        m.onAttach(storage);
-        storage.putStaticInfo(record(0, 10));
-        storage.putUpdate(record(0, 10));
+        DeadReluModule m = attachedWithFirstRecord(storage);
         storage.putUpdate(record(2, 12));
         assertEquals(List.of(10), iterations(m));
         assertEquals(List.of(10, 12), iterations(m), "record 1 is lost: skipped on the second read");
@@ -68,10 +71,7 @@ class DeadReluModuleSequenceTest {
     @Timeout(60)
     void data_detach_forgetsStorage() {
         InMemoryStatsStorage storage = new InMemoryStatsStorage();
-        DeadReluModule m = new DeadReluModule();
-        m.onAttach(storage);
-        storage.putStaticInfo(record(0, 10));
-        storage.putUpdate(record(0, 10));
+        DeadReluModule m = attachedWithFirstRecord(storage);
         assertEquals(List.of(10), iterations(m));
         m.onDetach(storage);
         assertEquals("{\"sessions\":[]}", m.data());

@@ -47,9 +47,8 @@ class DeadReluModuleTest {
     @Test
     @Timeout(120)
     void data_inMemoryStorage_equalsCoreSnapshots() throws Exception {
-        VertxUIServer ui = UiFixture.startServer();
         InMemoryStatsStorage storage = new InMemoryStatsStorage();
-        ui.attach(storage);
+        VertxUIServer ui = UiFixture.startServer(storage);
         MultiLayerNetwork net = UiFixture.plantedNet(11);
         DeadReluListener core = reference();
         DeadReluStatsListener stats = new DeadReluStatsListener(storage);
@@ -78,9 +77,8 @@ class DeadReluModuleTest {
     @Test
     @Timeout(120)
     void data_computationGraph_equalsCoreSnapshots() throws Exception {
-        VertxUIServer ui = UiFixture.startServer();
         InMemoryStatsStorage storage = new InMemoryStatsStorage();
-        ui.attach(storage);
+        VertxUIServer ui = UiFixture.startServer(storage);
         ComputationGraph net = UiFixture.plantedNet(15).toComputationGraph();
         DeadReluListener core = reference();
         DeadReluStatsListener stats = new DeadReluStatsListener(storage);
@@ -100,9 +98,8 @@ class DeadReluModuleTest {
     @Test
     @Timeout(120)
     void data_reinitialisingDelegate_marksEvents() throws Exception {
-        VertxUIServer ui = UiFixture.startServer();
         InMemoryStatsStorage storage = new InMemoryStatsStorage();
-        ui.attach(storage);
+        VertxUIServer ui = UiFixture.startServer(storage);
         MultiLayerNetwork net = UiFixture.plantedNet(12);
         DeadReluListener core = DeadReluListener.builder().historySize(10_000).logReports(false)
                 .reinitialize(ReinitPolicy.builder().every(80).maturity(0).build()).build();

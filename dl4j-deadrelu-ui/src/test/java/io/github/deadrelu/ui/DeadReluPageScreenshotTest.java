@@ -38,9 +38,8 @@ class DeadReluPageScreenshotTest {
     @Test
     @Timeout(300)
     void page_plantedRun_screenshot() throws Exception {
-        VertxUIServer ui = UiFixture.startServer();
         InMemoryStatsStorage storage = new InMemoryStatsStorage();
-        ui.attach(storage);
+        VertxUIServer ui = UiFixture.startServer(storage);
         MultiLayerNetwork net = UiFixture.plantedNet(31, 0.8);
         DeadReluListener core = DeadReluListener.builder().logReports(false)
                 .reinitialize(ReinitPolicy.builder().every(150).maturity(0).build()).build();

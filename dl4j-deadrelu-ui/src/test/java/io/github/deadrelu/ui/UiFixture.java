@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.config.DL4JSystemProperties;
+import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -48,6 +49,18 @@ final class UiFixture {
         assertNull(System.getProperty(DL4JSystemProperties.UI_SERVER_PORT_PROPERTY),
                 "the UI port property would override the free port");
         return VertxUIServer.getInstance(0, false, null);
+    }
+
+    /**
+     * Starts the UI server as {@link #startServer()} does and attaches a storage.
+     *
+     * @param storage the storage
+     * @return the server
+     */
+    static VertxUIServer startServer(StatsStorage storage) {
+        VertxUIServer ui = startServer();
+        ui.attach(storage);
+        return ui;
     }
 
     /** Stops the UI server, if one runs. */
