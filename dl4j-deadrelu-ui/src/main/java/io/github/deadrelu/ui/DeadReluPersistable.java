@@ -1,0 +1,335 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.ui;
+
+import io.github.deadrelu.stats.GateSnapshot;
+import io.github.deadrelu.stats.LayerGates;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import org.deeplearning4j.core.storage.Persistable;
+
+/**
+ * Dead-ReLU numbers of one or more consecutive iterations as DL4J's UI storage holds them: per iteration and gated
+ * layer its name, units, closed share, dead fraction and the units re-initialised in that iteration, from the core
+ * listener's {@link GateSnapshot}s.
+ *
+ * <p>{@link DeadReluStatsListener} publishes one record per flush (the snapshots taken since the previous one; the
+ * first record is also put as the session's static info, which registers the session in a {@code StatsStorage});
+ * {@link DeadReluModule} reads them back. The type ID is {@value #TYPE_ID}. The public no-arg constructor and
+ * {@link #decode(byte[])} are what {@code FileStatsStorage} (reopening a file) and the UI server's
+ * {@code RemoteReceiverModule} (class name + Base64 of {@link #encode()}) use to rebuild a record; the encoding is a
+ * small versioned binary form, not Java serialisation.
+ *
+ * <p>Used by {@link DeadReluStatsListener} and {@link DeadReluModule}, and should not be constructed by external code
+ * other than through the no-arg constructor and {@code decode}.
+ */
+public final class DeadReluPersistable implements Persistable {
+    private static final long serialVersionUID = 1L;
+
+    /** The StatsStorage type ID of every record. */
+    public static final String TYPE_ID = "DeadReluListener";
+
+    /** Leading int of the encoding: "DRU" and format version 1. */
+    private static final int MAGIC = 0x44525501;
+
+    /** The StatsStorage session. */
+    private String sessionID;
+    /** The StatsStorage worker. */
+    private String workerID;
+    /** The storage key, unique per session and worker. */
+    private long timestamp;
+    /** Position among the records of the session and worker. */
+    private long sequence;
+    /** Per snapshot: the iteration. */
+    private int[] iterations = new int[0];
+    /** Per snapshot: the epoch. */
+    private int[] epochs = new int[0];
+    /** Per snapshot and layer: the layer name. */
+    private String[][] layers = new String[0][];
+    /** Per snapshot and layer: the units. */
+    private int[][] units = new int[0][];
+    /** Per snapshot and layer: the closed share. */
+    private double[][] closedShare = new double[0][];
+    /** Per snapshot and layer: the dead fraction. */
+    private double[][] deadFraction = new double[0][];
+    /** Per snapshot and layer: the units re-initialised. */
+    private int[][] reinitialized = new int[0][];
+
+    /** An empty record, to be filled by {@link #decode(byte[])} (what DL4J's storages and remote receiver call). */
+    public DeadReluPersistable() {
+    }
+
+    /**
+     * The record of consecutive snapshots.
+     *
+     * @param sessionID the session
+     * @param workerID  the worker
+     * @param timestamp the storage key (unique per session and worker)
+     * @param sequence  0 for the first record of the session and worker, then 1, 2, ...
+     * @param snapshots the snapshots, oldest first, none empty
+     */
+    DeadReluPersistable(String sessionID, String workerID, long timestamp, long sequence,
+                        List<GateSnapshot> snapshots) {
+        this.sessionID = Objects.requireNonNull(sessionID, "sessionID");
+        this.workerID = Objects.requireNonNull(workerID, "workerID");
+        this.timestamp = timestamp;
+        this.sequence = sequence;
+        int k = snapshots.size();
+        allocate(k);
+        for (int s = 0; s < k; s++) {
+            GateSnapshot snap = snapshots.get(s);
+            iterations[s] = snap.iteration();
+            epochs[s] = snap.epoch();
+            List<LayerGates> ls = snap.layers();
+            allocate(s, ls.size());
+            for (int i = 0; i < ls.size(); i++) {
+                LayerGates g = ls.get(i);
+                layers[s][i] = g.name();
+                units[s][i] = g.units();
+                closedShare[s][i] = g.closedShare();
+                deadFraction[s][i] = g.deadFraction();
+                reinitialized[s][i] = g.reinitialized();
+            }
+        }
+    }
+
+    @Override
+    public String getSessionID() {
+        return sessionID;
+    }
+
+    @Override
+    public String getTypeID() {
+        return TYPE_ID;
+    }
+
+    @Override
+    public String getWorkerID() {
+        return workerID;
+    }
+
+    @Override
+    public long getTimeStamp() {
+        return timestamp;
+    }
+
+    /**
+     * The record's position among the records of its session and worker, so a reader can tell a record it has not
+     * seen yet (a storage's concurrent map, or a remote post still in flight) from one that does not exist.
+     *
+     * @return 0 for the first record, then 1, 2, ...
+     */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** @return the number of snapshots (iterations) in this record */
+    public int snapshotCount() {
+        return iterations.length;
+    }
+
+    /**
+     * @param s snapshot position in the record, in [0, {@link #snapshotCount()})
+     * @return the training iteration of the snapshot
+     */
+    public int iteration(int s) {
+        return iterations[s];
+    }
+
+    /**
+     * @param s snapshot position in the record
+     * @return the epoch of the snapshot
+     */
+    public int epoch(int s) {
+        return epochs[s];
+    }
+
+    /**
+     * @param s snapshot position in the record
+     * @return the number of gated layers in the snapshot
+     */
+    public int layerCount(int s) {
+        return layers[s].length;
+    }
+
+    /**
+     * @param s snapshot position in the record
+     * @param i layer position in the snapshot, in [0, {@link #layerCount(int)})
+     * @return the layer's DL4J name
+     */
+    public String layer(int s, int i) {
+        return layers[s][i];
+    }
+
+    /**
+     * @param s snapshot position in the record
+     * @param i layer position in the snapshot
+     * @return the layer's number of units
+     */
+    public int units(int s, int i) {
+        return units[s][i];
+    }
+
+    /**
+     * @param s snapshot position in the record
+     * @param i layer position in the snapshot
+     * @return closed entries / finite entries in that iteration ({@link LayerGates#closedShare()})
+     */
+    public double closedShare(int s, int i) {
+        return closedShare[s][i];
+    }
+
+    /**
+     * @param s snapshot position in the record
+     * @param i layer position in the snapshot
+     * @return dead units / units ({@link LayerGates#deadFraction()})
+     */
+    public double deadFraction(int s, int i) {
+        return deadFraction[s][i];
+    }
+
+    /**
+     * @param s snapshot position in the record
+     * @param i layer position in the snapshot
+     * @return units re-initialised in that iteration ({@link LayerGates#reinitialized()})
+     */
+    public int reinitialized(int s, int i) {
+        return reinitialized[s][i];
+    }
+
+    @Override
+    public int encodingLengthBytes() {
+        return encode().length;
+    }
+
+    @Override
+    public byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 64 * iterations.length);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC);
+            out.writeUTF(sessionID);
+            out.writeUTF(workerID);
+            out.writeLong(timestamp);
+            out.writeLong(sequence);
+            out.writeInt(iterations.length);
+            for (int s = 0; s < iterations.length; s++) {
+                out.writeInt(iterations[s]);
+                out.writeInt(epochs[s]);
+                out.writeInt(layers[s].length);
+                for (int i = 0; i < layers[s].length; i++) {
+                    out.writeUTF(layers[s][i]);
+                    out.writeInt(units[s][i]);
+                    out.writeDouble(closedShare[s][i]);
+                    out.writeDouble(deadFraction[s][i]);
+                    out.writeInt(reinitialized[s][i]);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public void encode(ByteBuffer buffer) {
+        buffer.put(encode());
+    }
+
+    @Override
+    public void encode(OutputStream outputStream) throws IOException {
+        outputStream.write(encode());
+    }
+
+    /**
+     * Fills this record from {@link #encode()}'s bytes.
+     *
+     * @param decode the bytes
+     * @throws IllegalArgumentException when the bytes are not such an encoding
+     */
+    @Override
+    public void decode(byte[] decode) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(decode))) {
+            int magic = in.readInt();
+            if (magic != MAGIC) {
+                throw new IllegalArgumentException("encoding must start with " + Integer.toHexString(MAGIC)
+                        + ", got: " + Integer.toHexString(magic));
+            }
+            sessionID = in.readUTF();
+            workerID = in.readUTF();
+            timestamp = in.readLong();
+            sequence = in.readLong();
+            int k = count(in.readInt(), decode.length, "snapshot count");
+            allocate(k);
+            for (int s = 0; s < k; s++) {
+                iterations[s] = in.readInt();
+                epochs[s] = in.readInt();
+                int n = count(in.readInt(), decode.length, "layer count");
+                allocate(s, n);
+                for (int i = 0; i < n; i++) {
+                    layers[s][i] = in.readUTF();
+                    units[s][i] = in.readInt();
+                    closedShare[s][i] = in.readDouble();
+                    deadFraction[s][i] = in.readDouble();
+                    reinitialized[s][i] = in.readInt();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("encoding must be complete, got: " + decode.length + " bytes", e);
+        }
+    }
+
+    /** Allocates the per-snapshot arrays for {@code k} snapshots. */
+    private void allocate(int k) {
+        iterations = new int[k];
+        epochs = new int[k];
+        layers = new String[k][];
+        units = new int[k][];
+        closedShare = new double[k][];
+        deadFraction = new double[k][];
+        reinitialized = new int[k][];
+    }
+
+    /** Allocates the per-layer arrays of snapshot {@code s} for {@code n} layers. */
+    private void allocate(int s, int n) {
+        layers[s] = new String[n];
+        units[s] = new int[n];
+        closedShare[s] = new double[n];
+        deadFraction[s] = new double[n];
+        reinitialized[s] = new int[n];
+    }
+
+    private static int count(int n, int bytes, String what) {
+        if (n < 0 || n > bytes) {
+            throw new IllegalArgumentException(what + " must be in [0, " + bytes + "], got: " + n);
+        }
+        return n;
+    }
+
+    @Override
+    public void decode(ByteBuffer buffer) {
+        byte[] b = new byte[buffer.remaining()];
+        buffer.get(b);
+        decode(b);
+    }
+
+    @Override
+    public void decode(InputStream inputStream) throws IOException {
+        decode(inputStream.readAllBytes());
+    }
+
+    @Override
+    public String toString() {
+        return "DeadReluPersistable(session=" + sessionID + ", worker=" + workerID + ", sequence=" + sequence
+                + ", snapshots=" + iterations.length + ")";
+    }
+}
