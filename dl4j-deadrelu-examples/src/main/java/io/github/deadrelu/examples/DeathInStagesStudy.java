@@ -13,6 +13,9 @@
 
 package io.github.deadrelu.examples;
 
+import io.github.deadrelu.examples.support.Checks;
+import io.github.deadrelu.examples.support.StudyCommand;
+import io.github.deadrelu.examples.support.StudyOptions;
 import io.github.deadrelu.examples.support.Charts;
 import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
@@ -26,15 +29,12 @@ import io.github.deadrelu.stats.LayerGates;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -51,12 +51,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Study 4, "death in stages": the per-unit closed fraction of the first hidden layer over training, as a heat map
@@ -87,7 +84,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "death-in-stages", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Study 4: per-unit closed fraction of the first hidden layer over iterations (heat map), "
                 + "showing partial closing before death."})
-public final class DeathInStagesStudy implements Callable<Integer> {
+public final class DeathInStagesStudy extends StudyCommand {
 
     /** The header of {@code death-in-stages.csv}, fixed. */
     static final String CSV_HEADER = "unit,onset,stage_start,stage_length,closed_before_onset,abrupt";
@@ -144,16 +141,11 @@ public final class DeathInStagesStudy implements Callable<Integer> {
         }
     }
 
-    @Spec
-    private CommandSpec spec;
+    @Mixin
+    private StudyOptions.Data dataOptions;
 
-    @Option(names = "--mnist", paramLabel = "DIR",
-            description = "Directory with the MNIST test-set IDX files; without it a built-in synthetic task is used.")
-    private Path mnist;
-
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/studies/death-in-stages",
-            description = "Output directory (default: ${DEFAULT-VALUE}).")
-    private Path out;
+    @Mixin
+    private StudyOptions.Training trainingOptions;
 
     @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "adam",
             description = "Optimizer (default: ${DEFAULT-VALUE}).")
@@ -162,22 +154,6 @@ public final class DeathInStagesStudy implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.01",
             description = "Learning rate (default: ${DEFAULT-VALUE}).")
     private double lr;
-
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
-            description = "Training epochs (default: ${DEFAULT-VALUE}).")
-    private int epochs;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
-            description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    private int batch;
-
-    @Option(names = "--hidden", paramLabel = "N,...", split = ",", defaultValue = "256,256",
-            description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
-    private int[] hidden;
-
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "8000",
-            description = "Training examples used, at most 8000 (default: ${DEFAULT-VALUE}).")
-    private int trainSize;
 
     @Option(names = "--window", paramLabel = "N", defaultValue = "1",
             description = "Moving-mean window of the line chart, iterations; 1 plots the raw closed fraction per "
@@ -203,34 +179,27 @@ public final class DeathInStagesStudy implements Callable<Integer> {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new DeathInStagesStudy()).execute(args));
+        main(new DeathInStagesStudy(), args);
     }
 
-    /**
-     * Runs the study with the parsed options and writes its outputs.
-     *
-     * @return the exit code, 0 on success
-     * @throws IOException if MNIST cannot be read or an output file cannot be written
-     */
     @Override
-    public Integer call() throws IOException {
-        check(optimizer.equals("sgd") || optimizer.equals("adam"), "--optimizer must be sgd or adam, got: "
-                + optimizer);
-        check(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got: " + lr);
-        check(epochs >= 1, "--epochs must be >= 1, got: " + epochs);
-        check(batch >= 1, "--batch must be >= 1, got: " + batch);
-        check(hidden.length >= 1, "--hidden must list at least one width, got: none");
-        for (int w : hidden) {
-            check(w >= 1, "--hidden widths must be >= 1, got: " + w);
-        }
-        check(trainSize >= 1 && trainSize <= 8000, "--train-size must be in [1, 8000], got: " + trainSize);
-        check(window >= 1, "--window must be >= 1, got: " + window);
-        check(partial > 0 && partial < 1, "--partial must be in (0, 1), got: " + partial);
-        check(bin >= 1, "--bin must be >= 1, got: " + bin);
-        Mlp.singleThreadedNd4j();
-        Mlp.quietListenerLog();
+    protected void check(Checks check) {
+        check.oneOf("--optimizer", optimizer, "sgd", "adam");
+        check.positive("--lr", lr);
+        dataOptions.check(check);
+        trainingOptions.check(check, 1, "one width");
+        check.atLeast("--window", window, 1);
+        check.require(partial > 0 && partial < 1, "--partial", "in (0, 1)", partial);
+        check.atLeast("--bin", bin, 1);
+    }
+
+    @Override
+    protected void study(Path out) throws IOException {
+        int epochs = trainingOptions.epochs();
+        int batch = trainingOptions.batch();
+        int[] hidden = trainingOptions.hidden();
         long start = System.nanoTime();
-        StudyData data = StudyData.load(mnist, 1).limit(trainSize, 2000);
+        StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
         IUpdater updater = optimizer.equals("sgd") ? new Sgd(lr) : new Adam(lr);
         log.info("Death in stages: {} ({} train), MLP {}-{}-{}, {} lr {}, batch {}, {} epochs, seed {}, output {}",
                 data.description(), data.trainSize(), data.features(),
@@ -247,24 +216,13 @@ public final class DeathInStagesStudy implements Callable<Integer> {
                         + "%.0f s.", data.mnist() ? "MNIST" : "synthetic task", data.trainSize(),
                 Arrays.toString(hidden), optimizer.equals("sgd") ? "Sgd" : "Adam", lr, batch, epochs, r.iterations(),
                 seed, r.layer(), partial, Mlp.formatAccuracy(r.accuracy()), seconds);
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("death-in-stages.md"), table.toMarkdown() + "\n" + footer + "\n",
-                StandardCharsets.UTF_8);
+        writeReport(out, "death-in-stages", table, footer);
         plotHeatMap(r, 0, r.iterations(), bin, out.resolve("death-in-stages-heatmap.png"));
         plotHeatMap(r, 0, Math.min(ZOOM, r.iterations()), 1, out.resolve("death-in-stages-zoom.png"));
         plotLines(r, out.resolve("death-in-stages.png"));
-        System.out.print(table);
-        System.out.println(footer);
-        log.info("Death in stages study finished in {} s; wrote death-in-stages.csv, death-in-stages-fractions.csv, "
-                        + "death-in-stages.md, death-in-stages-heatmap.png, death-in-stages-zoom.png and death-in-stages.png to {}",
-                String.format(Locale.ROOT, "%.0f", seconds), out.toAbsolutePath());
-        return 0;
-    }
-
-    private void check(boolean condition, String message) {
-        if (!condition) {
-            throw new ParameterException(spec.commandLine(), message);
-        }
+        logFinished(log, "Death in stages study", String.format(Locale.ROOT, "%.0f s", seconds), out,
+                "death-in-stages.csv", "death-in-stages-fractions.csv", "death-in-stages.md",
+                "death-in-stages-heatmap.png", "death-in-stages-zoom.png", "death-in-stages.png");
     }
 
     /**
