@@ -16,18 +16,14 @@ package io.github.deadrelu.examples;
 import io.github.deadrelu.examples.support.Checks;
 import io.github.deadrelu.examples.support.StudyCommand;
 import io.github.deadrelu.examples.support.StudyOptions;
-import io.github.deadrelu.examples.support.Charts;
 import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
 import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyData;
-import io.github.deadrelu.examples.support.StudyCharts;
 import io.github.deadrelu.examples.support.Table;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,14 +32,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
@@ -75,7 +64,8 @@ import picocli.CommandLine.Option;
  * <p>Outputs in {@code --out}: {@code death-in-stages.csv} (one row per dying unit, header {@value #CSV_HEADER}),
  * {@code death-in-stages-fractions.csv} (closed fraction per unit and iteration, long format),
  * {@code death-in-stages.md}, {@code death-in-stages-heatmap.png} (the whole run), {@code death-in-stages-zoom.png}
- * (the first {@value #ZOOM} iterations, one column each) and {@code death-in-stages.png}. Run it with:
+ * (the first {@value #ZOOM} iterations, one column each) and {@code death-in-stages.png}, drawn by
+ * {@link DeathInStagesCharts}. Run it with:
  * <pre>
  * mvn -B -q -Pdemo -DskipTests -pl dl4j-deadrelu-core,dl4j-deadrelu-examples verify \
  *     -Ddemo.main=io.github.deadrelu.examples.DeathInStagesStudy -Ddemo.args="--mnist ../shared/data/mnist"
@@ -217,9 +207,9 @@ public final class DeathInStagesStudy extends StudyCommand {
                 Arrays.toString(hidden), optimizer.equals("sgd") ? "Sgd" : "Adam", lr, batch, epochs, r.iterations(),
                 seed, r.layer(), partial, Mlp.formatAccuracy(r.accuracy()), seconds);
         writeReport(out, "death-in-stages", table, footer);
-        plotHeatMap(r, 0, r.iterations(), bin, out.resolve("death-in-stages-heatmap.png"));
-        plotHeatMap(r, 0, Math.min(ZOOM, r.iterations()), 1, out.resolve("death-in-stages-zoom.png"));
-        plotLines(r, out.resolve("death-in-stages.png"));
+        DeathInStagesCharts.plotHeatMap(r, 0, r.iterations(), bin, out.resolve("death-in-stages-heatmap.png"));
+        DeathInStagesCharts.plotHeatMap(r, 0, Math.min(ZOOM, r.iterations()), 1, out.resolve("death-in-stages-zoom.png"));
+        DeathInStagesCharts.plotLines(r, out.resolve("death-in-stages.png"));
         logFinished(log, "Death in stages study", String.format(Locale.ROOT, "%.0f s", seconds), out,
                 "death-in-stages.csv", "death-in-stages-fractions.csv", "death-in-stages.md",
                 "death-in-stages-heatmap.png", "death-in-stages-zoom.png", "death-in-stages.png");
@@ -353,100 +343,6 @@ public final class DeathInStagesStudy extends StudyCommand {
 
     private static int quantile(int[] sorted, double q) {
         return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-    }
-
-    /**
-     * The heat map: rows are the dying units, by onset (earliest at the top), then up to 16 units that survived, for
-     * contrast; columns are bins of {@code bin} iterations; the colour is the mean closed fraction in the bin.
-     */
-    private static void plotHeatMap(Result r, int from, int to, int bin, Path file) throws IOException {
-        List<Integer> rows = new ArrayList<>();
-        r.dying().forEach(d -> rows.add(d.unit()));
-        int[] dyingUnits = r.dying().stream().mapToInt(Dying::unit).toArray();
-        IntStream.range(0, r.units()).filter(u -> Arrays.stream(dyingUnits).noneMatch(d -> d == u)).limit(16)
-                .forEach(rows::add);
-        int bins = (to - from + bin - 1) / bin;
-        List<String> x = new ArrayList<>();
-        for (int b = 0; b < bins; b++) {
-            x.add(b % Math.max(1, bins / 10) == 0 ? Integer.toString(from + b * bin) : " ".repeat(1 + b % 7));
-        }
-        List<String> y = new ArrayList<>();
-        for (int k = 0; k < rows.size(); k++) {
-            boolean survivor = k >= dyingUnits.length;
-            y.add((survivor ? "alive " : "") + rows.get(k));
-        }
-        List<Number[]> cells = new ArrayList<>();
-        for (int b = 0; b < bins; b++) {
-            for (int k = 0; k < rows.size(); k++) {
-                int u = rows.get(k);
-                double sum = 0;
-                int n = 0;
-                for (int i = from + b * bin; i < Math.min(to, from + (b + 1) * bin); i++) {
-                    sum += r.fractions()[i][u];
-                    n++;
-                }
-                // XChart draws row 0 at the bottom; reverse so the earliest death is at the top.
-                cells.add(new Number[] {b, rows.size() - 1 - k, sum / n});
-            }
-        }
-        java.util.Collections.reverse(y);
-        int height = Math.max(420, Math.min(1400, 120 + 9 * rows.size()));
-        HeatMapChart chart = new HeatMapChartBuilder().width(1100).height(height)
-                .title(r.layer() + ": closed fraction per unit (rows: dying units by death onset, then survivors), "
-                        + "iterations " + from + " to " + (to - 1) + (bin > 1 ? " (" + bin + " per column)" : ""))
-                .xAxisTitle("iteration").yAxisTitle("unit").build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setShowValue(false);
-        chart.getStyler().setMin(0.0);
-        chart.getStyler().setMax(1.0);
-        chart.getStyler().setRangeColors(new Color[] {new Color(0xf7fbff), new Color(0x6baed6), new Color(0x08306b),
-                Color.BLACK});
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setAxisTickLabelsFont(chart.getStyler().getAxisTickLabelsFont().deriveFont(9f));
-        chart.getStyler().setPlotContentSize(1.0);
-        chart.addSeries("closed fraction", x, y, cells);
-        Charts.png(chart, file);
-    }
-
-    /**
-     * Two panels: the closed fraction per mini-batch (moving mean over {@code window}, 1 = raw) of the six staged units
-     * with the longest stages, y from 0.5 so that "open on one example of 64" (0.984) stands apart from dead (1);
-     * dead units of the layer over iterations.
-     */
-    private static void plotLines(Result r, Path file) throws IOException {
-        XYChart units = Charts.line(r.layer() + ": closed fraction, 6 longest-staged units"
-                + (r.window() > 1 ? " (moving mean over " + r.window() + ")" : ""), "iteration", "closed fraction",
-                560, 380);
-        units.getStyler().setYAxisMin(0.5);
-        units.getStyler().setYAxisMax(1.0);
-        units.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        double[] it = IntStream.range(0, r.iterations()).asDoubleStream().toArray();
-        Color[] colors = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xff7f0e),
-                new Color(0x9467bd), new Color(0x8c564b)};
-        List<Dying> examples = r.staged().stream().sorted(Comparator.comparingInt(Dying::stageLength).reversed())
-                .limit(colors.length).toList();
-        int k = 0;
-        for (Dying d : examples) {
-            line(units, "unit " + d.unit() + " (onset " + d.onset() + ")", it,
-                    smoothed(r.fractions(), d.unit(), r.window()), colors[k++]);
-        }
-        if (examples.isEmpty()) {
-            line(units, "no staged unit", new double[] {0}, new double[] {0}, Color.GRAY);
-        }
-        XYChart dead = Charts.line(r.layer() + ": dead units (listener)", "iteration", "dead units", 560, 380);
-        dead.getStyler().setYAxisMin(0.0);
-        dead.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        line(dead, "dead units", it, Arrays.stream(r.deadCurve()).asDoubleStream().toArray(), Color.BLACK);
-        StudyCharts.iterationAxis(units, r.iterations() - 1);
-        StudyCharts.iterationAxis(dead, r.iterations() - 1);
-        Charts.png(List.of(units, dead), 1, 2, file);
-    }
-
-    private static void line(XYChart chart, String name, double[] x, double[] y, Color color) {
-        XYSeries s = chart.addSeries(name, x, y);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(color);
-        s.setLineStyle(new BasicStroke(1.5f));
     }
 
     private static String f3(double v) {
