@@ -30,9 +30,7 @@ import java.util.stream.IntStream;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The charts of {@link DeathInStagesStudy}: the heat maps ({@code death-in-stages-heatmap.png},
@@ -131,9 +129,6 @@ final class DeathInStagesCharts {
     }
 
     private static void line(XYChart chart, String name, double[] x, double[] y, Color color) {
-        XYSeries s = chart.addSeries(name, x, y);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(color);
-        s.setLineStyle(new BasicStroke(1.5f));
+        StudyCharts.line(chart, name, x, y, color, new BasicStroke(1.5f));
     }
 }

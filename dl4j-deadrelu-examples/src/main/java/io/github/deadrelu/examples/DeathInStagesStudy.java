@@ -208,7 +208,8 @@ public final class DeathInStagesStudy extends StudyCommand {
                 seed, r.layer(), partial, Mlp.formatAccuracy(r.accuracy()), seconds);
         writeReport(out, "death-in-stages", table, footer);
         DeathInStagesCharts.plotHeatMap(r, 0, r.iterations(), bin, out.resolve("death-in-stages-heatmap.png"));
-        DeathInStagesCharts.plotHeatMap(r, 0, Math.min(ZOOM, r.iterations()), 1, out.resolve("death-in-stages-zoom.png"));
+        DeathInStagesCharts.plotHeatMap(r, 0, Math.min(ZOOM, r.iterations()), 1,
+                out.resolve("death-in-stages-zoom.png"));
         DeathInStagesCharts.plotLines(r, out.resolve("death-in-stages.png"));
         logFinished(log, "Death in stages study", String.format(Locale.ROOT, "%.0f s", seconds), out,
                 "death-in-stages.csv", "death-in-stages-fractions.csv", "death-in-stages.md",

@@ -56,10 +56,10 @@ import picocli.CommandLine.Option;
  * {@code every(25).maturity(25)}, seed = the run's seed; the listener's dead streak is its default 1,024 examples (16
  * mini-batches).
  *
- * <p>Outputs in {@code --out}: {@code learning-rate.csv} (one row per run, header {@code optimizer,lr,variant,seed,layer,...}),
- * {@code learning-rate-curves.csv} (closed share per layer, averaged over bins of {@code --bin} iterations),
- * {@code learning-rate.md} and {@code learning-rate.png}. The study is split like the others: this class is the
- * command line (options, validation, output files), {@link LearningRateRunner} trains and measures the runs,
+ * <p>Outputs in {@code --out}: {@code learning-rate.csv} (one row per run and layer, header
+ * {@code optimizer,lr,variant,seed,layer,...}), {@code learning-rate-curves.csv} (closed share per layer, averaged over
+ * bins of {@code --bin} iterations), {@code learning-rate.md} and {@code learning-rate.png}. This class is the command
+ * line (options, validation, output files); {@link LearningRateRunner} trains and measures the runs,
  * {@link LearningRateResults} writes the CSV files and the table, {@link LearningRateCharts} draws the PNG. Run it
  * with:
  * <pre>

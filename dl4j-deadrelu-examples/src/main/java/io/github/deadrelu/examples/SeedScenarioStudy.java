@@ -21,7 +21,6 @@ import io.github.deadrelu.examples.support.StudyCharts;
 import io.github.deadrelu.examples.support.Table;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.stats.LayerGates;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,10 +34,8 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -360,28 +357,21 @@ public final class SeedScenarioStudy extends StudyCommand {
         closed.getStyler().setYAxisMin(0.0);
         closed.getStyler().setYAxisMax(1.0);
         closed.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        line(closed, "closed share", it, r.steps().stream().mapToDouble(Step::closedShare).toArray(),
+        StudyCharts.line(closed, "closed share", it, r.steps().stream().mapToDouble(Step::closedShare).toArray(),
                 new Color(0xd62728), SeriesLines.SOLID);
         XYChart z = Charts.line("Pre-activation z over each mini-batch", "iteration", "z", 560, 380);
         z.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        line(z, "max", it, r.steps().stream().mapToDouble(Step::zMax).toArray(), new Color(0x9ecae1),
+        StudyCharts.line(z, "max", it, r.steps().stream().mapToDouble(Step::zMax).toArray(), new Color(0x9ecae1),
                 SeriesLines.SOLID);
-        line(z, "mean", it, r.steps().stream().mapToDouble(Step::zMean).toArray(), new Color(0x1f77b4),
+        StudyCharts.line(z, "mean", it, r.steps().stream().mapToDouble(Step::zMean).toArray(), new Color(0x1f77b4),
                 SeriesLines.SOLID);
-        line(z, "min", it, r.steps().stream().mapToDouble(Step::zMin).toArray(), new Color(0x9ecae1),
+        StudyCharts.line(z, "min", it, r.steps().stream().mapToDouble(Step::zMin).toArray(), new Color(0x9ecae1),
                 SeriesLines.SOLID);
-        line(z, "z = 0 (gate edge)", new double[] {it[0], it[it.length - 1]}, new double[] {0, 0}, Color.GRAY,
-                SeriesLines.DASH_DASH);
+        StudyCharts.line(z, "z = 0 (gate edge)", new double[] {it[0], it[it.length - 1]}, new double[] {0, 0},
+                Color.GRAY, SeriesLines.DASH_DASH);
         StudyCharts.iterationAxis(closed, it[it.length - 1]);
         StudyCharts.iterationAxis(z, it[it.length - 1]);
         Charts.png(List.of(closed, z), 1, 2, file);
-    }
-
-    private static void line(XYChart chart, String name, double[] x, double[] y, Color color, BasicStroke stroke) {
-        XYSeries s = chart.addSeries(name, x, y);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(color);
-        s.setLineStyle(stroke);
     }
 
     private static void closeQuietly(Random rng) {
