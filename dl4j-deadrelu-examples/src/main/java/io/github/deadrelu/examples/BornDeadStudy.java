@@ -13,6 +13,8 @@
 
 package io.github.deadrelu.examples;
 
+import io.github.deadrelu.examples.support.Checks;
+import io.github.deadrelu.examples.support.StudyCommand;
 import io.github.deadrelu.examples.support.Charts;
 import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Progress;
@@ -21,8 +23,6 @@ import io.github.deadrelu.weights.RandomizedAsymmetricInit;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +30,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
@@ -40,12 +39,8 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Study 5, "Born dead": how likely is a deep, narrow ReLU network to compute a constant function before any training,
@@ -75,7 +70,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "born-dead", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Study 5: probability that a deep, narrow ReLU network is a constant function at "
                 + "initialisation, He (WeightInit.RELU, bias 0) against RandomizedAsymmetricInit (RAI)."})
-public final class BornDeadStudy implements Callable<Integer> {
+public final class BornDeadStudy extends StudyCommand {
 
     /** The header of {@code born-dead.csv}, fixed. */
     static final String CSV_HEADER = "init,width,depth,trials,born_dead,bound";
@@ -122,13 +117,6 @@ public final class BornDeadStudy implements Callable<Integer> {
         }
     }
 
-    @Spec
-    private CommandSpec spec;
-
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/studies/born-dead",
-            description = "Output directory (default: ${DEFAULT-VALUE}).")
-    private Path out;
-
     @Option(names = "--trials", paramLabel = "N", defaultValue = "1000",
             description = "Independent initialisations per (init, width, depth) cell (default: ${DEFAULT-VALUE}).")
     private int trials;
@@ -151,19 +139,16 @@ public final class BornDeadStudy implements Callable<Integer> {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BornDeadStudy()).execute(args));
+        main(new BornDeadStudy(), args);
     }
 
-    /**
-     * Runs the study with the parsed options and writes its outputs.
-     *
-     * @return the exit code, 0 on success
-     * @throws IOException if an output file cannot be written
-     */
     @Override
-    public Integer call() throws IOException {
-        validate();
-        singleThreadedNd4j();
+    protected boolean quietListenerLog() {
+        return false;
+    }
+
+    @Override
+    protected void study(Path out) throws IOException {
         long start = System.nanoTime();
         log.info("Born dead: widths {}, depths {}, {} trials per cell, seed {}, output {}", Arrays.toString(widths),
                 Arrays.toString(depths), trials, seed, out.toAbsolutePath());
@@ -174,47 +159,27 @@ public final class BornDeadStudy implements Callable<Integer> {
         writeDetailCsv(cells, out.resolve("born-dead-detail.csv"));
         Table table = table(cells);
         String time = String.format(Locale.ROOT, "%.1f s", elapsed.toMillis() / 1000.0);
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("born-dead.md"), table.toMarkdown() + "\n" + trials
-                + " trials per cell, seed " + seed + ", run time " + time + " ("
-                + Runtime.getRuntime().availableProcessors() + " cores).\n", StandardCharsets.UTF_8);
+        writeReport(out, "born-dead", table, trials + " trials per cell, seed " + seed + ", run time " + time + " ("
+                + Runtime.getRuntime().availableProcessors() + " cores).");
         plot(cells, out.resolve("born-dead.png"));
-        System.out.print(table);
-        log.info("Born dead study finished in {}; wrote born-dead.csv, born-dead-detail.csv, born-dead.md and "
-                + "born-dead.png to {}", time, out.toAbsolutePath());
-        return 0;
+        logFinished(log, "Born dead study", time, out, "born-dead.csv", "born-dead-detail.csv", "born-dead.md",
+                "born-dead.png");
     }
 
-    /**
-     * Limits ND4J (its op threads and BLAS) to one thread. The study runs millions of operations on arrays of a few
-     * thousand elements, where threads only add overhead; on a loaded 2-core machine ND4J's default threading made a
-     * trial about 30 times slower (measured: 150-250 ms instead of 5 ms at width 10, depth 50).
-     */
-    private static void singleThreadedNd4j() {
-        Nd4j.getEnvironment().setMaxThreads(1);
-        Nd4j.getEnvironment().setMaxMasterThreads(1);
-        Nd4j.factory().blas().setMaxThreads(1);
-    }
-
-    private void validate() {
-        check(trials >= 1, "--trials must be >= 1, got: " + trials);
-        check(widths.length > 0, "--widths must list at least one width, got: none");
-        check(depths.length > 0, "--depths must list at least one depth, got: none");
+    @Override
+    protected void check(Checks check) {
+        check.atLeast("--trials", trials, 1);
+        check.listsAtLeast("--widths", widths.length, 1, "one width");
+        check.listsAtLeast("--depths", depths.length, 1, "one depth");
         for (int w : widths) {
-            check(w >= 1, "--widths must be >= 1, got: " + w);
+            check.atLeast("--widths", w, 1);
         }
         for (int d : depths) {
-            check(d >= 2, "--depths must be >= 2 (one hidden layer and the output layer), got: " + d);
+            check.require(d >= 2, "--depths", ">= 2 (one hidden layer and the output layer)", d);
         }
         // Sorted, so the table reads top-down and the chart lines run left to right.
         widths = Arrays.stream(widths).sorted().distinct().toArray();
         depths = Arrays.stream(depths).sorted().distinct().toArray();
-    }
-
-    private void check(boolean condition, String message) {
-        if (!condition) {
-            throw new ParameterException(spec.commandLine(), message);
-        }
     }
 
     /**

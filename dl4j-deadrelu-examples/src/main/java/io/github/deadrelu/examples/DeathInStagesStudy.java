@@ -13,37 +13,26 @@
 
 package io.github.deadrelu.examples;
 
-import io.github.deadrelu.examples.support.Charts;
+import io.github.deadrelu.examples.support.Checks;
+import io.github.deadrelu.examples.support.StudyCommand;
+import io.github.deadrelu.examples.support.StudyOptions;
 import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
 import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyData;
-import io.github.deadrelu.examples.support.StudyCharts;
 import io.github.deadrelu.examples.support.Table;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
@@ -51,12 +40,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Study 4, "death in stages": the per-unit closed fraction of the first hidden layer over training, as a heat map
@@ -78,7 +64,8 @@ import picocli.CommandLine.Spec;
  * <p>Outputs in {@code --out}: {@code death-in-stages.csv} (one row per dying unit, header {@value #CSV_HEADER}),
  * {@code death-in-stages-fractions.csv} (closed fraction per unit and iteration, long format),
  * {@code death-in-stages.md}, {@code death-in-stages-heatmap.png} (the whole run), {@code death-in-stages-zoom.png}
- * (the first {@value #ZOOM} iterations, one column each) and {@code death-in-stages.png}. Run it with:
+ * (the first {@value #ZOOM} iterations, one column each) and {@code death-in-stages.png}, drawn by
+ * {@link DeathInStagesCharts}. Run it with:
  * <pre>
  * mvn -B -q -Pdemo -DskipTests -pl dl4j-deadrelu-core,dl4j-deadrelu-examples verify \
  *     -Ddemo.main=io.github.deadrelu.examples.DeathInStagesStudy -Ddemo.args="--mnist ../shared/data/mnist"
@@ -87,7 +74,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "death-in-stages", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Study 4: per-unit closed fraction of the first hidden layer over iterations (heat map), "
                 + "showing partial closing before death."})
-public final class DeathInStagesStudy implements Callable<Integer> {
+public final class DeathInStagesStudy extends StudyCommand {
 
     /** The header of {@code death-in-stages.csv}, fixed. */
     static final String CSV_HEADER = "unit,onset,stage_start,stage_length,closed_before_onset,abrupt";
@@ -144,16 +131,11 @@ public final class DeathInStagesStudy implements Callable<Integer> {
         }
     }
 
-    @Spec
-    private CommandSpec spec;
+    @Mixin
+    private StudyOptions.Data dataOptions;
 
-    @Option(names = "--mnist", paramLabel = "DIR",
-            description = "Directory with the MNIST test-set IDX files; without it a built-in synthetic task is used.")
-    private Path mnist;
-
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/studies/death-in-stages",
-            description = "Output directory (default: ${DEFAULT-VALUE}).")
-    private Path out;
+    @Mixin
+    private StudyOptions.Training trainingOptions;
 
     @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "adam",
             description = "Optimizer (default: ${DEFAULT-VALUE}).")
@@ -162,22 +144,6 @@ public final class DeathInStagesStudy implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.01",
             description = "Learning rate (default: ${DEFAULT-VALUE}).")
     private double lr;
-
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
-            description = "Training epochs (default: ${DEFAULT-VALUE}).")
-    private int epochs;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
-            description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    private int batch;
-
-    @Option(names = "--hidden", paramLabel = "N,...", split = ",", defaultValue = "256,256",
-            description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
-    private int[] hidden;
-
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "8000",
-            description = "Training examples used, at most 8000 (default: ${DEFAULT-VALUE}).")
-    private int trainSize;
 
     @Option(names = "--window", paramLabel = "N", defaultValue = "1",
             description = "Moving-mean window of the line chart, iterations; 1 plots the raw closed fraction per "
@@ -203,34 +169,27 @@ public final class DeathInStagesStudy implements Callable<Integer> {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new DeathInStagesStudy()).execute(args));
+        main(new DeathInStagesStudy(), args);
     }
 
-    /**
-     * Runs the study with the parsed options and writes its outputs.
-     *
-     * @return the exit code, 0 on success
-     * @throws IOException if MNIST cannot be read or an output file cannot be written
-     */
     @Override
-    public Integer call() throws IOException {
-        check(optimizer.equals("sgd") || optimizer.equals("adam"), "--optimizer must be sgd or adam, got: "
-                + optimizer);
-        check(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got: " + lr);
-        check(epochs >= 1, "--epochs must be >= 1, got: " + epochs);
-        check(batch >= 1, "--batch must be >= 1, got: " + batch);
-        check(hidden.length >= 1, "--hidden must list at least one width, got: none");
-        for (int w : hidden) {
-            check(w >= 1, "--hidden widths must be >= 1, got: " + w);
-        }
-        check(trainSize >= 1 && trainSize <= 8000, "--train-size must be in [1, 8000], got: " + trainSize);
-        check(window >= 1, "--window must be >= 1, got: " + window);
-        check(partial > 0 && partial < 1, "--partial must be in (0, 1), got: " + partial);
-        check(bin >= 1, "--bin must be >= 1, got: " + bin);
-        Mlp.singleThreadedNd4j();
-        Mlp.quietListenerLog();
+    protected void check(Checks check) {
+        check.oneOf("--optimizer", optimizer, "sgd", "adam");
+        check.positive("--lr", lr);
+        dataOptions.check(check);
+        trainingOptions.check(check, 1, "one width");
+        check.atLeast("--window", window, 1);
+        check.require(partial > 0 && partial < 1, "--partial", "in (0, 1)", partial);
+        check.atLeast("--bin", bin, 1);
+    }
+
+    @Override
+    protected void study(Path out) throws IOException {
+        int epochs = trainingOptions.epochs();
+        int batch = trainingOptions.batch();
+        int[] hidden = trainingOptions.hidden();
         long start = System.nanoTime();
-        StudyData data = StudyData.load(mnist, 1).limit(trainSize, 2000);
+        StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
         IUpdater updater = optimizer.equals("sgd") ? new Sgd(lr) : new Adam(lr);
         log.info("Death in stages: {} ({} train), MLP {}-{}-{}, {} lr {}, batch {}, {} epochs, seed {}, output {}",
                 data.description(), data.trainSize(), data.features(),
@@ -247,24 +206,14 @@ public final class DeathInStagesStudy implements Callable<Integer> {
                         + "%.0f s.", data.mnist() ? "MNIST" : "synthetic task", data.trainSize(),
                 Arrays.toString(hidden), optimizer.equals("sgd") ? "Sgd" : "Adam", lr, batch, epochs, r.iterations(),
                 seed, r.layer(), partial, Mlp.formatAccuracy(r.accuracy()), seconds);
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("death-in-stages.md"), table.toMarkdown() + "\n" + footer + "\n",
-                StandardCharsets.UTF_8);
-        plotHeatMap(r, 0, r.iterations(), bin, out.resolve("death-in-stages-heatmap.png"));
-        plotHeatMap(r, 0, Math.min(ZOOM, r.iterations()), 1, out.resolve("death-in-stages-zoom.png"));
-        plotLines(r, out.resolve("death-in-stages.png"));
-        System.out.print(table);
-        System.out.println(footer);
-        log.info("Death in stages study finished in {} s; wrote death-in-stages.csv, death-in-stages-fractions.csv, "
-                        + "death-in-stages.md, death-in-stages-heatmap.png, death-in-stages-zoom.png and death-in-stages.png to {}",
-                String.format(Locale.ROOT, "%.0f", seconds), out.toAbsolutePath());
-        return 0;
-    }
-
-    private void check(boolean condition, String message) {
-        if (!condition) {
-            throw new ParameterException(spec.commandLine(), message);
-        }
+        writeReport(out, "death-in-stages", table, footer);
+        DeathInStagesCharts.plotHeatMap(r, 0, r.iterations(), bin, out.resolve("death-in-stages-heatmap.png"));
+        DeathInStagesCharts.plotHeatMap(r, 0, Math.min(ZOOM, r.iterations()), 1,
+                out.resolve("death-in-stages-zoom.png"));
+        DeathInStagesCharts.plotLines(r, out.resolve("death-in-stages.png"));
+        logFinished(log, "Death in stages study", String.format(Locale.ROOT, "%.0f s", seconds), out,
+                "death-in-stages.csv", "death-in-stages-fractions.csv", "death-in-stages.md",
+                "death-in-stages-heatmap.png", "death-in-stages-zoom.png", "death-in-stages.png");
     }
 
     /**
@@ -395,100 +344,6 @@ public final class DeathInStagesStudy implements Callable<Integer> {
 
     private static int quantile(int[] sorted, double q) {
         return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-    }
-
-    /**
-     * The heat map: rows are the dying units, by onset (earliest at the top), then up to 16 units that survived, for
-     * contrast; columns are bins of {@code bin} iterations; the colour is the mean closed fraction in the bin.
-     */
-    private static void plotHeatMap(Result r, int from, int to, int bin, Path file) throws IOException {
-        List<Integer> rows = new ArrayList<>();
-        r.dying().forEach(d -> rows.add(d.unit()));
-        int[] dyingUnits = r.dying().stream().mapToInt(Dying::unit).toArray();
-        IntStream.range(0, r.units()).filter(u -> Arrays.stream(dyingUnits).noneMatch(d -> d == u)).limit(16)
-                .forEach(rows::add);
-        int bins = (to - from + bin - 1) / bin;
-        List<String> x = new ArrayList<>();
-        for (int b = 0; b < bins; b++) {
-            x.add(b % Math.max(1, bins / 10) == 0 ? Integer.toString(from + b * bin) : " ".repeat(1 + b % 7));
-        }
-        List<String> y = new ArrayList<>();
-        for (int k = 0; k < rows.size(); k++) {
-            boolean survivor = k >= dyingUnits.length;
-            y.add((survivor ? "alive " : "") + rows.get(k));
-        }
-        List<Number[]> cells = new ArrayList<>();
-        for (int b = 0; b < bins; b++) {
-            for (int k = 0; k < rows.size(); k++) {
-                int u = rows.get(k);
-                double sum = 0;
-                int n = 0;
-                for (int i = from + b * bin; i < Math.min(to, from + (b + 1) * bin); i++) {
-                    sum += r.fractions()[i][u];
-                    n++;
-                }
-                // XChart draws row 0 at the bottom; reverse so the earliest death is at the top.
-                cells.add(new Number[] {b, rows.size() - 1 - k, sum / n});
-            }
-        }
-        java.util.Collections.reverse(y);
-        int height = Math.max(420, Math.min(1400, 120 + 9 * rows.size()));
-        HeatMapChart chart = new HeatMapChartBuilder().width(1100).height(height)
-                .title(r.layer() + ": closed fraction per unit (rows: dying units by death onset, then survivors), "
-                        + "iterations " + from + " to " + (to - 1) + (bin > 1 ? " (" + bin + " per column)" : ""))
-                .xAxisTitle("iteration").yAxisTitle("unit").build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setShowValue(false);
-        chart.getStyler().setMin(0.0);
-        chart.getStyler().setMax(1.0);
-        chart.getStyler().setRangeColors(new Color[] {new Color(0xf7fbff), new Color(0x6baed6), new Color(0x08306b),
-                Color.BLACK});
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setAxisTickLabelsFont(chart.getStyler().getAxisTickLabelsFont().deriveFont(9f));
-        chart.getStyler().setPlotContentSize(1.0);
-        chart.addSeries("closed fraction", x, y, cells);
-        Charts.png(chart, file);
-    }
-
-    /**
-     * Two panels: the closed fraction per mini-batch (moving mean over {@code window}, 1 = raw) of the six staged units
-     * with the longest stages, y from 0.5 so that "open on one example of 64" (0.984) stands apart from dead (1);
-     * dead units of the layer over iterations.
-     */
-    private static void plotLines(Result r, Path file) throws IOException {
-        XYChart units = Charts.line(r.layer() + ": closed fraction, 6 longest-staged units"
-                + (r.window() > 1 ? " (moving mean over " + r.window() + ")" : ""), "iteration", "closed fraction",
-                560, 380);
-        units.getStyler().setYAxisMin(0.5);
-        units.getStyler().setYAxisMax(1.0);
-        units.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        double[] it = IntStream.range(0, r.iterations()).asDoubleStream().toArray();
-        Color[] colors = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xff7f0e),
-                new Color(0x9467bd), new Color(0x8c564b)};
-        List<Dying> examples = r.staged().stream().sorted(Comparator.comparingInt(Dying::stageLength).reversed())
-                .limit(colors.length).toList();
-        int k = 0;
-        for (Dying d : examples) {
-            line(units, "unit " + d.unit() + " (onset " + d.onset() + ")", it,
-                    smoothed(r.fractions(), d.unit(), r.window()), colors[k++]);
-        }
-        if (examples.isEmpty()) {
-            line(units, "no staged unit", new double[] {0}, new double[] {0}, Color.GRAY);
-        }
-        XYChart dead = Charts.line(r.layer() + ": dead units (listener)", "iteration", "dead units", 560, 380);
-        dead.getStyler().setYAxisMin(0.0);
-        dead.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        line(dead, "dead units", it, Arrays.stream(r.deadCurve()).asDoubleStream().toArray(), Color.BLACK);
-        StudyCharts.iterationAxis(units, r.iterations() - 1);
-        StudyCharts.iterationAxis(dead, r.iterations() - 1);
-        Charts.png(List.of(units, dead), 1, 2, file);
-    }
-
-    private static void line(XYChart chart, String name, double[] x, double[] y, Color color) {
-        XYSeries s = chart.addSeries(name, x, y);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(color);
-        s.setLineStyle(new BasicStroke(1.5f));
     }
 
     private static String f3(double v) {

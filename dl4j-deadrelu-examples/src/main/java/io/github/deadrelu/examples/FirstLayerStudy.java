@@ -13,6 +13,9 @@
 
 package io.github.deadrelu.examples;
 
+import io.github.deadrelu.examples.support.Checks;
+import io.github.deadrelu.examples.support.StudyCommand;
+import io.github.deadrelu.examples.support.StudyOptions;
 import io.github.deadrelu.examples.support.Charts;
 import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
@@ -26,8 +29,6 @@ import io.github.deadrelu.stats.LayerGates;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,27 +37,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Study 3, "the first layer is final": over a long run at a learning rate that kills units, dead units of the first
@@ -85,7 +80,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "first-layer", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Study 3: natural revivals of dead ReLUs per layer over a long SGD run at a killing learning "
                 + "rate; first-layer dead units never revive and their weights stay bit-identical, deeper ones do."})
-public final class FirstLayerStudy implements Callable<Integer> {
+public final class FirstLayerStudy extends StudyCommand {
 
     /** The header of {@code first-layer.csv}, fixed. */
     static final String CSV_HEADER = "layer,index,units,recoverable,dead_at_end,ever_dead,deaths,revivals,"
@@ -129,40 +124,20 @@ public final class FirstLayerStudy implements Callable<Integer> {
     record Result(List<LayerResult> layers, int iterations, int itersPerEpoch, double accuracy) {
     }
 
-    @Spec
-    private CommandSpec spec;
+    @Mixin
+    private StudyOptions.Data dataOptions;
 
-    @Option(names = "--mnist", paramLabel = "DIR",
-            description = "Directory with the MNIST test-set IDX files; without it a built-in synthetic task is used.")
-    private Path mnist;
-
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/studies/first-layer",
-            description = "Output directory (default: ${DEFAULT-VALUE}).")
-    private Path out;
+    /** 10 epochs by default: deaths and revivals need time to show. */
+    @Mixin
+    private StudyOptions.Training trainingOptions = new StudyOptions.Training(10);
 
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1.0",
             description = "Plain SGD learning rate (default: ${DEFAULT-VALUE}).")
     private double lr;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10",
-            description = "Training epochs (default: ${DEFAULT-VALUE}).")
-    private int epochs;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
-            description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    private int batch;
-
-    @Option(names = "--hidden", paramLabel = "N,...", split = ",", defaultValue = "256,256",
-            description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
-    private int[] hidden;
-
     @Option(names = "--dead-after", paramLabel = "EXAMPLES", defaultValue = "0",
             description = "Listener deadAfterExamples; 0 means the training set size (default: ${DEFAULT-VALUE}).")
     private int deadAfter;
-
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "8000",
-            description = "Training examples used, at most 8000 (default: ${DEFAULT-VALUE}).")
-    private int trainSize;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
             description = "Seed of the initial weights (default: ${DEFAULT-VALUE}).")
@@ -174,31 +149,24 @@ public final class FirstLayerStudy implements Callable<Integer> {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new FirstLayerStudy()).execute(args));
+        main(new FirstLayerStudy(), args);
     }
 
-    /**
-     * Runs the study with the parsed options and writes its outputs.
-     *
-     * @return the exit code, 0 on success
-     * @throws IOException if MNIST cannot be read or an output file cannot be written
-     */
     @Override
-    public Integer call() throws IOException {
-        check(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got: " + lr);
-        check(epochs >= 1, "--epochs must be >= 1, got: " + epochs);
-        check(batch >= 1, "--batch must be >= 1, got: " + batch);
-        check(hidden.length >= 2, "--hidden must list at least two widths (a first and a deeper layer), got: "
-                + hidden.length);
-        for (int w : hidden) {
-            check(w >= 1, "--hidden widths must be >= 1, got: " + w);
-        }
-        check(deadAfter >= 0, "--dead-after must be >= 0, got: " + deadAfter);
-        check(trainSize >= 1 && trainSize <= 8000, "--train-size must be in [1, 8000], got: " + trainSize);
-        Mlp.singleThreadedNd4j();
-        Mlp.quietListenerLog();
+    protected void check(Checks check) {
+        check.positive("--lr", lr);
+        dataOptions.check(check);
+        trainingOptions.check(check, 2, "two widths (a first and a deeper layer)");
+        check.atLeast("--dead-after", deadAfter, 0);
+    }
+
+    @Override
+    protected void study(Path out) throws IOException {
+        int epochs = trainingOptions.epochs();
+        int batch = trainingOptions.batch();
+        int[] hidden = trainingOptions.hidden();
         long start = System.nanoTime();
-        StudyData data = StudyData.load(mnist, 1).limit(trainSize, 2000);
+        StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
         int streak = deadAfter == 0 ? data.trainSize() : deadAfter;
         log.info("First layer: {} ({} train), MLP {}-{}-{}, SGD lr {}, batch {}, {} epochs, dead after {} examples, "
                         + "seed {}, output {}", data.description(), data.trainSize(), data.features(),
@@ -214,22 +182,10 @@ public final class FirstLayerStudy implements Callable<Integer> {
                         + "(%d iterations), dead after %d examples, seed %d; final accuracy %s; run time %.0f s.",
                 data.mnist() ? "MNIST" : "synthetic task", data.trainSize(), Arrays.toString(hidden), lr, batch,
                 epochs, r.iterations(), streak, seed, Mlp.formatAccuracy(r.accuracy()), seconds);
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("first-layer.md"), table.toMarkdown() + "\n" + footer + "\n",
-                StandardCharsets.UTF_8);
+        writeReport(out, "first-layer", table, footer);
         plot(r, out.resolve("first-layer.png"));
-        System.out.print(table);
-        System.out.println(footer);
-        log.info("First layer study finished in {} s; wrote first-layer.csv, first-layer-timeline.csv, "
-                + "first-layer.md and first-layer.png to {}", String.format(Locale.ROOT, "%.0f", seconds),
-                out.toAbsolutePath());
-        return 0;
-    }
-
-    private void check(boolean condition, String message) {
-        if (!condition) {
-            throw new ParameterException(spec.commandLine(), message);
-        }
+        logFinished(log, "First layer study", String.format(Locale.ROOT, "%.0f s", seconds), out,
+                "first-layer.csv", "first-layer-timeline.csv", "first-layer.md", "first-layer.png");
     }
 
     /**
@@ -421,9 +377,6 @@ public final class FirstLayerStudy implements Callable<Integer> {
     }
 
     private static void line(XYChart chart, String name, double[] x, double[] y, Color color) {
-        XYSeries s = chart.addSeries(name, x, y);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(color);
-        s.setLineStyle(new BasicStroke(2f));
+        StudyCharts.line(chart, name, x, y, color, new BasicStroke(2f));
     }
 }

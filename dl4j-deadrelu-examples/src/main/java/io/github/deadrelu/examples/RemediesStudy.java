@@ -13,6 +13,9 @@
 
 package io.github.deadrelu.examples;
 
+import io.github.deadrelu.examples.support.Checks;
+import io.github.deadrelu.examples.support.StudyCommand;
+import io.github.deadrelu.examples.support.StudyOptions;
 import io.github.deadrelu.examples.support.Charts;
 import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
@@ -29,8 +32,6 @@ import io.github.deadrelu.weights.RandomizedAsymmetricInit;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,12 +51,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Study 6, "remedies compared": at a learning rate that kills ReLUs, how do Leaky ReLU, randomized asymmetric
@@ -82,7 +80,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "remedies", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Study 6: ReLU, Leaky ReLU, RAI and ReLU with re-initialisation at a learning rate that kills "
                 + "ReLUs: accuracy and dead fraction over training, on one figure."})
-public final class RemediesStudy implements Callable<Integer> {
+public final class RemediesStudy extends StudyCommand {
 
     /** The header of {@code remedies.csv}, fixed. */
     static final String CSV_HEADER = "variant,seed,iteration,accuracy,diverged,layer0_dead_fraction,"
@@ -133,16 +131,8 @@ public final class RemediesStudy implements Callable<Integer> {
         }
     }
 
-    @Spec
-    private CommandSpec spec;
-
-    @Option(names = "--mnist", paramLabel = "DIR",
-            description = "Directory with the MNIST test-set IDX files; without it a built-in synthetic task is used.")
-    private Path mnist;
-
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/studies/remedies",
-            description = "Output directory (default: ${DEFAULT-VALUE}).")
-    private Path out;
+    @Mixin
+    private StudyOptions.Data dataOptions;
 
     @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "sgd",
             description = "Optimizer (default: ${DEFAULT-VALUE}).")
@@ -152,41 +142,15 @@ public final class RemediesStudy implements Callable<Integer> {
             description = "Learning rate (default: ${DEFAULT-VALUE}).")
     private double lr;
 
-    @Option(names = "--seeds", paramLabel = "S,...", split = ",", defaultValue = "1,2,3",
-            description = "Seeds, one run per seed and variant (default: ${DEFAULT-VALUE}).")
-    private long[] seeds;
+    @Mixin
+    private StudyOptions.Training trainingOptions;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
-            description = "Training epochs (default: ${DEFAULT-VALUE}).")
-    private int epochs;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
-            description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    private int batch;
-
-    @Option(names = "--hidden", paramLabel = "N,...", split = ",", defaultValue = "256,256",
-            description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
-    private int[] hidden;
-
-    @Option(names = "--train-size", paramLabel = "N", defaultValue = "8000",
-            description = "Training examples used, at most 8000 (default: ${DEFAULT-VALUE}).")
-    private int trainSize;
-
-    @Option(names = "--eval-size", paramLabel = "N", defaultValue = "2000",
-            description = "Evaluation examples used, at most 2000 (default: ${DEFAULT-VALUE}).")
-    private int evalSize;
+    @Mixin
+    private StudyOptions.Runs runOptions;
 
     @Option(names = "--eval-every", paramLabel = "N", defaultValue = "25",
             description = "Iterations between evaluations (default: ${DEFAULT-VALUE}).")
     private int evalEvery;
-
-    @Option(names = "--reinit-every", paramLabel = "N", defaultValue = "25",
-            description = "ReinitPolicy every(N) and maturity(N) (default: ${DEFAULT-VALUE}).")
-    private int reinitEvery;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
-            description = "Runs trained at the same time, each on one thread (default: ${DEFAULT-VALUE}).")
-    private int threads;
 
     /**
      * Runs the study from the command line; {@code --help} lists the options.
@@ -194,36 +158,29 @@ public final class RemediesStudy implements Callable<Integer> {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new RemediesStudy()).execute(args));
+        main(new RemediesStudy(), args);
     }
 
-    /**
-     * Runs the study with the parsed options and writes its outputs.
-     *
-     * @return the exit code, 0 on success
-     * @throws IOException if MNIST cannot be read or an output file cannot be written
-     */
     @Override
-    public Integer call() throws IOException {
-        check(optimizer.equals("sgd") || optimizer.equals("adam"), "--optimizer must be sgd or adam, got: "
-                + optimizer);
-        check(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got: " + lr);
-        check(seeds.length > 0, "--seeds must list at least one seed, got: none");
-        check(epochs >= 1, "--epochs must be >= 1, got: " + epochs);
-        check(batch >= 1, "--batch must be >= 1, got: " + batch);
-        check(hidden.length >= 2, "--hidden must list at least two widths, got: " + hidden.length);
-        for (int w : hidden) {
-            check(w >= 1, "--hidden widths must be >= 1, got: " + w);
-        }
-        check(trainSize >= 1 && trainSize <= 8000, "--train-size must be in [1, 8000], got: " + trainSize);
-        check(evalSize >= 1 && evalSize <= 2000, "--eval-size must be in [1, 2000], got: " + evalSize);
-        check(evalEvery >= 1, "--eval-every must be >= 1, got: " + evalEvery);
-        check(reinitEvery >= 1, "--reinit-every must be >= 1, got: " + reinitEvery);
-        check(threads >= 1, "--threads must be >= 1, got: " + threads);
-        Mlp.singleThreadedNd4j();
-        Mlp.quietListenerLog();
+    protected void check(Checks check) {
+        check.oneOf("--optimizer", optimizer, "sgd", "adam");
+        check.positive("--lr", lr);
+        dataOptions.check(check);
+        trainingOptions.check(check, 2, "two widths");
+        runOptions.check(check);
+        check.atLeast("--eval-every", evalEvery, 1);
+    }
+
+    @Override
+    protected void study(Path out) throws IOException {
+        int epochs = trainingOptions.epochs();
+        int batch = trainingOptions.batch();
+        int[] hidden = trainingOptions.hidden();
+        long[] seeds = runOptions.seeds();
+        int reinitEvery = runOptions.reinitEvery();
+        int threads = runOptions.threads();
         long start = System.nanoTime();
-        StudyData data = StudyData.load(mnist, 1).limit(trainSize, evalSize);
+        StudyData data = dataOptions.load(runOptions.evalSize());
         log.info("Remedies: {} ({} train / {} eval), MLP {}-{}-{}, {} lr {}, batch {}, {} epochs, seeds {}, output {}",
                 data.description(), data.trainSize(), data.evalSize(), data.features(),
                 Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining("-")), data.classes(),
@@ -238,21 +195,10 @@ public final class RemediesStudy implements Callable<Integer> {
                         + "seeds %s; run time %.0f s (%d threads).", data.mnist() ? "MNIST" : "synthetic task",
                 data.trainSize(), data.evalSize(), Arrays.toString(hidden), optimizer.equals("sgd") ? "Sgd" : "Adam",
                 lr, batch, epochs, Arrays.toString(seeds), seconds, threads);
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("remedies.md"), table.toMarkdown() + "\n" + footer + "\n",
-                StandardCharsets.UTF_8);
+        writeReport(out, "remedies", table, footer);
         plot(runs, optimizer.equals("sgd") ? "Sgd" : "Adam", lr, out.resolve("remedies.png"));
-        System.out.print(table);
-        System.out.println(footer);
-        log.info("Remedies study finished in {} s; wrote remedies.csv, remedies.md and remedies.png to {}",
-                String.format(Locale.ROOT, "%.0f", seconds), out.toAbsolutePath());
-        return 0;
-    }
-
-    private void check(boolean condition, String message) {
-        if (!condition) {
-            throw new ParameterException(spec.commandLine(), message);
-        }
+        logFinished(log, "Remedies study", String.format(Locale.ROOT, "%.0f s", seconds), out, "remedies.csv",
+                "remedies.md", "remedies.png");
     }
 
     /**

@@ -13,35 +13,29 @@
 
 package io.github.deadrelu.examples;
 
+import io.github.deadrelu.examples.support.Checks;
+import io.github.deadrelu.examples.support.StudyCommand;
 import io.github.deadrelu.examples.support.Charts;
 import io.github.deadrelu.examples.support.CsvWriter;
-import io.github.deadrelu.examples.support.Mlp;
 import io.github.deadrelu.examples.support.StudyCharts;
 import io.github.deadrelu.examples.support.Table;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.stats.LayerGates;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -52,12 +46,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Study 1, "the seed scenario": one ReLU unit whose pre-activations sit just above zero dies from one large gradient
@@ -86,7 +76,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "seed-scenario", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Study 1: one ReLU unit with pre-activations around +0.1 dies from one large gradient step "
                 + "(to around -0.1), its weights freeze bit for bit, and it stays dead."})
-public final class SeedScenarioStudy implements Callable<Integer> {
+public final class SeedScenarioStudy extends StudyCommand {
 
     /** The header of {@code seed-scenario.csv}, fixed. */
     static final String CSV_HEADER = "iteration,phase,closed_share,z_mean,z_min,z_max,weights_as_after_spike,dead";
@@ -149,13 +139,6 @@ public final class SeedScenarioStudy implements Callable<Integer> {
         }
     }
 
-    @Spec
-    private CommandSpec spec;
-
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/studies/seed-scenario",
-            description = "Output directory (default: ${DEFAULT-VALUE}).")
-    private Path out;
-
     @Option(names = "--before", paramLabel = "N", defaultValue = "100",
             description = "Clean iterations before the spike (default: ${DEFAULT-VALUE}).")
     private int before;
@@ -186,23 +169,26 @@ public final class SeedScenarioStudy implements Callable<Integer> {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SeedScenarioStudy()).execute(args));
+        main(new SeedScenarioStudy(), args);
     }
 
-    /**
-     * Runs the study with the parsed options and writes its outputs.
-     *
-     * @return the exit code, 0 on success
-     * @throws IOException if an output file cannot be written
-     */
     @Override
-    public Integer call() throws IOException {
-        check(before >= 1, "--before must be >= 1, got: " + before);
-        check(after >= 1, "--after must be >= 1, got: " + after);
-        check(batch >= 2, "--batch must be >= 2, got: " + batch);
-        check(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got: " + lr);
-        check(target < 0 && target > -1, "--target must be in (-1, 0), got: " + target);
-        Mlp.singleThreadedNd4j();
+    protected void check(Checks check) {
+        check.atLeast("--before", before, 1);
+        check.atLeast("--after", after, 1);
+        check.atLeast("--batch", batch, 2);
+        check.positive("--lr", lr);
+        check.require(target < 0 && target > -1, "--target", "in (-1, 0)", target);
+    }
+
+    /** The listener's WARN and summary lines are part of this study's console story: kept. */
+    @Override
+    protected boolean quietListenerLog() {
+        return false;
+    }
+
+    @Override
+    protected void study(Path out) throws IOException {
         long start = System.nanoTime();
         log.info("Seed scenario: {} clean iterations, one spike, {} clean iterations; batch {}, SGD lr {}, target "
                 + "mean z {}, seed {}, output {}", before, after, batch, lr, target, seed, out.toAbsolutePath());
@@ -211,21 +197,10 @@ public final class SeedScenarioStudy implements Callable<Integer> {
 
         writeCsv(r, out.resolve("seed-scenario.csv"));
         Table table = table(r);
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("seed-scenario.md"), table.toMarkdown() + "\n" + summary(r) + "\n",
-                StandardCharsets.UTF_8);
+        writeReport(out, "seed-scenario", table, summary(r));
         plot(r, out.resolve("seed-scenario.png"));
-        System.out.print(table);
-        System.out.println(summary(r));
-        log.info("Seed scenario finished in {}; wrote seed-scenario.csv, seed-scenario.md and seed-scenario.png to {}",
-                String.format(Locale.ROOT, "%.1f s", seconds), out.toAbsolutePath());
-        return 0;
-    }
-
-    private void check(boolean condition, String message) {
-        if (!condition) {
-            throw new ParameterException(spec.commandLine(), message);
-        }
+        logFinished(log, "Seed scenario", String.format(Locale.ROOT, "%.1f s", seconds), out, "seed-scenario.csv",
+                "seed-scenario.md", "seed-scenario.png");
     }
 
     /**
@@ -382,28 +357,21 @@ public final class SeedScenarioStudy implements Callable<Integer> {
         closed.getStyler().setYAxisMin(0.0);
         closed.getStyler().setYAxisMax(1.0);
         closed.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        line(closed, "closed share", it, r.steps().stream().mapToDouble(Step::closedShare).toArray(),
+        StudyCharts.line(closed, "closed share", it, r.steps().stream().mapToDouble(Step::closedShare).toArray(),
                 new Color(0xd62728), SeriesLines.SOLID);
         XYChart z = Charts.line("Pre-activation z over each mini-batch", "iteration", "z", 560, 380);
         z.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        line(z, "max", it, r.steps().stream().mapToDouble(Step::zMax).toArray(), new Color(0x9ecae1),
+        StudyCharts.line(z, "max", it, r.steps().stream().mapToDouble(Step::zMax).toArray(), new Color(0x9ecae1),
                 SeriesLines.SOLID);
-        line(z, "mean", it, r.steps().stream().mapToDouble(Step::zMean).toArray(), new Color(0x1f77b4),
+        StudyCharts.line(z, "mean", it, r.steps().stream().mapToDouble(Step::zMean).toArray(), new Color(0x1f77b4),
                 SeriesLines.SOLID);
-        line(z, "min", it, r.steps().stream().mapToDouble(Step::zMin).toArray(), new Color(0x9ecae1),
+        StudyCharts.line(z, "min", it, r.steps().stream().mapToDouble(Step::zMin).toArray(), new Color(0x9ecae1),
                 SeriesLines.SOLID);
-        line(z, "z = 0 (gate edge)", new double[] {it[0], it[it.length - 1]}, new double[] {0, 0}, Color.GRAY,
-                SeriesLines.DASH_DASH);
+        StudyCharts.line(z, "z = 0 (gate edge)", new double[] {it[0], it[it.length - 1]}, new double[] {0, 0},
+                Color.GRAY, SeriesLines.DASH_DASH);
         StudyCharts.iterationAxis(closed, it[it.length - 1]);
         StudyCharts.iterationAxis(z, it[it.length - 1]);
         Charts.png(List.of(closed, z), 1, 2, file);
-    }
-
-    private static void line(XYChart chart, String name, double[] x, double[] y, Color color, BasicStroke stroke) {
-        XYSeries s = chart.addSeries(name, x, y);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(color);
-        s.setLineStyle(stroke);
     }
 
     private static void closeQuietly(Random rng) {

@@ -13,10 +13,14 @@
 
 package io.github.deadrelu.examples.support;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.util.Locale;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Chart settings shared by the training studies (iteration axes), on top of {@link Charts}. */
+/** Chart settings shared by the training studies (iteration axes, plain lines), on top of {@link Charts}. */
 public final class StudyCharts {
 
     private StudyCharts() {
@@ -41,6 +45,26 @@ public final class StudyCharts {
             // A blank, not an empty string: XChart's TextLayout rejects zero-length labels.
             return Math.abs(v - k * step) < 1e-9 * Math.max(1, step) ? String.format(Locale.ROOT, "%.0f", v) : " ";
         });
+    }
+
+    /**
+     * Adds a plain line (no markers) to a chart.
+     *
+     * @param chart  the chart
+     * @param name   the series name, unique in the chart
+     * @param x      the x values
+     * @param y      the y values, as many as {@code x}
+     * @param color  the line colour
+     * @param stroke the line width and dash pattern
+     * @return the series, for further styling
+     * @throws IllegalArgumentException if XChart rejects the series (duplicate name, lengths differ)
+     */
+    public static XYSeries line(XYChart chart, String name, double[] x, double[] y, Color color, BasicStroke stroke) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(color);
+        s.setLineStyle(stroke);
+        return s;
     }
 
     /**

@@ -17,9 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 class StudyChartsTest {
 
@@ -32,6 +36,19 @@ class StudyChartsTest {
         assertEquals(50.0, StudyCharts.labelStep(375));
         assertEquals(50.0, StudyCharts.labelStep(400));
         assertEquals(200.0, StudyCharts.labelStep(1249));
+    }
+
+    @Test
+    void line_plainSeriesWithColourAndStroke() {
+        XYChart chart = Charts.line("t", "x", "y");
+        BasicStroke stroke = new BasicStroke(1.5f);
+        XYSeries s = StudyCharts.line(chart, "a", new double[] {0, 1}, new double[] {2, 3}, Color.RED, stroke);
+        assertEquals(s, chart.getSeriesMap().get("a"));
+        assertEquals(SeriesMarkers.NONE, s.getMarker());
+        assertEquals(Color.RED, s.getLineColor());
+        assertEquals(stroke, s.getLineStyle());
+        assertThrows(IllegalArgumentException.class,
+                () -> StudyCharts.line(chart, "a", new double[] {0}, new double[] {0}, Color.RED, stroke));
     }
 
     @Test
