@@ -8,7 +8,7 @@ import io.github.deadrelu.internal.DeadUnitTracker;
 import io.github.deadrelu.internal.GateCountSource;
 import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.NetworkInspector;
-import io.github.deadrelu.internal.Reinitializer;
+import io.github.deadrelu.internal.engine.ReinitStep;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
@@ -129,7 +129,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
     private transient volatile GateSnapshot latest;
     private transient Set<String> warnedDead;
     private transient Set<String> warnedOnce;
-    private transient Set<String> reinitDisabled;
+    private transient ReinitStep reinitStep;
     private transient Set<String> countDisabled;
     private transient BufferedWriter csv;
     private transient boolean csvFailed;
@@ -175,7 +175,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         latest = GateSnapshot.empty();
         warnedDead = new HashSet<>();
         warnedOnce = new HashSet<>();
-        reinitDisabled = new HashSet<>();
+        reinitStep = policy == null ? null : new ReinitStep(policy, this::warnOnce);
         countDisabled = ConcurrentHashMap.newKeySet();
         csv = null;
         csvFailed = false;
@@ -538,85 +538,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
      * one WARN, and the others go ahead. One INFO line per event lists layers and counts.
      */
     private void reinitialize(Model model, List<LayerSpec> seen, int iteration) {
-        Reinitializer.Event event = null;
-        Map<LayerSpec, int[]> planned = new LinkedHashMap<>();
-        for (LayerSpec s : seen) {
-            if (reinitDisabled.contains(s.name()) || !s.gate().isGated()) {
-                continue;
-            }
-            int[] dead = tracker.deadUnits(s.name());
-            if (dead.length == 0) {
-                continue;
-            }
-            if (s.frozen()) {
-                warnOnce(s.name() + "#frozen", "DeadReluListener: layer " + s.name()
-                        + " has dead units but its weights are frozen; it is never re-initialised");
-                continue;
-            }
-            int units = unitsOf(s);
-            int[] chosen = Arrays.stream(dead)
-                    .filter(u -> tracker.age(s.name(), u, iteration) >= policy.maturity())
-                    .limit(policy.maxUnits(units)).toArray();
-            if (chosen.length == 0) {
-                continue;
-            }
-            try {
-                if (event == null) {
-                    event = Reinitializer.event(model, policy, iteration);
-                }
-                event.add(s, chosen, units);
-                planned.put(s, chosen);
-            } catch (IllegalArgumentException e) {
-                reinitDisabled.add(s.name());
-                log.warn("DeadReluListener: layer {} ({}) cannot be re-initialised, so re-initialisation is "
-                        + "disabled for it; none of its parameters was written: {}", s.name(), s.layerType(),
-                        e.getMessage());
-            }
-        }
-        if (planned.isEmpty()) {
-            return;
-        }
-        List<String> names = new ArrayList<>();
-        planned.keySet().forEach(s -> names.add(s.name()));
-        try {
-            event.commit();
-        } catch (IllegalArgumentException e) {
-            // The updater state could not be mapped: found before the first write.
-            reinitDisabled.addAll(names);
-            log.warn("DeadReluListener: re-initialisation at iteration {} is not possible and is disabled for "
-                    + "layers {}; no parameter was changed: {}", iteration, names, e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            // Only an ND4J failure inside the in-place write kernels gets here.
-            reinitDisabled.addAll(names);
-            log.error("DeadReluListener: re-initialisation at iteration {} failed while writing layers {} and is "
-                    + "disabled for them", iteration, names, e);
-            return;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<LayerSpec, int[]> e : planned.entrySet()) {
-            tracker.markReinitialized(e.getKey().name(), e.getValue(), iteration);
-            if (sb.length() > 0) {
-                sb.append("; ");
-            }
-            sb.append(e.getKey().name()).append(' ').append(e.getValue().length).append(" units ")
-                    .append(unitList(e.getValue()));
-        }
-        log.info("DeadReluListener: re-initialised dead units at iteration {}: {} ({})", iteration, sb, policy);
-    }
-
-    private static String unitList(int[] units) {
-        int shown = Math.min(units.length, 10);
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < shown; i++) {
-            sb.append(i == 0 ? "" : ", ").append(units[i]);
-        }
-        return sb.append(units.length > shown ? ", ...]" : "]").toString();
-    }
-
-    private int unitsOf(LayerSpec s) {
-        long[] st = tracker.streaks(s.name());
-        return st == null ? Math.max(s.units(), 1) : st.length;
+        reinitStep.run(model, seen, tracker, iteration);
     }
 
     private void report(GateSnapshot snap, List<LayerSpec> seen) {
