@@ -9,13 +9,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterUpdate;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One planned write: the slices {@code indices} along axis {@code axis} of a <em>frame</em> (a writable view of a
  * parameter, or of a segment of its optimizer state, in which the unit axis is a plain axis) get {@code values}
  * (the frame's shape with {@code indices.length} along the axis). Entries outside the slices are never touched, so
  * "keep" is not encoded in any data (no NaN sentinel; exact in HALF, FLOAT and DOUBLE). Reading the old values is
- * one {@code gather}, writing one {@code scatter_update} (ND4J ops; no Java loop over the array).
+ * one {@code gather}, writing one {@code scatter_update} (ND4J ops; no Java loop over the array); slices that form
+ * one run of consecutive indices are read and written through one interval view instead.
  *
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
  */
@@ -40,6 +43,8 @@ final class ParamPatch {
     final String planner;
     /** True for a write of optimizer state. */
     final boolean state;
+    /** The slices as one interval view when the indices are one ascending run, else null. */
+    private final INDArray run;
 
     private ParamPatch(Layer layer, String param, INDArray paramView, long[] frameShape, INDArray frame, int axis,
                        INDArray indices, INDArray values, String planner, boolean state) {
@@ -53,6 +58,36 @@ final class ParamPatch {
         this.values = values;
         this.planner = planner;
         this.state = state;
+        this.run = runView(frame, axis, indices);
+    }
+
+    /** @return the first index when {@code indices} is {@code a, a+1, ..., a+k-1}, else -1 */
+    private static int runStart(INDArray indices) {
+        int[] idx = indices.toIntVector();
+        for (int i = 1; i < idx.length; i++) {
+            if (idx[i] != idx[0] + i) {
+                return -1;
+            }
+        }
+        return idx.length == 0 ? -1 : idx[0];
+    }
+
+    /**
+     * The slices as one interval view of the frame when the indices are one run, else null (also when ND4J cannot
+     * make a sound view of this frame: M2.1 returns arrays without data for some reshaped parameter views).
+     */
+    private static INDArray runView(INDArray frame, int axis, INDArray indices) {
+        int start = runStart(indices);
+        if (start < 0) {
+            return null;
+        }
+        INDArrayIndex[] at = new INDArrayIndex[frame.rank()];
+        for (int d = 0; d < at.length; d++) {
+            at[d] = d == axis ? NDArrayIndex.interval(start, start + indices.length()) : NDArrayIndex.all();
+        }
+        INDArray v = frame.get(at);
+        return v.data() == null || v.isEmpty() || v.length() != frame.length() / frame.size(axis) * indices.length()
+                ? null : v;
     }
 
     /**
@@ -99,11 +134,18 @@ final class ParamPatch {
 
     /** @return the current values of the slices (a new array) */
     INDArray read() {
+        if (run != null) {
+            return run.dup();
+        }
         return Nd4j.exec(new Gather(frame, indices, axis))[0];
     }
 
     /** Writes {@code v} (shaped as {@link #values}) into the slices, in place. */
     void write(INDArray v) {
+        if (run != null) {
+            run.assign(v);
+            return;
+        }
         int[] tad = new int[frame.rank() - 1];
         for (int d = 0, j = 0; d < frame.rank(); d++) {
             if (d != axis) {

@@ -24,6 +24,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -54,7 +55,13 @@ final class ReinitNets {
 
     /** MLP 4-6-5-3: d0 dead {0, 2}, d1 dead {1}. */
     static MultiLayerNetwork mlp(IUpdater updater) {
-        MultiLayerConfiguration conf = base(updater)
+        return mlp(updater, DataType.FLOAT);
+    }
+
+    /** {@link #mlp(IUpdater)} with parameters, updater state and activations of type {@code type}. */
+    static MultiLayerNetwork mlp(IUpdater updater, DataType type) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(12).updater(updater)
+                .weightInit(WeightInit.XAVIER).biasInit(BIAS_INIT).dataType(type).list()
                 .layer(new DenseLayer.Builder().name("d0").nIn(4).nOut(6).activation(Activation.RELU).build())
                 .layer(new DenseLayer.Builder().name("d1").nIn(6).nOut(5).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(5).nOut(3)
