@@ -37,8 +37,10 @@ final class ParamPatch {
     final int axis;
     /** The slice indices (INT32). */
     final INDArray indices;
-    /** The new values of the slices. */
+    /** The new values of the slices, or null for a fill with {@link #fillValue}. */
     final INDArray values;
+    /** The value of every written entry when {@link #values} is null. */
+    final double fillValue;
     /** The monitored layer whose plan made this write. */
     final String planner;
     /** True for a write of optimizer state. */
@@ -47,7 +49,7 @@ final class ParamPatch {
     private final INDArray run;
 
     private ParamPatch(Layer layer, String param, INDArray paramView, long[] frameShape, INDArray frame, int axis,
-                       INDArray indices, INDArray values, String planner, boolean state) {
+                       INDArray indices, INDArray values, double fillValue, String planner, boolean state) {
         this.layer = layer;
         this.param = param;
         this.paramView = paramView;
@@ -56,6 +58,7 @@ final class ParamPatch {
         this.axis = axis;
         this.indices = indices;
         this.values = values;
+        this.fillValue = fillValue;
         this.planner = planner;
         this.state = state;
         this.run = runView(frame, axis, indices);
@@ -106,25 +109,22 @@ final class ParamPatch {
                     + Arrays.toString(expected) + ", got: " + Arrays.toString(values.shape()));
         }
         INDArray v = values.dataType() == view.dataType() ? values : values.castTo(view.dataType());
-        return new ParamPatch(layer, param, view, frameShape, frame, axis, Nd4j.createFromArray(idx), v, planner,
-                false);
+        return new ParamPatch(layer, param, view, frameShape, frame, axis, Nd4j.createFromArray(idx), v, 0.0,
+                planner, false);
     }
 
     /** A write of one value into the slices {@code idx} of a parameter. */
     static ParamPatch fill(Layer layer, String param, INDArray view, long[] frameShape, int axis, int[] idx,
                            double value, String planner) {
         INDArray frame = frameOf(view, frameShape, param);
-        long[] shape = frame.shape().clone();
-        shape[axis] = idx.length;
-        return new ParamPatch(layer, param, view, frameShape, frame, axis, Nd4j.createFromArray(idx),
-                Nd4j.valueArrayOf(shape, value, view.dataType()), planner, false);
+        return new ParamPatch(layer, param, view, frameShape, frame, axis, Nd4j.createFromArray(idx), null, value,
+                planner, false);
     }
 
     /** The same slices of {@code stateView} (a view of this parameter's state, in its nominal shape), zeroed. */
     ParamPatch zeroState(INDArray stateView) {
         INDArray f = frameOf(stateView, frameShape, param);
-        return new ParamPatch(layer, param, paramView, frameShape, f, axis, indices, Nd4j.zeros(values.dataType(),
-                values.shape()), planner, true);
+        return new ParamPatch(layer, param, paramView, frameShape, f, axis, indices, null, 0.0, planner, true);
     }
 
     /** The frame of a vector parameter ({@code [n]} or {@code [1, n]}): {@code [n, 1]}, slices along axis 0. */
@@ -135,12 +135,25 @@ final class ParamPatch {
     /** @return the current values of the slices (a new array) */
     INDArray read() {
         if (run != null) {
-            return run.dup();
+            return run.dup(frame.ordering());
         }
         return Nd4j.exec(new Gather(frame, indices, axis))[0];
     }
 
-    /** Writes {@code v} (shaped as {@link #values}) into the slices, in place. */
+    /** Writes the new values into the slices, in place. */
+    void apply() {
+        if (values != null) {
+            write(values);
+        } else if (run != null) {
+            run.assign(fillValue);
+        } else {
+            long[] shape = frame.shape().clone();
+            shape[axis] = indices.length();
+            write(Nd4j.valueArrayOf(shape, fillValue, frame.dataType()));
+        }
+    }
+
+    /** Writes {@code v} (the slices' shape, as {@link #read} returns it) into the slices, in place. */
     void write(INDArray v) {
         if (run != null) {
             run.assign(v);

@@ -88,7 +88,7 @@ final class Writes {
                 if (h != null) {
                     h.beforeWrite(done, list.get(done));
                 }
-                list.get(done).write(list.get(done).values);
+                list.get(done).apply();
             }
             return new Outcome(null, null, true);
         } catch (RuntimeException e) {
