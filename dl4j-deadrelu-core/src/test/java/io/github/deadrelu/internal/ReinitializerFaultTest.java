@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import io.github.deadrelu.internal.engine.ReinitStep;
 import io.github.deadrelu.listeners.DeadReluListener;
+import io.github.deadrelu.listeners.ReinitNets;
 import io.github.deadrelu.reinit.OutgoingWeights;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
@@ -27,8 +28,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -62,8 +61,8 @@ import org.nd4j.linalg.schedule.ISchedule;
 @Timeout(60)
 class ReinitializerFaultTest {
 
-    private static final int BATCH = 16;
-    private static final double BIAS_INIT = 0.05;
+    private static final int BATCH = ReinitNets.BATCH;
+    private static final double BIAS_INIT = ReinitNets.BIAS_INIT;
 
     /** What {@link FaultyInit} does after the network was initialised. */
     enum Mode { NORMAL, THROW_ISE, THROW_NPE, WRONG_SHAPE, NAN }
@@ -111,29 +110,17 @@ class ReinitializerFaultTest {
                 .biasInit(BIAS_INIT).list();
     }
 
-    /** MLP 4-6-5-3: h0 (weight init {@code init0}) dead {0, 2}, h1 dead {1}. */
+    /** ReinitNets' MLP 4-6-5-3: d0 (weight init {@code init0}) dead {0, 2}, d1 dead {1}. */
     private static MultiLayerNetwork mlp(IUpdater updater, IWeightInit init0) {
-        MultiLayerConfiguration conf = base(updater)
-                .layer(new DenseLayer.Builder().name("h0").nIn(4).nOut(6).weightInit(init0)
-                        .activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().name("h1").nIn(6).nOut(5).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(5).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        Planted.dense(net.getLayer(0), 0, 2);
-        Planted.dense(net.getLayer(1), 1);
-        Planted.dense(net.getLayer(2));
-        return net;
+        return ReinitNets.mlp(updater, DataType.FLOAT, init0);
     }
 
-    /** SimpleRnn 3-4-5 then RNN output: h0 (weight init {@code init0}) dead {1}, h1 dead {0, 3}. */
+    /** SimpleRnn 3-4-5 then RNN output: d0 (weight init {@code init0}) dead {1}, d1 dead {0, 3}. */
     private static MultiLayerNetwork rnn(IWeightInit init0) {
         MultiLayerConfiguration conf = base(new Adam(0.0))
-                .layer(new SimpleRnn.Builder().name("h0").nIn(3).nOut(4).weightInit(init0)
+                .layer(new SimpleRnn.Builder().name("d0").nIn(3).nOut(4).weightInit(init0)
                         .activation(Activation.RELU).build())
-                .layer(new SimpleRnn.Builder().name("h1").nIn(4).nOut(5).activation(Activation.RELU).build())
+                .layer(new SimpleRnn.Builder().name("d1").nIn(4).nOut(5).activation(Activation.RELU).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).name("out").nIn(5).nOut(2)
                         .activation(Activation.IDENTITY).build())
                 .build();
@@ -149,7 +136,7 @@ class ReinitializerFaultTest {
             Nd4j.getRandom().setSeed(3);
             return new DataSet(Nd4j.rand(DataType.FLOAT, BATCH, 3, 4), Nd4j.rand(DataType.FLOAT, BATCH, 2, 4));
         }
-        return Planted.data(BATCH, new long[]{4}, 3, 3);
+        return ReinitNets.mlpData();
     }
 
     private static DeadReluListener listener() {
@@ -186,23 +173,23 @@ class ReinitializerFaultTest {
             int n1 = (int) net.getLayer(1).numParams();
             double[] all = before.captured.params;
             assertArrayEquals(java.util.Arrays.copyOfRange(all, 0, n0), params(net, 0),
-                    "the faulty layer h0 was written");
+                    "the faulty layer d0 was written");
             assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(all, n0, n0 + n1), params(net, 1)),
-                    "the healthy layer h1 was not re-initialised");
+                    "the healthy layer d1 was not re-initialised");
             List<String> w = reinitWarnings(warn);
             assertEquals(1, w.size(), w.toString());
             String cause = mode == Mode.THROW_ISE ? "planted init failure" : mode == Mode.THROW_NPE ? "planted null"
                     : mode == Mode.WRONG_SHAPE ? "must return" : "non-finite";
-            assertTrue(w.get(0).contains("layer h0") && w.get(0).contains(cause), w.get(0));
+            assertTrue(w.get(0).contains("layer d0") && w.get(0).contains(cause), w.get(0));
             assertTrue(warn.messages(Level.ERROR).isEmpty(), warn.messages(Level.ERROR).toString());
             List<String> events = info.messages(Level.INFO);
             assertEquals(1, events.size(), events.toString());
-            assertTrue(events.get(0).contains("h1 ") && !events.get(0).contains("h0 "), events.get(0));
+            assertTrue(events.get(0).contains("d1 ") && !events.get(0).contains("d0 "), events.get(0));
         }
         GateSnapshot s = l.snapshot();
         assertEquals(0, s.iteration(), "the snapshot of the iteration was lost");
-        assertEquals(0, s.layer("h0").orElseThrow().reinitialized());
-        assertTrue(s.layer("h1").orElseThrow().reinitialized() > 0);
+        assertEquals(0, s.layer("d0").orElseThrow().reinitialized());
+        assertTrue(s.layer("d1").orElseThrow().reinitialized() > 0);
     }
 
     /** Counts the writes of a commit without failing. */
@@ -213,7 +200,7 @@ class ReinitializerFaultTest {
         Writes.hook = (i, p) -> n.incrementAndGet();
         net.setListeners(listener());
         net.fit(data(net));
-        // h0: zero h1 rows, W cols, b; h1: zero out rows, W cols, b; each with Adam m and v.
+        // d0: zero d1 rows, W cols, b; d1: zero out rows, W cols, b; each with Adam m and v.
         assertEquals(18, n.get());
     }
 
@@ -249,7 +236,7 @@ class ReinitializerFaultTest {
             // The next event re-initialises the other layer only: the failed one is disabled.
             Writes.hook = null;
             net.fit(data(net));
-            String other = failed.equals("h0") ? "h1" : "h0";
+            String other = failed.equals("d0") ? "d1" : "d0";
             assertEquals(1, l.snapshot().iteration());
             assertEquals(0, l.snapshot().layer(failed).orElseThrow().reinitialized());
             assertTrue(l.snapshot().layer(other).orElseThrow().reinitialized() > 0);
@@ -373,8 +360,8 @@ class ReinitializerFaultTest {
             assertArrayEquals(before[1].toDoubleVector(), net.getUpdater().getStateViewArray().toDoubleVector(),
                     "optimizer state written");
             List<String> w = reinitWarnings(warn);
-            assertEquals(2, w.size(), w.toString());   // one per layer, h0 and h1
-            assertTrue(w.get(0).contains("known state layout"), w.get(0));   // one per layer, h0 and h1
+            assertEquals(2, w.size(), w.toString());   // one per layer, d0 and d1
+            assertTrue(w.get(0).contains("known state layout"), w.get(0));   // one per layer, d0 and d1
             assertTrue(w.get(0).contains(InterleavedUpdater.class.getName()), w.get(0));
         }
     }

@@ -44,6 +44,8 @@ public final class ReinitStep {
     private final Set<String> disabled = new HashSet<>();
 
     /**
+     * Creates the step of one front end; it remembers the layers it disabled.
+     *
      * @param policy   the re-initialisation policy
      * @param warnOnce the front end's once-only WARN sink, called with (key, message)
      */
