@@ -51,8 +51,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>The draw: for DL4J's own weight inits that draw every entry independently with a scale that depends on the fans
  * only (Xavier, ReLU, LeCun, variance scaling, normal, uniform, sigmoid-uniform and constant; exact classes), only
- * the selected units' slices are drawn, with the layer's full fans, so each entry has the distribution it had at {@code init()}. Any other init (distribution, identity, a custom one) gets
- * a full-shape draw, from which the selected slices are taken. A draw that throws, has the wrong shape or is not
+ * the selected units' slices are drawn, with the layer's full fans, so each entry has the distribution it had at
+ * {@code init()}. Any other init (distribution, identity, a custom one) gets a full-shape draw, from which the
+ * selected slices are taken. A draw that throws, has the wrong shape or is not
  * finite fails the plan: nothing is written.
  *
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.

@@ -24,7 +24,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Measures the cost of one re-initialisation event against one training step on the MLP 784-1024-1024-10 (batch
  * 128, Adam, CPU): the medians of several repetitions. Not a benchmark suite (that is JMH's job in the benchmarks
- * module); a quick check of the performance contract "at most half a training step per event" (issue 15). Units are
+ * module); a quick check of the performance contract "at most half a training step per event". Units are
  * either the first n of a layer or spread over it ({@code i * 1024 / n}), as dead units are.
  *
  * <p>Run (after {@code mvn -o -pl dl4j-deadrelu-core test-compile}):
