@@ -49,12 +49,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * back to {@code biasInit}, a layer-norm gain to {@code gainInit}, and a BatchNormalization between the weights and the
  * gate back to its initial state for those channels.
  *
- * <p>The draw: for DL4J's own weight inits that draw every entry independently with a scale that depends on the fans
- * only (Xavier, ReLU, LeCun, variance scaling, normal, uniform, sigmoid-uniform and constant; exact classes), only
- * the selected units' slices are drawn, with the layer's full fans, so each entry has the distribution it had at
- * {@code init()}. Any other init (distribution, identity, a custom one) gets a full-shape draw, from which the
- * selected slices are taken. A draw that throws, has the wrong shape or is not
- * finite fails the plan: nothing is written.
+ * <p>The draw: for parameters of at least {@link #SUBSET_DRAW_MIN_ENTRIES} entries and DL4J's own weight inits that
+ * draw every entry independently with a scale that depends on the fans only (Xavier, ReLU, LeCun, variance scaling,
+ * normal, uniform, sigmoid-uniform and constant; exact classes), only the selected units' slices are drawn, with the
+ * layer's full fans, so each entry has the distribution it had at {@code init()}. Any other init (distribution,
+ * identity, a custom one) and smaller parameters get a full-shape draw, from which the selected slices are taken. A
+ * draw that throws, has the wrong shape or is not finite fails the plan: nothing is written.
  *
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
  */
@@ -67,6 +67,12 @@ final class IncomingDraw {
             WeightInitVarScalingNormalFanIn.class, WeightInitVarScalingNormalFanOut.class,
             WeightInitVarScalingUniformFanAvg.class, WeightInitVarScalingUniformFanIn.class,
             WeightInitVarScalingUniformFanOut.class);
+
+    /**
+     * Parameters with fewer entries get a full-shape draw even for an independent-entry init: it costs well under a
+     * millisecond there, and it keeps the values a given seed drew in earlier versions.
+     */
+    static final long SUBSET_DRAW_MIN_ENTRIES = 1L << 16;
 
     private final String layerName;
     private final int[] units;
@@ -230,7 +236,7 @@ final class IncomingDraw {
         long[] sub = frameShape.clone();
         sub[axis] = units.length;
         INDArray values;
-        if (drawsIndependently(init)) {
+        if (drawsIndependently(init) && like.length() >= SUBSET_DRAW_MIN_ENTRIES) {
             values = call(init, fanIn, fanOut, sub, order, like.dataType());
         } else {
             INDArray full = call(init, fanIn, fanOut, like.shape(), order, like.dataType());
