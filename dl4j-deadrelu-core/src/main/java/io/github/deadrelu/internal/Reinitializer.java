@@ -10,6 +10,11 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -39,6 +44,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
  */
 public final class Reinitializer {
+
+    /** The workspace of a commit's temporaries (the old values kept for the restore), reused across events. */
+    private static final WorkspaceConfiguration COMMIT_WORKSPACE = WorkspaceConfiguration.builder().initialSize(0)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE).build();
+    private static final String COMMIT_WORKSPACE_ID = "DEADRELU_REINIT_COMMIT";
 
     private Reinitializer() {
     }
@@ -189,7 +200,10 @@ public final class Reinitializer {
             if (writes.isEmpty()) {
                 return CommitResult.OK;
             }
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+                 MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(COMMIT_WORKSPACE,
+                         COMMIT_WORKSPACE_ID)) {
+                // The old values live in a reused workspace only while the commit runs: no allocation per event.
                 Writes.Outcome o = writes.commit();
                 return o.ok() ? CommitResult.OK : new CommitResult(o.failed.planner, o.failed.toString(), o.cause,
                         o.restored);
