@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One re-initialisation event against one training step (DESIGN.md section 6: an event costs at most one step), on
+ * One re-initialisation event against one training step (the contract: an event costs at most half a step), on
  * the MLP 784-1024-1024-10 (batch 128, Adam): re-draw the incoming weights of {@code units} units of a hidden layer
  * from its weight init, reset their biases, zero their outgoing weights and the Adam state of every entry written.
  * The event is what {@code DeadReluListener} runs in {@code iterationDone} when its policy selects those units.

@@ -24,7 +24,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Measures the cost of one re-initialisation event against one training step on the MLP 784-1024-1024-10 (batch
  * 128, Adam, CPU): the medians of several repetitions. Not a benchmark suite (that is JMH's job in the benchmarks
- * module); a quick check of the performance contract "at most one training step per event".
+ * module); a quick check of the performance contract "at most half a training step per event". Units are
+ * either the first n of a layer or spread over it ({@code i * 1024 / n}), as dead units are.
  *
  * <p>Run (after {@code mvn -o -pl dl4j-deadrelu-core test-compile}):
  * <pre>
@@ -63,36 +64,45 @@ public final class ReinitCost {
             net.fit(ds);
         }
         List<LayerSpec> specs = NetworkInspector.discover(net);
-        // Steps and events alternate, so that the (shared, noisy) machine load hits both alike.
+        // Steps and events alternate, and each event is divided by the step just before it, so that the (shared,
+        // noisy) machine load hits both alike; the median and range of those ratios are printed.
         for (OutgoingWeights o : OutgoingWeights.values()) {
             ReinitPolicy policy = ReinitPolicy.builder().outgoing(o).seed(3).build();
-            for (int n : new int[]{1, 102, 1024}) {
-                for (int layers : new int[]{1, 2}) {
+            for (int n : new int[]{1, 10, 102, 1024}) {
+                for (boolean spread : n == 1 || n == 1024 ? new boolean[]{false} : new boolean[]{false, true}) {
                     int[] units = new int[n];
                     for (int i = 0; i < n; i++) {
-                        units[i] = i;
+                        units[i] = spread ? (int) ((long) i * 1024 / n) : i;
                     }
-                    double[] ev = new double[reps];
-                    double[] step = new double[reps];
-                    for (int r = -2; r < reps; r++) {
-                        long t0 = System.nanoTime();
-                        net.fit(ds);
-                        long t1 = System.nanoTime();
-                        Reinitializer.Event e = Reinitializer.event(net, policy, r);
-                        for (int l = 0; l < layers; l++) {
-                            e.add(specs.get(l), units, 1024);
+                    for (int layers : new int[]{1, 2}) {
+                        double[] ev = new double[reps];
+                        double[] step = new double[reps];
+                        double[] ratio = new double[reps];
+                        for (int r = -2; r < reps; r++) {
+                            long t0 = System.nanoTime();
+                            net.fit(ds);
+                            long t1 = System.nanoTime();
+                            Reinitializer.Event e = Reinitializer.event(net, policy, r);
+                            for (int l = 0; l < layers; l++) {
+                                e.add(specs.get(l), units, 1024);
+                            }
+                            if (!e.commit().ok()) {
+                                throw new IllegalStateException("commit failed");
+                            }
+                            long t2 = System.nanoTime();
+                            if (r >= 0) {
+                                step[r] = (t1 - t0) / 1e6;
+                                ev[r] = (t2 - t1) / 1e6;
+                                ratio[r] = ev[r] / step[r];
+                            }
                         }
-                        e.commit();
-                        long t2 = System.nanoTime();
-                        if (r >= 0) {
-                            step[r] = (t1 - t0) / 1e6;
-                            ev[r] = (t2 - t1) / 1e6;
-                        }
+                        double[] sr = ratio.clone();
+                        Arrays.sort(sr);
+                        System.out.printf(Locale.ROOT, "event %-4s %4d units %-10s x %d layer(s): median %7.2f ms; "
+                                        + "step median %7.2f ms; ratio median %.2f (range %.2f-%.2f)%n", o, n,
+                                spread ? "spread" : "contiguous", layers, median(ev), median(step), median(ratio),
+                                sr[0], sr[sr.length - 1]);
                     }
-                    double m = median(ev);
-                    double st = median(step);
-                    System.out.printf(Locale.ROOT, "event %-4s %4d units x %d layer(s): median %7.2f ms; training step "
-                            + "median %7.2f ms; ratio %.2f%n", o, n, layers, m, st, m / st);
                 }
             }
         }

@@ -491,4 +491,46 @@ class ReinitializerTest {
         }
         assertNotEquals(before, net.params());
     }
+
+    /**
+     * A layer of at least {@link IncomingDraw#SUBSET_DRAW_MIN_ENTRIES} weights with DL4J's ReLU init: only the
+     * selected units are drawn, with the layer's fan-in (std sqrt(2 / 300) = 0.0816), the other units keep every
+     * bit, and the same seed draws the same values.
+     */
+    @Test
+    void largeLayer_drawsOnlyTheSelectedUnits_withTheLayersOwnScale() {
+        int[] units = {3, 50, 51, 200};
+        INDArray[] drawn = new INDArray[2];
+        for (int r = 0; r < 2; r++) {
+            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(1e-3))
+                    .weightInit(WeightInit.RELU).list()
+                    .layer(new DenseLayer.Builder().name("L").nIn(300).nOut(256).activation(Activation.RELU)
+                            .build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(256).nOut(2)
+                            .activation(Activation.IDENTITY).build())
+                    .build();
+            MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            net.init();
+            INDArray w = net.getLayer(0).getParam("W");
+            assertTrue(w.length() >= IncomingDraw.SUBSET_DRAW_MIN_ENTRIES);
+            INDArray before = w.dup();
+            Reinitializer.reinitialize(net, spec(net), units, 256, policy(OutgoingWeights.KEEP), 0);
+            for (int u = 0; u < 256; u++) {
+                boolean selected = java.util.Arrays.binarySearch(units, u) >= 0;
+                double[] was = before.getColumn(u).toDoubleVector();
+                double[] now = w.getColumn(u).toDoubleVector();
+                if (selected) {
+                    assertFalse(java.util.Arrays.equals(was, now), "unit " + u + " kept its weights");
+                } else {
+                    assertArrayEquals(was, now, "unit " + u + " changed");
+                }
+            }
+            drawn[r] = Nd4j.concat(0, w.getColumn(3).reshape(300), w.getColumn(50).reshape(300),
+                    w.getColumn(51).reshape(300), w.getColumn(200).reshape(300)).dup();
+        }
+        assertArrayEquals(drawn[0].toDoubleVector(), drawn[1].toDoubleVector(), "same seed, other values");
+        double std = drawn[0].stdNumber().doubleValue();
+        assertEquals(Math.sqrt(2.0 / 300), std, 0.1 * Math.sqrt(2.0 / 300), "std of the re-drawn weights");
+        assertEquals(0.0, drawn[0].meanNumber().doubleValue(), 0.01);
+    }
 }

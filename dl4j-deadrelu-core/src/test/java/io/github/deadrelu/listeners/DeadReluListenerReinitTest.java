@@ -47,6 +47,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -156,7 +157,46 @@ class DeadReluListenerReinitTest {
     }
 
     /** Every parameter and state entry: written as expected, or bit-identical. */
+    /**
+     * HALF, FLOAT and DOUBLE, MLN and CG: only the dead units' entries are written, every other entry keeps its bits
+     * (in HALF the old NaN-sentinel patches turned kept entries into NaN).
+     */
+    @ParameterizedTest(name = "{0} graph={1}")
+    @MethodSource("dataTypes")
+    void dataTypes_writeExactlyTheDeadUnitsEntries(DataType type, boolean graph) {
+        MultiLayerNetwork mln = ReinitNets.mlp(ReinitNets.frozenAdam(), type);
+        Model m = graph ? ReinitNets.graph(mln) : mln;
+        ModelState.fillState(m, 11);
+        DataSet d = ReinitNets.mlpData();
+        d = new DataSet(d.getFeatures().castTo(type), d.getLabels().castTo(type));
+        ModelState.Capture cap = new ModelState.Capture(0);
+        DeadReluListener l = ReinitNets.listener(ReinitNets.eager(OutgoingWeights.ZERO).build());
+        listen(m, cap, l);
+        fit(m, d);
+        assertNotNull(cap.captured);
+        ModelState after = ModelState.of(m);
+        for (double v : after.params) {
+            assertTrue(Double.isFinite(v), "a parameter became " + v);
+        }
+        assertWrites(cap.captured, after, ReinitNets.mlpExpect(m, OutgoingWeights.ZERO), type);
+        assertEquals(3, l.snapshot().layers().stream().mapToInt(LayerGates::reinitialized).sum());
+    }
+
+    static Stream<Arguments> dataTypes() {
+        List<Arguments> a = new ArrayList<>();
+        for (DataType t : new DataType[]{DataType.HALF, DataType.FLOAT, DataType.DOUBLE}) {
+            a.add(Arguments.of(t, false));
+            a.add(Arguments.of(t, true));
+        }
+        return a.stream();
+    }
+
     static void assertWrites(ModelState before, ModelState after, ModelState.Expect e) {
+        assertWrites(before, after, e, DataType.FLOAT);
+    }
+
+    /** {@link #assertWrites(ModelState, ModelState, ModelState.Expect)} with values rounded to {@code type}. */
+    static void assertWrites(ModelState before, ModelState after, ModelState.Expect e, DataType type) {
         Map<Integer, ModelState.Expect.Kind> kinds = e.kinds();
         for (int i = 0; i < before.params.length; i++) {
             ModelState.Expect.Kind k = kinds.get(i);
@@ -168,7 +208,7 @@ class DeadReluListenerReinitTest {
             } else if (k == ModelState.Expect.Kind.FRESH) {
                 assertNotEquals(b, a, "re-drawn parameter " + i + " kept its value " + b);
             } else if (k == ModelState.Expect.Kind.VALUE) {
-                assertEquals((double) (float) (double) e.values().get(i), a, "parameter " + i);
+                assertEquals(Nd4j.scalar(type, e.values().get(i)).getDouble(0), a, "parameter " + i);
             } else {
                 assertEquals(0L, Double.doubleToRawLongBits(a), "outgoing parameter " + i + " not +0: " + a);
             }

@@ -22,8 +22,10 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -31,10 +33,12 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** Small networks with planted dead units for the re-initialisation tests. */
-final class ReinitNets {
-    static final double BIAS_INIT = 0.05;
-    static final int BATCH = 16;
+/** Small networks with planted dead units for the re-initialisation tests (also used by internal's fault tests). */
+public final class ReinitNets {
+    /** The bias init of every layer. */
+    public static final double BIAS_INIT = 0.05;
+    /** The batch size of the data sets, and the listener's dead-after examples. */
+    public static final int BATCH = 16;
 
     private ReinitNets() {
     }
@@ -54,8 +58,27 @@ final class ReinitNets {
 
     /** MLP 4-6-5-3: d0 dead {0, 2}, d1 dead {1}. */
     static MultiLayerNetwork mlp(IUpdater updater) {
-        MultiLayerConfiguration conf = base(updater)
-                .layer(new DenseLayer.Builder().name("d0").nIn(4).nOut(6).activation(Activation.RELU).build())
+        return mlp(updater, DataType.FLOAT);
+    }
+
+    /** {@link #mlp(IUpdater)} with parameters, updater state and activations of type {@code type}. */
+    static MultiLayerNetwork mlp(IUpdater updater, DataType type) {
+        return mlp(updater, type, WeightInit.XAVIER.getWeightInitFunction());
+    }
+
+    /**
+     * {@link #mlp(IUpdater)} with parameters of type {@code type} and the weight init {@code init0} for layer d0.
+     *
+     * @param updater the updater
+     * @param type    the network's data type
+     * @param init0   the weight init of d0
+     * @return the initialised network, planted
+     */
+    public static MultiLayerNetwork mlp(IUpdater updater, DataType type, IWeightInit init0) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(12).updater(updater)
+                .weightInit(WeightInit.XAVIER).biasInit(BIAS_INIT).dataType(type).list()
+                .layer(new DenseLayer.Builder().name("d0").nIn(4).nOut(6).weightInit(init0)
+                        .activation(Activation.RELU).build())
                 .layer(new DenseLayer.Builder().name("d1").nIn(6).nOut(5).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(5).nOut(3)
                         .activation(Activation.SOFTMAX).build())
@@ -68,7 +91,8 @@ final class ReinitNets {
         return net;
     }
 
-    static DataSet mlpData() {
+    /** @return the data set of {@link #mlp(IUpdater)} */
+    public static DataSet mlpData() {
         return Planted.data(BATCH, new long[]{4}, 3, 3);
     }
 

@@ -4,6 +4,7 @@
 package io.github.deadrelu.internal.engine;
 
 import io.github.deadrelu.internal.LayerSpec;
+import io.github.deadrelu.internal.PlanResult;
 import io.github.deadrelu.internal.Reinitializer;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import java.util.Arrays;
@@ -20,20 +21,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one re-initialisation step of every front end (the listener every {@code policy.every()} iterations, the
- * aggregator's {@code reinitialize()} between {@code fit} calls): selects the dead mature units, plans one event,
- * commits it, and disables layers that cannot be re-initialised.
+ * The selection step of re-initialisation, shared by every front end. Per monitored gated layer, in network order:
+ * the units dead now whose age (iterations since monitoring started or since their last re-initialisation) is at
+ * least {@code policy.maturity()}, lowest index first, at most {@code policy.maxUnits(units)}. Frozen layers are
+ * skipped with one WARN. Every layer is planned before anything is written; a layer whose plan is refused
+ * (unsupported) or fails (a weight init throws, draws a wrong shape or non-finite values, an unknown optimizer state
+ * layout) is left untouched, disabled with one WARN naming it and the cause, and the others go ahead. Then one commit
+ * writes the event all or nothing: on a failed write every entry is restored and the layer whose write failed is
+ * disabled with one WARN. One INFO line per event lists layers and counts.
  *
- * <p>Per monitored gated layer, in network order: the units dead now whose age (iterations since monitoring started
- * or since their last re-initialisation) is at least {@code policy.maturity()}, lowest index first, at most
- * {@code policy.maxUnits(units)}. Frozen layers are skipped with one WARN. Every layer is planned before anything is
- * written; a layer that cannot be re-initialised (unsupported layer, consumer or vertex) is left untouched, disabled
- * with one WARN, and the others go ahead. One INFO line per event lists layers and counts.
+ * <p>Not thread-safe: the caller serialises calls (the listener runs it from {@code iterationDone}).
  *
- * <p>Not thread-safe: the caller serialises access. Used by dl4j-deadrelu internals, and should not be called by
- * external code.
+ * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
  */
 public final class ReinitStep {
+
     private static final Logger log = LoggerFactory.getLogger(ReinitStep.class);
 
     private final ReinitPolicy policy;
@@ -41,11 +43,10 @@ public final class ReinitStep {
     private final Set<String> disabled = new HashSet<>();
 
     /**
-     * Creates a step.
+     * Creates the step of one front end; it remembers the layers it disabled.
      *
-     * @param policy   the policy
-     * @param warnOnce where WARNs go, as (key, message); the caller logs each key once
-     * @throws NullPointerException when an argument is null
+     * @param policy   the re-initialisation policy
+     * @param warnOnce the front end's once-only WARN sink, called with (key, message)
      */
     public ReinitStep(ReinitPolicy policy, BiConsumer<String, String> warnOnce) {
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -55,20 +56,25 @@ public final class ReinitStep {
     /**
      * Re-initialises per the policy; never throws.
      *
-     * @param model     the model to write (the single model, or the driver's/root network)
-     * @param layers    the layers tracked in this iteration, in network order
-     * @param tracker   the tracker holding their dead units and ages
-     * @param iteration the iteration (ages are counted to it; the event is seeded with it)
-     * @return the re-initialised units per layer name, network order (empty when nothing was written)
+     * @param model     the model (MLN or CG)
+     * @param layers    the monitored layers seen this iteration, in network order
+     * @param tracker   the tracker holding the dead units and their ages (marked re-initialised here)
+     * @param iteration the iteration
+     * @return the re-initialised units per layer name, network order (empty when none)
      */
     public Map<String, int[]> run(Model model, List<LayerSpec> layers, DeadUnitTracker tracker, int iteration) {
         try {
             return runUnguarded(model, layers, tracker, iteration);
         } catch (RuntimeException e) {
-            warnOnce.accept("reinit#failed", "re-initialisation at iteration " + iteration + " failed and was "
-                    + "skipped (" + e + ")");
+            warnOnce.accept("reinit#step", "re-initialisation at iteration " + iteration
+                    + " failed and was skipped; training goes on: " + e);
             return Collections.emptyMap();
         }
+    }
+
+    /** @return the names of the layers re-initialisation is disabled for (a copy) */
+    public Set<String> disabledLayers() {
+        return new HashSet<>(disabled);
     }
 
     private Map<String, int[]> runUnguarded(Model model, List<LayerSpec> layers, DeadUnitTracker tracker,
@@ -95,36 +101,40 @@ public final class ReinitStep {
             if (chosen.length == 0) {
                 continue;
             }
-            try {
-                if (event == null) {
-                    event = Reinitializer.event(model, policy, iteration);
-                }
-                event.add(s, chosen, units);
+            if (event == null) {
+                event = Reinitializer.event(model, policy, iteration);
+            }
+            PlanResult r = event.plan(s, chosen, units);
+            if (r.isPlanned()) {
                 planned.put(s, chosen);
-            } catch (IllegalArgumentException e) {
+            } else {
                 disabled.add(s.name());
-                warnOnce.accept(s.name() + "#reinit", "layer " + s.name() + " (" + s.layerType() + ") cannot be "
+                warnOnce.accept(s.name() + "#reinit", r.status() == PlanResult.Status.REFUSED
+                        ? "layer " + s.name() + " (" + s.layerType() + ") cannot be "
                         + "re-initialised, so re-initialisation is disabled for it; none of its parameters was "
-                        + "written: " + e.getMessage());
+                        + "written: " + r.reason()
+                        : "re-initialisation of layer " + s.name() + " (" + s.layerType() + ") "
+                        + "failed at iteration " + iteration + ", so it is disabled for it; none of its parameters "
+                        + "was written: " + r.reason());
             }
         }
         if (planned.isEmpty()) {
             return Collections.emptyMap();
         }
-        List<String> names = planned.keySet().stream().map(LayerSpec::name).toList();
-        try {
-            event.commit();
-        } catch (IllegalArgumentException e) {
-            // The updater state could not be mapped: found before the first write.
-            disabled.addAll(names);
-            warnOnce.accept(names + "#commit", "re-initialisation at iteration " + iteration + " is not possible "
-                    + "and is disabled for layers " + names + "; no parameter was changed: " + e.getMessage());
-            return Collections.emptyMap();
-        } catch (RuntimeException e) {
-            // Only an ND4J failure inside the in-place write kernels gets here.
-            disabled.addAll(names);
-            log.error("re-initialisation at iteration {} failed while writing layers {} and is disabled for them",
-                    iteration, names, e);
+        Reinitializer.CommitResult c = event.commit();
+        if (!c.ok()) {
+            String failed = c.failedLayer();
+            disabled.add(failed);
+            if (c.restored()) {
+                warnOnce.accept(failed + "#reinit", "re-initialisation at iteration " + iteration
+                        + " failed while writing and was undone (every entry holds its old value again); it is "
+                        + "disabled for layer " + failed + ": " + c.message());
+            } else {
+                disabled.addAll(names(planned));
+                log.error("DeadReluListener: re-initialisation at iteration {} failed while writing and restoring "
+                        + "the old values failed too; it is disabled for layers {}: {}", iteration, names(planned),
+                        c.message(), c.cause());
+            }
             return Collections.emptyMap();
         }
         Map<String, int[]> done = new LinkedHashMap<>();
@@ -136,10 +146,23 @@ public final class ReinitStep {
                 sb.append("; ");
             }
             sb.append(e.getKey().name()).append(' ').append(e.getValue().length).append(" units ")
-                    .append(ReportFormat.unitList(e.getValue()));
+                    .append(unitList(e.getValue()));
         }
-        log.info("re-initialised dead units at iteration {}: {} ({})", iteration, sb, policy);
-        return Collections.unmodifiableMap(done);
+        log.info("DeadReluListener: re-initialised dead units at iteration {}: {} ({})", iteration, sb, policy);
+        return done;
+    }
+
+    private static List<String> names(Map<LayerSpec, int[]> planned) {
+        return planned.keySet().stream().map(LayerSpec::name).collect(java.util.stream.Collectors.toList());
+    }
+
+    private static String unitList(int[] units) {
+        int shown = Math.min(units.length, 10);
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < shown; i++) {
+            sb.append(i == 0 ? "" : ", ").append(units[i]);
+        }
+        return sb.append(units.length > shown ? ", ...]" : "]").toString();
     }
 
     private static int unitsOf(DeadUnitTracker tracker, LayerSpec s) {
