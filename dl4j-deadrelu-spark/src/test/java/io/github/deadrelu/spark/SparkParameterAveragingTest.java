@@ -213,7 +213,7 @@ class SparkParameterAveragingTest {
         sparkNet.fit(rdd);
         // Every iteration of the second fit, summed over both workers: every unit of both layers open on every
         // example, the re-drawn ones included.
-        List<GateSnapshot> second = dead.history().subList(perFit, dead.history().size());
+        List<GateSnapshot> second = dead.history().stream().filter(s -> s.iteration() >= perFit).toList();
         assertEquals(perFit, second.size(), dead.history().toString());
         for (int k = 0; k < perFit; k++) {
             GateSnapshot s = second.get(k);
