@@ -5,7 +5,6 @@ package io.github.deadrelu.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,9 +23,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
@@ -44,6 +47,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Spark {@code local[2]} with ParameterAveragingTrainingMaster on the planted network: the driver's per-unit counts
@@ -54,6 +58,9 @@ class SparkParameterAveragingTest {
     private static final int EXAMPLES = 256;
     private static final int BATCH = 16;
     private static final int AVERAGING = 2;
+    /** Bounds of the positive weight initialisation that {@link #redrawsOpen} gives the hidden layers. */
+    private static final double REDRAW_MIN = 0.1;
+    private static final double REDRAW_MAX = 0.6;
 
     private static JavaSparkContext sc;
 
@@ -164,16 +171,33 @@ class SparkParameterAveragingTest {
         assertEquals(2 * EXAMPLES / (2 * BATCH) - 1, h.get(h.size() - 1).iteration());
     }
 
+    /**
+     * Re-initialisation at the driver revives the planted dead units, and the revival is certain by construction, not
+     * likely: before the first {@code fit}, the two hidden layers' configurations get a weight initialisation that
+     * draws from {@code U(REDRAW_MIN, REDRAW_MAX)} (positive) and a bias initialisation {@link Planted#LIVE_BIAS}, which
+     * are what {@code reinitialize()} re-draws from. A re-drawn unit then has the shape of a planted live unit: with
+     * non-negative inputs its pre-activation is at least its bias, about 0.5 (Adam(1e-3) moves a parameter by about
+     * 1e-3 per step, 8 steps here), so it is open on every example of every mini-batch, whichever examples Spark hands
+     * to which worker. ({@code ParameterAveragingTrainingMaster} splits the data with an unseeded
+     * {@code java.util.Random}, so the split differs in every run.) With the layers' default XAVIER the re-draw of
+     * layer0 unit 2 (seed 5, iteration 7) was open on only 14 of the 256 examples, so the test failed whenever the
+     * final iteration's 32 examples missed all 14 (7 of 83 runs measured).
+     */
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void reinitializeAtDriver_revivesKilledUnits() {
-        MultiLayerNetwork net = Nets.planted(new Adam(1e-3), 12);
+        MultiLayerNetwork net = redrawsOpen(Nets.planted(new Adam(1e-3), 12));
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master());
         DeadReluAggregator dead = DeadReluAggregator.builder().deadAfterExamples(2 * BATCH).frequency(0)
                 .reinitialize(ReinitPolicy.builder().maturity(0).seed(5).build()).build().attach(sparkNet);
         JavaRDD<DataSet> rdd = data(2);
         sparkNet.fit(rdd);
-        ParallelWrapperTest.assertPlanted(dead.snapshot());
+        int perFit = EXAMPLES / (2 * BATCH);
+        List<GateSnapshot> first = dead.history();
+        assertEquals(perFit, first.size());
+        for (GateSnapshot s : first) {
+            ParallelWrapperTest.assertPlanted(s);
+        }
 
         Map<String, int[]> done = dead.reinitialize();
         assertArrayEquals(Nets.DEAD0, done.get("layer0"));
@@ -181,19 +205,63 @@ class SparkParameterAveragingTest {
         LayerGates after = dead.snapshot().layer("layer0").orElseThrow();
         assertEquals(2, after.reinitialized());
         assertEquals(0, after.deadUnits().length);
-        INDArray redrawn = sparkNet.getNetwork().getLayer(0).getParam("W").getColumn(0).dup();
-        assertTrue(redrawn.maxNumber().doubleValue() > 0, "re-drawn, no longer all negative: " + redrawn);
+        MultiLayerNetwork driver = sparkNet.getNetwork();
+        assertRedrawn(driver.getLayer(0), Nets.DEAD0);
+        assertRedrawn(driver.getLayer(1), Nets.DEAD1);
+        INDArray redrawn = driver.getLayer(0).getParam("W").getColumn(0).dup();
 
         sparkNet.fit(rdd);
-        GateSnapshot s = dead.snapshot();
-        LayerGates l0 = s.layer("layer0").orElseThrow();
-        assertEquals(0, l0.deadUnits().length, s.toString());
-        assertTrue(l0.unitClosedFractions()[0] < 1.0, "unit 0 opens on some example: " + s);
-        assertTrue(l0.closedShare() < 2.0 / 6, s.toString());
+        // Every iteration of the second fit, summed over both workers: every unit of both layers open on every
+        // example, the re-drawn ones included.
+        List<GateSnapshot> second = dead.history().stream().filter(s -> s.iteration() >= perFit).toList();
+        assertEquals(perFit, second.size(), dead.history().toString());
+        for (int k = 0; k < perFit; k++) {
+            GateSnapshot s = second.get(k);
+            assertEquals(perFit + k, s.iteration(), "workers continue the driver's iteration count");
+            LayerGates l0 = s.layer("layer0").orElseThrow();
+            LayerGates l1 = s.layer("layer1").orElseThrow();
+            assertArrayEquals(new int[0], l0.deadUnits(), s.toString());
+            assertArrayEquals(new int[0], l1.deadUnits(), s.toString());
+            assertArrayEquals(new double[6], l0.unitClosedFractions(), 0.0, s.toString());
+            assertArrayEquals(new double[5], l1.unitClosedFractions(), 0.0, s.toString());
+            assertEquals(0.0, l0.closedShare(), 0.0, s.toString());
+            assertEquals(0.0, l1.closedShare(), 0.0, s.toString());
+        }
         // The workers trained from the re-initialised driver network: averaging did not restore the dead weights.
         INDArray trained = sparkNet.getNetwork().getLayer(0).getParam("W").getColumn(0);
         assertTrue(trained.sub(redrawn).amaxNumber().doubleValue() < 0.1, trained + " vs " + redrawn);
-        assertFalse(dead.history().isEmpty());
+    }
+
+    /**
+     * Sets what the hidden layers of the planted network are re-drawn from (the parameters planted by
+     * {@link Nets#planted} are not touched): weights {@code U(REDRAW_MIN, REDRAW_MAX)}, bias {@link Planted#LIVE_BIAS}.
+     *
+     * @param net the planted network
+     * @return {@code net}
+     */
+    private static MultiLayerNetwork redrawsOpen(MultiLayerNetwork net) {
+        for (int i = 0; i < 2; i++) {
+            BaseLayer conf = (BaseLayer) net.getLayerWiseConfigurations().getConf(i).getLayer();
+            conf.setWeightInitFn(new WeightInitDistribution(new UniformDistribution(REDRAW_MIN, REDRAW_MAX)));
+            conf.setBiasInit(Planted.LIVE_BIAS);
+        }
+        return net;
+    }
+
+    /**
+     * Asserts that the units' incoming weights were re-drawn from {@code U(REDRAW_MIN, REDRAW_MAX)} and their bias
+     * reset to {@link Planted#LIVE_BIAS}. An entry may also be 0: in layer1, the rows that read re-drawn layer0 units
+     * are their outgoing weights, which {@code OutgoingWeights.ZERO} (the default) zeroes. Either way the unit is open
+     * on every non-negative input.
+     */
+    private static void assertRedrawn(Layer layer, int[] units) {
+        for (int u : units) {
+            INDArray w = layer.getParam("W").getColumn(u);
+            INDArray outside = Transforms.or(w.gt(REDRAW_MAX), Transforms.and(w.lt(REDRAW_MIN), w.neq(0.0)));
+            assertEquals(0, outside.castTo(DataType.INT).sumNumber().intValue(),
+                    "unit " + u + " re-drawn from U(" + REDRAW_MIN + ", " + REDRAW_MAX + "): " + w);
+            assertEquals(Planted.LIVE_BIAS, layer.getParam("b").getDouble(u), 0.0, "unit " + u + " bias");
+        }
     }
 
     @Test
