@@ -191,7 +191,7 @@ class ParallelWrapperTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aggregator_reinitializeBetweenFitsRevives() throws Exception {
-        MultiLayerNetwork net = Nets.planted(new Adam(1e-3), 500);
+        MultiLayerNetwork net = Nets.redrawsOpen(Nets.planted(new Adam(1e-3), 500));
         ParallelWrapper pw = wrapper(net);
         DeadReluAggregator agg = DeadReluAggregator.builder().deadAfterExamples(2 * BATCH).frequency(0)
                 .reinitialize(ReinitPolicy.builder().maturity(0).seed(3).build()).build().attach(pw, net);
@@ -204,6 +204,7 @@ class ParallelWrapperTest {
         assertArrayEquals(Nets.DEAD1, done.get("layer1"));
         assertEquals(2, agg.snapshot().layer("layer0").orElseThrow().reinitialized());
         assertEquals(0, agg.snapshot().layer("layer0").orElseThrow().deadUnits().length);
+        Nets.assertRedrawn(net.getLayer(0), Nets.DEAD0);
         INDArray w0 = net.getLayer(0).getParam("W").getColumn(0).dup();
 
         pw.fit(new ListDataSetIterator<>(data, BATCH));

@@ -58,10 +58,6 @@ class SparkParameterAveragingTest {
     private static final int EXAMPLES = 256;
     private static final int BATCH = 16;
     private static final int AVERAGING = 2;
-    /** Bounds of the positive weight initialisation that {@link #redrawsOpen} gives the hidden layers. */
-    private static final double REDRAW_MIN = 0.1;
-    private static final double REDRAW_MAX = 0.6;
-
     private static JavaSparkContext sc;
 
     /** What the workers saw, by MLN layer index; filled by {@link CountingListener} copies in Spark tasks. */
@@ -186,7 +182,7 @@ class SparkParameterAveragingTest {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void reinitializeAtDriver_revivesKilledUnits() {
-        MultiLayerNetwork net = redrawsOpen(Nets.planted(new Adam(1e-3), 12));
+        MultiLayerNetwork net = Nets.redrawsOpen(Nets.planted(new Adam(1e-3), 12));
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master());
         DeadReluAggregator dead = DeadReluAggregator.builder().deadAfterExamples(2 * BATCH).frequency(0)
                 .reinitialize(ReinitPolicy.builder().maturity(0).seed(5).build()).build().attach(sparkNet);
@@ -206,8 +202,8 @@ class SparkParameterAveragingTest {
         assertEquals(2, after.reinitialized());
         assertEquals(0, after.deadUnits().length);
         MultiLayerNetwork driver = sparkNet.getNetwork();
-        assertRedrawn(driver.getLayer(0), Nets.DEAD0);
-        assertRedrawn(driver.getLayer(1), Nets.DEAD1);
+        Nets.assertRedrawn(driver.getLayer(0), Nets.DEAD0);
+        Nets.assertRedrawn(driver.getLayer(1), Nets.DEAD1);
         INDArray redrawn = driver.getLayer(0).getParam("W").getColumn(0).dup();
 
         sparkNet.fit(rdd);
@@ -230,38 +226,6 @@ class SparkParameterAveragingTest {
         // The workers trained from the re-initialised driver network: averaging did not restore the dead weights.
         INDArray trained = sparkNet.getNetwork().getLayer(0).getParam("W").getColumn(0);
         assertTrue(trained.sub(redrawn).amaxNumber().doubleValue() < 0.1, trained + " vs " + redrawn);
-    }
-
-    /**
-     * Sets what the hidden layers of the planted network are re-drawn from (the parameters planted by
-     * {@link Nets#planted} are not touched): weights {@code U(REDRAW_MIN, REDRAW_MAX)}, bias {@link Planted#LIVE_BIAS}.
-     *
-     * @param net the planted network
-     * @return {@code net}
-     */
-    private static MultiLayerNetwork redrawsOpen(MultiLayerNetwork net) {
-        for (int i = 0; i < 2; i++) {
-            BaseLayer conf = (BaseLayer) net.getLayerWiseConfigurations().getConf(i).getLayer();
-            conf.setWeightInitFn(new WeightInitDistribution(new UniformDistribution(REDRAW_MIN, REDRAW_MAX)));
-            conf.setBiasInit(Planted.LIVE_BIAS);
-        }
-        return net;
-    }
-
-    /**
-     * Asserts that the units' incoming weights were re-drawn from {@code U(REDRAW_MIN, REDRAW_MAX)} and their bias
-     * reset to {@link Planted#LIVE_BIAS}. An entry may also be 0: in layer1, the rows that read re-drawn layer0 units
-     * are their outgoing weights, which {@code OutgoingWeights.ZERO} (the default) zeroes. Either way the unit is open
-     * on every non-negative input.
-     */
-    private static void assertRedrawn(Layer layer, int[] units) {
-        for (int u : units) {
-            INDArray w = layer.getParam("W").getColumn(u);
-            INDArray outside = Transforms.or(w.gt(REDRAW_MAX), Transforms.and(w.lt(REDRAW_MIN), w.neq(0.0)));
-            assertEquals(0, outside.castTo(DataType.INT).sumNumber().intValue(),
-                    "unit " + u + " re-drawn from U(" + REDRAW_MIN + ", " + REDRAW_MAX + "): " + w);
-            assertEquals(Planted.LIVE_BIAS, layer.getParam("b").getDouble(u), 0.0, "unit " + u + " bias");
-        }
     }
 
     @Test
