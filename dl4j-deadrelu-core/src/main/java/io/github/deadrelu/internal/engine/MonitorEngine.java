@@ -308,7 +308,7 @@ public final class MonitorEngine {
                 : paramsNonFinite(model) ? "the network's parameters are non-finite (NaN or infinite)" : null;
         if (why != null) {
             String msg = guard.who() + ": re-initialisation at iteration " + iteration + " skipped, nothing was "
-                    + "written: " + why + "; training has diverged or is diverging, lower the learning rate";
+                    + "written (" + why + "): training has diverged or is diverging; lower the learning rate";
             if (!guard.warnOnceFor("reinit#diverged", msg)) {
                 guard.log().info("{}", msg);
             }
