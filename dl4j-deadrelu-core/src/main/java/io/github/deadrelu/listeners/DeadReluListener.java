@@ -72,6 +72,17 @@ import org.slf4j.LoggerFactory;
  * the parameter update, where dead units are tracked and re-initialised. A unit is dead once it has been closed on
  * every entry for at least {@code deadAfterExamples} consecutive training examples.
  *
+ * <p>What it says: one INFO line when it attaches to a network (the monitored layers, the layers with a ReLU-family
+ * activation it does not monitor and why, the policy and the iteration of its first re-initialisation check, the
+ * first multiple of {@code every} at or after {@code maturity} iterations of monitoring); a summary line every
+ * {@code frequency} iterations; one WARN per layer when more than 10% of its units are dead, with the remedies that
+ * fit (a policy already set and its next check, a frozen layer, recoverable or not); one WARN per layer at its first
+ * non-finite activations, and no re-initialisation in an iteration with non-finite activations or parameters; one INFO
+ * at {@code close()} (or at an epoch end) when no re-initialisation check ran. A unit called dead that opens again
+ * without anything feeding it having changed (always in a layer that is not recoverable) is counted as
+ * {@code reopened}, not {@code revived}. With {@link Builder#report(Path)} a self-contained HTML report is rewritten
+ * at every summary, every epoch end and {@link #close()}.
+ *
  * <p>Never in the way of training: every callback body is guarded, a layer whose activations cannot be counted or
  * tracked is left out from then on with one WARN, and a CSV file that cannot be written disables CSV output with one
  * WARN.

@@ -27,7 +27,6 @@ import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -162,13 +161,7 @@ class DeadReluListenerTrustTest {
     @Test
     void duplicateLayerNames_eachLayerReportsItsOwnCounts(@TempDir Path dir) throws IOException {
         // NetworkInspectorTest's network: two ActivationLayers named "act" after dense layers of 6 and 5 units.
-        MultiLayerNetwork net = Nets.mln(7, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(6).activation(Activation.IDENTITY).build(),
-                new ActivationLayer.Builder().activation(Activation.RELU).name("act").build(),
-                new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build(),
-                new ActivationLayer.Builder().activation(Activation.RELU).name("act").build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+        MultiLayerNetwork net = Nets.duplicateActivationNames(7);
         Planted.dense(net.getLayer(0), 0, 2);
         Planted.dense(net.getLayer(2), 1);
         Path csv = dir.resolve("g.csv");

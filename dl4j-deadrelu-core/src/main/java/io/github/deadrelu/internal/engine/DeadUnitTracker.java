@@ -56,7 +56,7 @@ public final class DeadUnitTracker implements Serializable {
         /** Per dead unit: its incoming-weight fingerprint at the dead call, {@code width} values; null until needed. */
         double[] prints;
         int width;
-        /** Per dead unit: the upstream fingerprint at the dead call (2 values), null entries when unknown. */
+        /** Per dead unit: the upstream fingerprint at the dead call, null when unknown. */
         final double[][] upstream;
         long totalReinitialized;
         UnitCounts last;

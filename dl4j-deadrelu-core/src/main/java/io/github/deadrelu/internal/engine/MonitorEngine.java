@@ -170,11 +170,12 @@ public final class MonitorEngine {
         List<LayerSpec> seen = new ArrayList<>();
         List<String> order = new ArrayList<>();
         Map<String, Long> nonFinite = new LinkedHashMap<>();
+        Map<org.deeplearning4j.nn.api.Layer, Double> upstreamSums = new java.util.IdentityHashMap<>();
         for (LayerSpec s : state.specs()) {
             String key = state.key(s);
             UnitCounts c = counts.get(key);
             Supplier<double[]> up = model == null ? () -> null
-                    : () -> guard.call("fingerprint", () -> UnitPrints.upstream(model, s), null);
+                    : () -> guard.call("fingerprint", () -> UnitPrints.upstream(model, s, upstreamSums), null);
             if (update(state, key, c, iteration, s.recoverable(), up)) {
                 seen.add(s);
                 order.add(key);

@@ -9,25 +9,25 @@ import io.github.deadrelu.internal.ModelTopology;
 import io.github.deadrelu.internal.NetworkInspector;
 import io.github.deadrelu.internal.UnitLayouts;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Fingerprints of what feeds a unit, to tell a premature dead call (nothing changed, yet the unit opened: reopened)
- * from a revival by training (something changed): per dead unit the sum and the L2 norm of its incoming weights
+ * from a revival by training (something changed): per dead unit the sum of its incoming weights
  * (along the fan-in axes of the owner's {@code W}, unit axis from {@link UnitLayouts#inputAxis}) and its bias, from
- * two ND4J reductions over the dead units' slices only; and per layer the sum and sum of squares of every trainable
- * parameter upstream of the incoming weights (asked only when a unit is called dead or opens). No Java loop over weight
- * elements.
+ * one native gather of the dead units' slices and one ND4J reduction over them; and per layer the sum of every
+ * trainable parameter upstream of the incoming weights (one reduction per upstream layer, asked only when a unit is
+ * called dead or opens, computed once per layer and iteration). No Java loop over weight elements.
  *
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
  */
 final class UnitPrints {
-    /** Values per unit: weight sum, weight L2 norm, bias. */
-    static final int WIDTH = 3;
+    /** Values per unit: weight sum, bias. */
+    static final int WIDTH = 2;
 
     private UnitPrints() {
     }
@@ -56,31 +56,23 @@ final class UnitPrints {
         if (axis < 0 || w.size(axis) != units) {
             return null;
         }
-        INDArrayIndex[] at = new INDArrayIndex[w.rank()];
-        for (int d = 0; d < at.length; d++) {
-            at[d] = d == axis ? NDArrayIndex.indices(longs(dead)) : NDArrayIndex.all();
-        }
-        INDArray sel = w.get(at);
-        if (sel.rank() != w.rank()) {   // one unit: the index may have dropped the axis
-            long[] shape = w.shape().clone();
-            shape[axis] = dead.length;
-            sel = sel.reshape(shape);
-        }
-        int[] fanIn = new int[w.rank() - 1];
-        for (int d = 0, k = 0; d < w.rank(); d++) {
+        // [units, fan-in]: a view for DL4J's layouts (dense W is 'f' [nIn, nOut], convolution W is 'c' [outC, ...]).
+        int[] perm = new int[w.rank()];
+        perm[0] = axis;
+        for (int d = 0, k = 1; d < w.rank(); d++) {
             if (d != axis) {
-                fanIn[k++] = d;
+                perm[k++] = d;
             }
         }
-        double[] sum = sel.sum(fanIn).toDoubleVector();
-        double[] norm = sel.norm2(fanIn).toDoubleVector();
+        INDArray byUnit = w.permute(perm).reshape('c', units, w.length() / units);
+        INDArray sel = Nd4j.pullRows(byUnit, 1, dead);   // one native gather of the dead units' rows
+        double[] sum = sel.sum(1).toDoubleVector();
         INDArray b = owner.paramTable().get("b");
         boolean hasBias = b != null && b.length() == units;
         double[] out = new double[dead.length * WIDTH];
         for (int i = 0; i < dead.length; i++) {   // one value per dead unit, not per weight
             out[i * WIDTH] = sum[i];
-            out[i * WIDTH + 1] = norm[i];
-            out[i * WIDTH + 2] = hasBias ? b.getDouble(dead[i]) : 0;
+            out[i * WIDTH + 1] = hasBias ? b.getDouble(dead[i]) : 0;
         }
         return out;
     }
@@ -90,28 +82,18 @@ final class UnitPrints {
      *
      * @param model the model
      * @param spec  the monitored layer
-     * @return {sum, sum of squares} over those parameters ({0, 0} when there are none)
+     * @param sums  each upstream layer's parameter sum, computed once per iteration (the caller clears it)
+     * @return one sum per upstream trainable layer, network order (empty when there is none)
      */
-    static double[] upstream(Model model, LayerSpec spec) {
+    static double[] upstream(Model model, LayerSpec spec, Map<Layer, Double> sums) {
         List<Layer> up = ModelTopology.of(model).trainableUpstream(spec.index(), spec.ownerName());
-        double sum = 0;
-        double sq = 0;
-        for (Layer l : up) {
-            INDArray p = l.params();
-            if (p != null && p.length() > 0) {
-                sum += p.sumNumber().doubleValue();
-                double n = p.norm2Number().doubleValue();
-                sq += n * n;
-            }
+        double[] out = new double[up.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = sums.computeIfAbsent(up.get(i), l -> {
+                INDArray p = l.params();
+                return p == null || p.isEmpty() ? 0.0 : p.sumNumber().doubleValue();
+            });
         }
-        return new double[] {sum, sq};
-    }
-
-    private static long[] longs(int[] a) {
-        long[] r = new long[a.length];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = a[i];
-        }
-        return r;
+        return out;
     }
 }
