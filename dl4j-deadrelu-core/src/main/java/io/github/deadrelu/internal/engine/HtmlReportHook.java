@@ -61,11 +61,6 @@ final class HtmlReportHook implements EngineEvents {
         state.warn(line);
     }
 
-    /** @return the writer (its write and failure counts) */
-    ReportWriter writer() {
-        return writer;
-    }
-
     @Override
     public void report(Moment moment, GateSnapshot latest, List<GateSnapshot> history, List<String> warnings) {
         writer.write(state);

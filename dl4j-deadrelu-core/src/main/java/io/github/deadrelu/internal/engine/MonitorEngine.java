@@ -3,7 +3,6 @@
  */
 package io.github.deadrelu.internal.engine;
 
-import io.github.deadrelu.internal.Discovery;
 import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.reinit.ReinitPolicy;
@@ -107,46 +106,11 @@ public final class MonitorEngine {
      *                      when it runs on {@code reinitialize()} calls (the aggregator)
      */
     public void attached(Model model, ModelState state, String configuration, boolean periodic) {
-        guard.callback("attach line", () -> guard.log().info("{}", attachLine(model, state, periodic)));
+        guard.callback("attach line", () -> guard.log().info("{}",
+                Schedule.attachLine(guard.who(), model, state, config.policy(), periodic)));
         if (report != null) {
             guard.callback("report header", () -> report.header(model, configuration, config.policy()));
         }
-    }
-
-    private String attachLine(Model model, ModelState state, boolean periodic) {
-        StringBuilder sb = new StringBuilder(guard.who()).append(": attached to ")
-                .append(model.getClass().getSimpleName()).append(" at iteration ").append(state.startIteration())
-                .append("; monitoring ");
-        if (state.specs().isEmpty()) {
-            sb.append("no layer");
-        }
-        boolean first = true;
-        for (LayerSpec s : state.specs()) {
-            sb.append(first ? "" : ", ").append(s.name()).append(" (").append(s.layerType())
-                    .append(s.units() > 0 ? ", " + s.units() + " units" : "")
-                    .append(s.recoverable() ? "" : ", not recoverable").append(s.frozen() ? ", frozen" : "")
-                    .append(')');
-            first = false;
-        }
-        if (!state.notMonitored().isEmpty()) {
-            sb.append("; not monitored: ");
-            first = true;
-            for (Discovery.NotMonitored n : state.notMonitored()) {
-                sb.append(first ? "" : "; ").append(n.name()).append(" (").append(n.layerType()).append("): ")
-                        .append(n.reason());
-                first = false;
-            }
-        }
-        ReinitPolicy policy = config.policy();
-        if (policy == null) {
-            sb.append("; re-initialisation: none (monitor only)");
-        } else if (periodic) {
-            sb.append("; re-initialisation: ").append(policy).append(", first check at iteration ")
-                    .append(state.firstCheck(policy.every(), policy.maturity()));
-        } else {
-            sb.append("; re-initialisation: ").append(policy).append(", on reinitialize() between fit calls");
-        }
-        return sb.toString();
     }
 
     /**
@@ -365,7 +329,7 @@ public final class MonitorEngine {
             if (g.deadFraction() > ReportFormat.WARN_DEAD_FRACTION && warnedDead.add(g.index() + ":" + g.name())) {
                 LayerSpec s = state.spec(g.index());
                 String w = ReportFormat.deadWarning(g, snap.iteration(), s != null && s.frozen(), config.policy(),
-                        nextCheck(state, snap.iteration()));
+                        Schedule.nextCheck(state, config.policy(), periodic, snap.iteration()));
                 guard.warnOnce("dead:" + g.index() + ":" + g.name(), w);
             }
         }
@@ -378,16 +342,6 @@ public final class MonitorEngine {
         if (due) {
             fire(EngineEvents.Moment.SUMMARY);
         }
-    }
-
-    /** The next periodic check after this iteration, or -1 when re-initialisation is not periodic. */
-    private long nextCheck(ModelState state, int iteration) {
-        ReinitPolicy p = config.policy();
-        if (p == null || !periodic) {
-            return -1;
-        }
-        long next = ((long) iteration / p.every() + 1) * p.every();
-        return Math.max(next, state.firstCheck(p.every(), p.maturity()));
     }
 
     private void fire(EngineEvents.Moment moment) {
@@ -444,9 +398,6 @@ public final class MonitorEngine {
                 || !state.noCheckToReport()) {
             return;
         }
-        guard.log().info("{}: no re-initialisation check has run {} (iteration {}): the policy checks every {} "
-                        + "iterations (every({})) and its first check is at iteration {} (maturity {}); nothing was "
-                        + "re-initialised. For a shorter run, lower every(...)", guard.who(), when, latest.iteration(),
-                p.every(), p.every(), state.firstCheck(p.every(), p.maturity()), p.maturity());
+        guard.log().info("{}", Schedule.noCheckLine(guard.who(), when, latest.iteration(), state, p));
     }
 }
