@@ -171,11 +171,11 @@ public final class ModelTopology {
      * @throws IllegalArgumentException for another model type
      */
     public static ModelTopology of(Model model) {
-        if (model instanceof MultiLayerNetwork) {
+        if (Models.isMultiLayer(model)) {
             MultiLayerNetwork net = (MultiLayerNetwork) model;
             return mln(net.getLayerWiseConfigurations(), net);
         }
-        if (model instanceof ComputationGraph) {
+        if (Models.isGraph(model)) {
             return cg((ComputationGraph) model);
         }
         throw NetworkInspector.unsupported(model);
@@ -325,6 +325,46 @@ public final class ModelTopology {
             }
         }
         return seen;
+    }
+
+    /**
+     * The layer objects with trainable parameters upstream of a monitored layer's incoming weights: the trainable
+     * ancestors of the layer that owns them (of the layer itself when it has its own weights or no single owner).
+     * What a dead unit's input depends on besides its own weights; empty for a layer that is not recoverable.
+     *
+     * @param index     the monitored layer's index (MLN layer index; CG topological position)
+     * @param ownerName the name of the layer owning its incoming weights, or null
+     * @return the layers (top-level objects, wrappers included), network order; empty for a topology built from a
+     *         configuration or an unknown index
+     */
+    public List<Layer> trainableUpstream(int index, String ownerName) {
+        Node self = null;
+        for (Node n : nodes) {
+            if (!n.networkInput && n.index == index && n.isLayer()) {
+                self = n;
+                break;
+            }
+        }
+        if (self == null) {
+            return List.of();
+        }
+        Node from = self;
+        if (ownerName != null && !ownerName.equals(self.name)) {
+            for (Node a : ancestors(self)) {
+                if (a.isLayer() && ownerName.equals(a.name)) {
+                    from = a;
+                    break;
+                }
+            }
+        }
+        List<Layer> out = new ArrayList<>();
+        Set<Node> up = ancestors(from);
+        for (Node n : nodes) {
+            if (up.contains(n) && n.isLayer() && n.trainable() && n.layer != null) {
+                out.add(n.layer);
+            }
+        }
+        return out;
     }
 
     /**

@@ -72,6 +72,17 @@ import org.slf4j.LoggerFactory;
  * the parameter update, where dead units are tracked and re-initialised. A unit is dead once it has been closed on
  * every entry for at least {@code deadAfterExamples} consecutive training examples.
  *
+ * <p>What it says: one INFO line when it attaches to a network (the monitored layers, the layers with a ReLU-family
+ * activation it does not monitor and why, the policy and the iteration of its first re-initialisation check, the
+ * first multiple of {@code every} at or after {@code maturity} iterations of monitoring); a summary line every
+ * {@code frequency} iterations; one WARN per layer when more than 10% of its units are dead, with the remedies that
+ * fit (a policy already set and its next check, a frozen layer, recoverable or not); one WARN per layer at its first
+ * non-finite activations, and no re-initialisation in an iteration with non-finite activations or parameters; one INFO
+ * at {@code close()} (or at an epoch end) when no re-initialisation check ran. A unit called dead that opens again
+ * without anything feeding it having changed (always in a layer that is not recoverable) is counted as
+ * {@code reopened}, not {@code revived}. With {@link Builder#report(Path)} a self-contained HTML report is rewritten
+ * at every summary, every epoch end and {@link #close()}.
+ *
  * <p>Never in the way of training: every callback body is guarded, a layer whose activations cannot be counted or
  * tracked is left out from then on with one WARN, and a CSV file that cannot be written disables CSV output with one
  * WARN.
@@ -125,6 +136,8 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
     private transient boolean replicaReinitRefused;
     /** Model types whose callbacks were skipped (each logged once). */
     private transient Set<String> skippedTypes;
+    /** The state of the network tracked last (for the "no check ran" INFO at close()). */
+    private transient ModelState lastState;
 
     private DeadReluListener(Builder b) {
         this.config = b.config;
@@ -150,13 +163,14 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         lock = new Object();
         guard = new FailureGuard(log, "DeadReluListener");
         engine = new MonitorEngine(config, guard, resumed);
-        states = new ModelStates(config, guard);
+        states = new ModelStates(config, guard, (m, st) -> engine.attached(m, st, toString(), true));
         pending = new IdentityHashMap<>();
         replicated = false;
         rounds = new RoundMerger(true);
         roundState = null;
         replicaReinitRefused = false;
         skippedTypes = ConcurrentHashMap.newKeySet();
+        lastState = null;
     }
 
     /**
@@ -264,14 +278,14 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
     /** Counts one layer; a failure drops the layer from then on, with one WARN. */
     private void countInto(Map<String, UnitCounts> counts, ModelState state, Model model, LayerSpec s, INDArray act,
                            long examples) {
-        if (state.dropped(s.name())) {
+        String key = state.key(s);
+        if (state.dropped(key)) {
             return;
         }
         try {
-            counts.put(s.name(), ActivationCounter.count(model, s, act, examples,
-                    (k, m) -> guard.warnOnce(k, m)));
+            counts.put(key, ActivationCounter.count(model, s, act, examples, (k, m) -> guard.warnOnce(k, m)));
         } catch (RuntimeException e) {
-            state.drop(s.name(), "count the gates of", e);
+            state.drop(key, "count the gates of", e);
         }
     }
 
@@ -311,10 +325,11 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
                 if (!replicated && onParallelWorkerThread()) {
                     replicated = true;
                 }
+                lastState = state;
                 if (!replicated) {
                     if (!counts.isEmpty()) {
-                        engine.track(state, counts, blocked, iteration, epoch, seen -> reinitialize(model, state,
-                                seen, iteration));
+                        engine.track(state, model, counts, blocked, iteration, epoch,
+                                seen -> engine.periodicReinit(model, state, seen, iteration));
                     }
                     return;
                 }
@@ -329,28 +344,29 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
     private void takeMonitorCounts(Model model, ModelState state, Map<String, UnitCounts> counts,
                                    Map<String, OptionalDouble> blocked) {
         for (LayerSpec s : state.specs()) {
-            if (!s.monitorLayer() || state.dropped(s.name())) {
+            String key = state.key(s);
+            if (!s.monitorLayer() || state.dropped(key)) {
                 continue;
             }
             try {
                 Layer layer = ActivationCounter.layerOf(model, s.name(), s.mlnIndex());
                 if (layer instanceof GateCountSource) {
                     GateCountSource src = (GateCountSource) layer;
-                    blocked.put(s.name(), src.blockedGradientShare());
+                    blocked.put(key, src.blockedGradientShare());
                     UnitCounts c = src.takeCounts();
                     if (c != null) {
-                        counts.put(s.name(), c);
+                        counts.put(key, c);
                     }
                 }
             } catch (RuntimeException e) {
-                state.drop(s.name(), "take the gate counts of", e);
+                state.drop(key, "take the gate counts of", e);
             }
         }
     }
 
     private void track(RoundMerger.Round r) {
         if (r != null && roundState != null && !r.counts().isEmpty()) {
-            engine.track(roundState, r.counts(), r.blocked(), r.iteration(), r.epoch(), seen -> refuseReinit());
+            engine.track(roundState, null, r.counts(), r.blocked(), r.iteration(), r.epoch(), seen -> refuseReinit());
         }
     }
 
@@ -363,13 +379,6 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             return;
         }
         track(rounds.close());
-    }
-
-    private void reinitialize(Model model, ModelState state, List<LayerSpec> seen, int iteration) {
-        ReinitPolicy policy = config.policy();
-        if (policy != null && state.reinit() != null && iteration % policy.every() == 0) {
-            state.reinit().run(model, seen, state.tracker(), iteration);
-        }
     }
 
     private void refuseReinit() {
@@ -413,24 +422,30 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         });
     }
 
-    /** A fit or epoch boundary: the open replica round is complete; the report hook runs. */
+    /**
+     * A fit or epoch boundary: the open replica round is complete; the HTML report, if any, is written; one INFO when
+     * no re-initialisation check could have run yet.
+     */
     @Override
     public void onEpochEnd(Model model) {
         guard.callback("onEpochEnd", () -> {
             synchronized (lock) {
                 flushRound(true);
-                engine.epochEnd();
+                engine.epochEnd(Models.isSupported(model) ? state(model) : lastState);
             }
         });
     }
 
-    /** Tracks an open replica round, closes the CSV file, if any (a later iteration reopens it in append mode). */
+    /**
+     * Tracks an open replica round, closes the CSV file, if any (a later iteration reopens it in append mode), writes
+     * the HTML report, if any, and logs one INFO when no re-initialisation check ever ran.
+     */
     @Override
     public void close() {
         guard.callback("close", () -> {
             synchronized (lock) {
                 flushRound(true);
-                engine.close();
+                engine.close(lastState);
             }
         });
     }
@@ -518,6 +533,22 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
          */
         public Builder csv(Path file, boolean append) {
             config = config.withCsv(file, append);
+            return this;
+        }
+
+        /**
+         * Write a self-contained HTML report to this file: per monitored layer closed share and dead fraction over
+         * iterations (non-finite iterations, re-initialisation events and the first 10% dead crossing marked) and a
+         * units x time map of dead units, the model, this configuration and the policy, the latest snapshot and the
+         * WARN lines logged.
+         *
+         * @param html the report file
+         * @return this builder, for chaining
+         * @throws NullPointerException when {@code html} is null
+         * @see MonitorConfig#withReport(Path)
+         */
+        public Builder report(Path html) {
+            config = config.withReport(html);
             return this;
         }
 

@@ -5,6 +5,7 @@ package io.github.deadrelu.stats;
 
 import io.github.deadrelu.internal.ActivationCounter;
 import io.github.deadrelu.internal.LayerSpec;
+import io.github.deadrelu.internal.Models;
 import io.github.deadrelu.internal.NetworkInspector;
 import io.github.deadrelu.internal.UnitCounts;
 import java.util.ArrayList;
@@ -73,10 +74,10 @@ public final class DeadReluAnalysis {
     public static DeadReluAnalysis of(Model net, DataSetIterator data) {
         Objects.requireNonNull(net, "net");
         Objects.requireNonNull(data, "data");
-        if (!(net instanceof MultiLayerNetwork) && !(net instanceof ComputationGraph)) {
+        if (!Models.isSupported(net)) {
             throw NetworkInspector.unsupported(net);
         }
-        if (net instanceof ComputationGraph) {
+        if (Models.isGraph(net)) {
             int inputs = ((ComputationGraph) net).getConfiguration().getNetworkInputs().size();
             if (inputs != 1) {
                 throw new IllegalArgumentException("net must be a ComputationGraph with 1 input for a "
@@ -165,7 +166,7 @@ public final class DeadReluAnalysis {
         private Map<Integer, UnitCounts> countBatch(INDArray[] f, INDArray[] fm, INDArray[] lm) {
             Map<Integer, UnitCounts> counts = new LinkedHashMap<>();
             long mb = f[0].size(0);
-            if (net instanceof MultiLayerNetwork) {
+            if (Models.isMultiLayer(net)) {
                 MultiLayerNetwork mln = (MultiLayerNetwork) net;
                 INDArray fMask = fm == null ? null : fm[0];
                 INDArray lMask = lm == null ? null : lm[0];

@@ -15,7 +15,8 @@ import org.nd4j.common.base.Preconditions;
  * <p>Vocabulary (see the project README): an <em>entry</em> is one activation value (example x unit x position or
  * time step; masked ones excluded); it is <em>closed</em> when its gate passes no gradient; a unit is <em>dead</em>
  * when it has been closed on every entry for at least {@code deadAfterExamples} consecutive training examples;
- * <em>revived</em> when a dead unit opened again by training; <em>re-initialised</em> when the library re-drew its
+ * <em>revived</em> when a dead unit opened again by training; <em>reopened</em> when a unit called dead opened again
+ * although nothing feeding it changed (the dead call was premature); <em>re-initialised</em> when the library re-drew its
  * incoming weights. Non-finite entries (NaN, infinity) are counted apart and are never closed.
  *
  * <p>Immutable: arrays are copied in and out.
@@ -29,6 +30,7 @@ public final class LayerGates {
     private final int[] deadUnits;
     private final int newlyDead;
     private final int revived;
+    private final int reopened;
     private final int reinitialized;
     private final long nonFinite;
     private final boolean recoverable;
@@ -37,7 +39,8 @@ public final class LayerGates {
     private final boolean estimated;
 
     /**
-     * Creates the record. Used by dl4j-deadrelu internals, and should not be called by external code.
+     * Creates the record with no reopened unit. Used by dl4j-deadrelu internals, and should not be called by external
+     * code.
      *
      * @param name                 DL4J layer name
      * @param index                MLN layer index, or CG topological position
@@ -58,6 +61,36 @@ public final class LayerGates {
     public LayerGates(String name, int index, int units, double closedShare, double negativeShare, int[] deadUnits,
                       int newlyDead, int revived, int reinitialized, long nonFinite, boolean recoverable,
                       OptionalDouble blockedGradientShare, double[] unitClosedFractions, boolean estimated) {
+        this(name, index, units, closedShare, negativeShare, deadUnits, newlyDead, revived, 0, reinitialized,
+                nonFinite, recoverable, blockedGradientShare, unitClosedFractions, estimated);
+    }
+
+    /**
+     * Creates the record. Used by dl4j-deadrelu internals, and should not be called by external code.
+     *
+     * @param name                 DL4J layer name
+     * @param index                MLN layer index, or CG topological position
+     * @param units                number of units
+     * @param closedShare          closed entries / finite entries
+     * @param negativeShare        negative entries / finite entries
+     * @param deadUnits            indices of dead units (copied, then sorted)
+     * @param newlyDead            units that became dead in this iteration
+     * @param revived              dead units that opened again by training in this iteration
+     * @param reopened             units called dead that opened again although nothing feeding them changed (or in
+     *                             a layer that is not recoverable) in this iteration: premature dead calls
+     * @param reinitialized        units re-initialised in this iteration
+     * @param nonFinite            non-finite entries
+     * @param recoverable          whether trainable parameters exist upstream of the incoming weights
+     * @param blockedGradientShare share of |dL/da| blocked by closed gates (GateMonitorLayer only), or empty
+     * @param unitClosedFractions  per-unit closed / finite entries (copied)
+     * @param estimated            whether the closed counts are an estimate (dropout or noise downstream)
+     * @throws IllegalArgumentException when a value is out of range
+     */
+    public LayerGates(String name, int index, int units, double closedShare, double negativeShare, int[] deadUnits,
+                      int newlyDead, int revived, int reopened, int reinitialized, long nonFinite,
+                      boolean recoverable, OptionalDouble blockedGradientShare, double[] unitClosedFractions,
+                      boolean estimated) {
+        Preconditions.checkArgument(reopened >= 0, "reopened must be >= 0, got: %s", reopened);
         this.name = Objects.requireNonNull(name, "name");
         Preconditions.checkArgument(units >= 0, "units must be >= 0, got: %s", units);
         Preconditions.checkArgument(closedShare >= 0 && closedShare <= 1, "closedShare must be in [0, 1], got: %s",
@@ -74,6 +107,7 @@ public final class LayerGates {
                 units, this.deadUnits.length);
         this.newlyDead = newlyDead;
         this.revived = revived;
+        this.reopened = reopened;
         this.reinitialized = reinitialized;
         this.nonFinite = nonFinite;
         this.recoverable = recoverable;
@@ -125,6 +159,18 @@ public final class LayerGates {
     /** @return dead units that opened again by training (not by re-initialisation) in the latest iteration */
     public int revived() {
         return revived;
+    }
+
+    /**
+     * Units called dead that opened again in the latest iteration although the dead call was premature: the layer is
+     * not recoverable (nothing upstream is trainable, so a unit that was really dead could not open by training), or
+     * neither the unit's incoming weights and bias nor any trainable parameter upstream changed since it was called
+     * dead. Never counted in {@link #revived()}.
+     *
+     * @return the reopened units in the latest iteration
+     */
+    public int reopened() {
+        return reopened;
     }
 
     /** @return units whose incoming weights were re-initialised in the latest iteration */
@@ -182,7 +228,7 @@ public final class LayerGates {
         LayerGates g = (LayerGates) o;
         return index == g.index && units == g.units && Double.compare(closedShare, g.closedShare) == 0
                 && Double.compare(negativeShare, g.negativeShare) == 0 && newlyDead == g.newlyDead
-                && revived == g.revived && reinitialized == g.reinitialized && nonFinite == g.nonFinite
+                && revived == g.revived && reopened == g.reopened && reinitialized == g.reinitialized && nonFinite == g.nonFinite
                 && recoverable == g.recoverable && estimated == g.estimated && name.equals(g.name)
                 && Arrays.equals(deadUnits, g.deadUnits) && blockedGradientShare.equals(g.blockedGradientShare)
                 && Arrays.equals(unitClosedFractions, g.unitClosedFractions);
@@ -197,8 +243,9 @@ public final class LayerGates {
     public String toString() {
         return String.format(Locale.ROOT,
                 "LayerGates(name=%s, index=%d, units=%d, closedShare=%.4f, negativeShare=%.4f, dead=%d, "
-                        + "newlyDead=%d, revived=%d, reinitialized=%d, nonFinite=%d, recoverable=%s%s%s)",
-                name, index, units, closedShare, negativeShare, deadUnits.length, newlyDead, revived, reinitialized,
+                        + "newlyDead=%d, revived=%d, reopened=%d, reinitialized=%d, nonFinite=%d, recoverable=%s%s%s)",
+                name, index, units, closedShare, negativeShare, deadUnits.length, newlyDead, revived, reopened,
+                reinitialized,
                 nonFinite, recoverable, blockedGradientShare.isPresent()
                         ? String.format(Locale.ROOT, ", blockedGradientShare=%.4f", blockedGradientShare.getAsDouble())
                         : "", estimated ? ", estimated" : "");

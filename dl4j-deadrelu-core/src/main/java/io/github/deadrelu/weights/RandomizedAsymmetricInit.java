@@ -13,6 +13,7 @@
 
 package io.github.deadrelu.weights;
 
+import io.github.deadrelu.internal.Models;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -124,9 +125,9 @@ public final class RandomizedAsymmetricInit {
     /** Returns the model's layers in network order, validating the model type and its lifecycle. */
     private static Layer[] layersOf(Model net) {
         Layer[] layers;
-        if (net instanceof MultiLayerNetwork) {
+        if (Models.isMultiLayer(net)) {
             layers = ((MultiLayerNetwork) net).getLayers();
-        } else if (net instanceof ComputationGraph) {
+        } else if (Models.isGraph(net)) {
             layers = ((ComputationGraph) net).getLayers();
         } else {
             throw new IllegalArgumentException("Unsupported model type: " + net.getClass().getName()

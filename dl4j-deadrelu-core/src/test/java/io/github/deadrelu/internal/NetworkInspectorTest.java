@@ -139,12 +139,7 @@ class NetworkInspectorTest {
     @Timeout(60)
     void duplicateActivationLayerNames_discoveredByIndexAndTrainingEnds() {
         // Two ActivationLayers named "act": keyed by name, the second became its own input and the walk never ended.
-        MultiLayerNetwork net = Nets.mln(7, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(6).activation(Activation.IDENTITY).build(),
-                new ActivationLayer.Builder().activation(Activation.RELU).name("act").build(),
-                new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build(),
-                new ActivationLayer.Builder().activation(Activation.RELU).name("act").build(),
-                out());
+        MultiLayerNetwork net = Nets.duplicateActivationNames(7);
         List<LayerSpec> specs = NetworkInspector.discover(net);
         assertEquals(2, specs.size());
         assertEquals(1, specs.get(0).mlnIndex());

@@ -54,6 +54,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class DeadReluListenerTest {
     private static final int MB = 32;
 
+    /** The INFO lines that are summary lines (the attach line of issue 14 item 1 is the other INFO). */
+    private static List<String> summaries(LogCapture logs) {
+        return logs.messages(Level.INFO).stream().filter(m -> m.startsWith("dead ReLUs at iteration"))
+                .collect(java.util.stream.Collectors.toList());
+    }
+
     private static DeadReluListener.Builder planted() {
         return DeadReluListener.builder().deadAfterExamples(MB).frequency(0);
     }
@@ -228,7 +234,7 @@ class DeadReluListenerTest {
             List<String> warns = logs.messages(Level.WARN);
             assertEquals(1, warns.size(), warns.toString());
             assertTrue(warns.get(0).contains("no layer with a ReLU-family activation"), warns.get(0));
-            assertTrue(logs.messages(Level.INFO).isEmpty(), logs.messages(Level.INFO).toString());
+            assertTrue(summaries(logs).isEmpty(), logs.messages(Level.INFO).toString());
         }
         assertTrue(l.snapshot().isEmpty());
         assertTrue(l.history().isEmpty());
@@ -352,7 +358,7 @@ class DeadReluListenerTest {
             for (int k = 0; k < 4; k++) {
                 net.fit(Nets.mlpData(MB, k));
             }
-            List<String> infos = logs.messages(Level.INFO);
+            List<String> infos = summaries(logs);
             assertEquals(List.of(
                     "dead ReLUs at iteration 0: layer0 2/6 dead (33.3%) closed 33.3%; "
                             + "layer1 1/5 dead (20.0%) closed 20.0%",
@@ -370,7 +376,7 @@ class DeadReluListenerTest {
             try (LogCapture logs = LogCapture.of(DeadReluListener.class)) {
                 net.fit(Nets.mlpData(MB, 1));
                 net.fit(Nets.mlpData(MB, 2));
-                assertTrue(logs.messages(Level.INFO).isEmpty(), logs.messages(Level.INFO).toString());
+                assertTrue(summaries(logs).isEmpty(), logs.messages(Level.INFO).toString());
                 assertEquals(2, logs.messages(Level.WARN).size(), "warnings are always logged");
             }
         }
@@ -384,7 +390,7 @@ class DeadReluListenerTest {
         net.setListeners(l);
         try (LogCapture logs = LogCapture.of(DeadReluListener.class)) {
             net.fit(Nets.mlpData(MB, 1));
-            String line = logs.messages(Level.INFO).get(0);
+            String line = summaries(logs).get(0);
             assertTrue(line.matches("dead ReLUs at iteration 0: layer0 2/6 dead \\(33\\.3%\\) closed \\d+\\.\\d% "
                     + "\\(estimated\\); layer1 1/5 dead \\(20\\.0%\\) closed 20\\.0%"), line);
         }
@@ -449,11 +455,11 @@ class DeadReluListenerTest {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertEquals(List.of(
                 "iteration,epoch,layer,index,units,closed_share,negative_share,dead_units,dead_fraction,newly_dead,"
-                        + "revived,reinitialized,non_finite",
-                "0,0,layer0,0,6,0.333333,0.333333,2,0.333333,2,0,0,0",
-                "0,0,layer1,1,5,0.200000,0.200000,1,0.200000,1,0,0,0",
-                "1,0,layer0,0,6,0.333333,0.333333,2,0.333333,0,0,0,0",
-                "1,0,layer1,1,5,0.200000,0.200000,1,0.200000,0,0,0,0"), lines);
+                        + "revived,reinitialized,non_finite,reopened,frozen,recoverable",
+                "0,0,layer0,0,6,0.333333,0.333333,2,0.333333,2,0,0,0,0,false,false",
+                "0,0,layer1,1,5,0.200000,0.200000,1,0.200000,1,0,0,0,0,false,true",
+                "1,0,layer0,0,6,0.333333,0.333333,2,0.333333,0,0,0,0,0,false,false",
+                "1,0,layer1,1,5,0.200000,0.200000,1,0.200000,0,0,0,0,0,false,true"), lines);
         assertEquals(DeadReluListener.CSV_HEADER, lines.get(0));
     }
 
@@ -471,8 +477,8 @@ class DeadReluListenerTest {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertEquals(5, lines.size(), lines.toString());
         assertEquals(DeadReluListener.CSV_HEADER, lines.get(0));
-        assertEquals("0,0,0,1,6,0.333333,0.333333,2,0.333333,2,0,0,0", lines.get(1));
-        assertEquals("1,0,1,2,5,0.200000,0.200000,1,0.200000,0,0,0,0", lines.get(4));
+        assertEquals("0,0,0,1,6,0.333333,0.333333,2,0.333333,2,0,0,0,0,false,false", lines.get(1));
+        assertEquals("1,0,1,2,5,0.200000,0.200000,1,0.200000,0,0,0,0,0,false,true", lines.get(4));
         assertFalse(lines.contains("stale"));
     }
 

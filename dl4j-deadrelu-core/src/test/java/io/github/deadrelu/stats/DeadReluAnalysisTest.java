@@ -423,13 +423,7 @@ class DeadReluAnalysisTest {
 
     @Test
     void duplicateLayerNames_twoLayers() {
-        MultiLayerNetwork net = Nets.mln(135, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(6).activation(Activation.IDENTITY).build(),
-                new ActivationLayer.Builder().activation(Activation.RELU).name("act").build(),
-                new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build(),
-                new ActivationLayer.Builder().activation(Activation.RELU).name("act").build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+        MultiLayerNetwork net = Nets.duplicateActivationNames(135);
         Planted.dense(net.getLayer(0), 0, 2);
         Planted.dense(net.getLayer(2), 4);
         DeadReluAnalysis a = DeadReluAnalysis.of(net, batches(1));

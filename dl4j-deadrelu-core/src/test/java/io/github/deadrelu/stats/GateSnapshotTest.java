@@ -87,7 +87,7 @@ class GateSnapshotTest {
         assertNotEquals(gates("d", 1), gates("d", 2));
         assertNotEquals(gates("d", 1), gates("e", 1));
         assertEquals("LayerGates(name=d, index=1, units=8, closedShare=0.2500, negativeShare=0.5000, dead=1, "
-                + "newlyDead=1, revived=2, reinitialized=3, nonFinite=4, recoverable=true, "
+                + "newlyDead=1, revived=2, reopened=0, reinitialized=3, nonFinite=4, recoverable=true, "
                 + "blockedGradientShare=0.1250)", gates("d", 1).toString());
     }
 

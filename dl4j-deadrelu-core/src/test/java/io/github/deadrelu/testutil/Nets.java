@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -186,5 +187,22 @@ public final class Nets {
         } else {
             ((ComputationGraph) model).fit(ds);
         }
+    }
+
+    /**
+     * An MLP with two ActivationLayers of the same name: {@code Dense(6, identity) -> "act" (ReLU) ->
+     * Dense(5, identity) -> "act" (ReLU) -> softmax(3)}, {@code Sgd(0.0)}; the gates are layers 1 and 3.
+     *
+     * @param seed seed
+     * @return the network, nothing planted
+     */
+    public static MultiLayerNetwork duplicateActivationNames(long seed) {
+        return mln(seed, InputType.feedForward(N_IN),
+                new DenseLayer.Builder().nOut(H0).activation(Activation.IDENTITY).build(),
+                new ActivationLayer.Builder().activation(Activation.RELU).name("act").build(),
+                new DenseLayer.Builder().nOut(H1).activation(Activation.IDENTITY).build(),
+                new ActivationLayer.Builder().activation(Activation.RELU).name("act").build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
+                        .activation(Activation.SOFTMAX).build());
     }
 }

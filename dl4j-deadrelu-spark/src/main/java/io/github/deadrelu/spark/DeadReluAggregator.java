@@ -112,6 +112,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
         this.config = b.config;
         this.delegate = b.delegate;
         this.engine = new MonitorEngine(config, guard, false);
+        this.engine.periodic(false);
         this.state = ModelState.detached(config, guard);
     }
 
@@ -231,6 +232,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
                     + "aggregator per network", model == null ? "" : model.getClass().getSimpleName());
             state = new ModelState(net, config, guard);
             model = net;
+            engine.attached(net, state, toString(), false);
         }
     }
 
@@ -374,7 +376,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
                         + "); its counts are ignored");
                 continue;
             }
-            if (!state.byName().containsKey(e.getKey())) {
+            if (!state.byKey().containsKey(e.getKey())) {
                 guard.warnOnceFor("unknown:" + e.getKey(), "DeadReluAggregator: worker " + u.getWorkerID()
                         + " sent counts for layer " + e.getKey() + ", which is not a monitored layer of "
                         + (model == null ? "an attached network (call attach(...) first)" : "the attached network")
@@ -394,7 +396,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
         if (r == null || r.counts().isEmpty()) {
             return;
         }
-        engine.track(state, r.counts(), r.blocked(), r.iteration(), r.epoch(), null);
+        engine.track(state, model, r.counts(), r.blocked(), r.iteration(), r.epoch(), null);
         lastIteration = Math.max(lastIteration, r.iteration());
     }
 
@@ -402,8 +404,8 @@ public final class DeadReluAggregator implements StatsStorageRouter {
     private List<String> layerOrder(Collection<String> layers) {
         List<String> out = new ArrayList<>();
         state.specs().forEach(s -> {
-            if (layers.contains(s.name())) {
-                out.add(s.name());
+            if (layers.contains(state.key(s))) {
+                out.add(state.key(s));
             }
         });
         for (String l : layers) {
@@ -505,7 +507,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
                     + "attach(...) first");
             return guard.call("reinitialize", () -> {
                 track(rounds.close());
-                Map<String, int[]> done = state.reinit().run(model, state.specs(), state.tracker(), lastIteration);
+                Map<String, int[]> done = engine.reinitialize(model, state, state.specs(), lastIteration);
                 if (!done.isEmpty()) {
                     engine.refreshLatest(state);
                 }
@@ -561,6 +563,19 @@ public final class DeadReluAggregator implements StatsStorageRouter {
          */
         public Builder historySize(int snapshots) {
             config = config.withHistorySize(snapshots);
+            return this;
+        }
+
+        /**
+         * Write a self-contained HTML report to this file, as {@code DeadReluListener.Builder.report(Path)} does,
+         * rewritten at every summary ({@code frequency}).
+         *
+         * @param html the report file
+         * @return this builder, for chaining
+         * @throws NullPointerException when {@code html} is null
+         */
+        public Builder report(java.nio.file.Path html) {
+            config = config.withReport(html);
             return this;
         }
 

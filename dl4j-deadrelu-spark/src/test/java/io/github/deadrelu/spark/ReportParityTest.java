@@ -5,18 +5,23 @@ package io.github.deadrelu.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.deadrelu.listeners.DeadReluListener;
+import io.github.deadrelu.reinit.ReinitPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.slf4j.LoggerFactory;
 
@@ -73,5 +78,30 @@ class ReportParityTest {
         assertFalse(warns.isEmpty());
         assertEquals(warns, lines(a, Level.WARN, "ReLU units"));
         assertEquals(listener.history(), agg.history());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aggregator_writesTheHtmlReportAtItsSummary_andItsAttachLineNamesReinitialize(@TempDir Path dir) {
+        Path file = dir.resolve("agg.html");
+        MultiLayerNetwork net = Nets.planted(new Sgd(0.01), 700);
+        ListAppender<ILoggingEvent> a = attach(DeadReluAggregator.class);
+        DeadReluAggregator agg;
+        try {
+            agg = DeadReluAggregator.builder().deadAfterExamples(32).frequency(1).report(file)
+                    .reinitialize(ReinitPolicy.builder().every(5).build()).build().attach(net);
+            DeadReluRoutingListener routing = agg.newListener();
+            routing.setStorageRouter(agg);
+            net.setListeners(routing);
+            net.fit(Nets.batches(16, 16, 0).get(0));
+            agg.snapshot();   // tracks the open round: the summary of iteration 0
+        } finally {
+            detach(DeadReluAggregator.class, a);
+        }
+        assertTrue(agg.toString().contains("report=" + file), agg.toString());
+        assertTrue(Files.exists(file), "written at the summary");
+        List<String> attachLines = lines(a, Level.INFO, "DeadReluAggregator: attached to");
+        assertEquals(1, attachLines.size());
+        assertTrue(attachLines.get(0).endsWith("on reinitialize() between fit calls"), attachLines.get(0));
     }
 }

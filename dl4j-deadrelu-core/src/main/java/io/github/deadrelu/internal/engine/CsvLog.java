@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * The one CSV writer: one row per monitored layer per iteration, with a lifecycle that loses no row and never writes
@@ -43,9 +44,13 @@ import java.util.Objects;
  * <p>Thread-safe (synchronised). Used by dl4j-deadrelu internals, and should not be called by external code.
  */
 public final class CsvLog implements Closeable {
-    /** The CSV header, one row per monitored layer per iteration. */
+    /**
+     * The CSV header, one row per monitored layer per iteration. The last three columns: {@code reopened} (units
+     * called dead that opened again although nothing feeding them changed: premature dead calls), {@code frozen} and
+     * {@code recoverable} (true/false, per layer).
+     */
     public static final String HEADER = "iteration,epoch,layer,index,units,closed_share,negative_share,"
-            + "dead_units,dead_fraction,newly_dead,revived,reinitialized,non_finite";
+            + "dead_units,dead_fraction,newly_dead,revived,reinitialized,non_finite,reopened,frozen,recoverable";
 
     /** An open file the rows go to: the test seam for injected write failures. */
     interface Out extends Closeable {
@@ -142,17 +147,28 @@ public final class CsvLog implements Closeable {
     }
 
     /**
-     * Writes the rows of one snapshot (one write), opening the file first if needed; never throws.
+     * Writes the rows of one snapshot (one write), opening the file first if needed; never throws. Every layer is
+     * written as not frozen.
      *
      * @param snap the snapshot
      */
-    public synchronized void write(GateSnapshot snap) {
+    public void write(GateSnapshot snap) {
+        write(snap, g -> false);
+    }
+
+    /**
+     * Writes the rows of one snapshot (one write), opening the file first if needed; never throws.
+     *
+     * @param snap   the snapshot
+     * @param frozen whether a layer's incoming weights are frozen
+     */
+    public synchronized void write(GateSnapshot snap, Predicate<LayerGates> frozen) {
         if (off) {
             return;
         }
         StringBuilder rows = new StringBuilder();
         for (LayerGates g : snap.layers()) {
-            rows.append(row(snap, g)).append('\n');
+            rows.append(row(snap, g, frozen.test(g))).append('\n');
         }
         try {
             if (out != null && !stillOurs()) {
@@ -202,8 +218,10 @@ public final class CsvLog implements Closeable {
                 first = r.readLine();
             }
             if (!HEADER.equals(first)) {
-                fail("CSV file " + path + " has another header (" + first + "), so rows are not appended to it; "
-                        + "CSV output disabled");
+                boolean older = first != null && !first.isEmpty() && HEADER.startsWith(first + ",");
+                fail("CSV file " + path + " has another header (" + first + ")" + (older ? ", written by an "
+                        + "earlier version with fewer columns (this one writes " + HEADER + ")" : "")
+                        + ", so rows are not appended to it; CSV output disabled");
                 return false;
             }
             out = opener.open(path, true);
@@ -280,14 +298,16 @@ public final class CsvLog implements Closeable {
     /**
      * One CSV row.
      *
-     * @param snap the snapshot (iteration, epoch)
-     * @param g    the layer
+     * @param snap   the snapshot (iteration, epoch)
+     * @param g      the layer
+     * @param frozen whether the layer's incoming weights are frozen
      * @return the row, without line end
      */
-    public static String row(GateSnapshot snap, LayerGates g) {
-        return String.format(Locale.ROOT, "%d,%d,%s,%d,%d,%.6f,%.6f,%d,%.6f,%d,%d,%d,%d", snap.iteration(),
+    public static String row(GateSnapshot snap, LayerGates g, boolean frozen) {
+        return String.format(Locale.ROOT, "%d,%d,%s,%d,%d,%.6f,%.6f,%d,%.6f,%d,%d,%d,%d,%d,%s,%s", snap.iteration(),
                 snap.epoch(), field(g.name()), g.index(), g.units(), g.closedShare(), g.negativeShare(),
-                g.deadUnits().length, g.deadFraction(), g.newlyDead(), g.revived(), g.reinitialized(), g.nonFinite());
+                g.deadUnits().length, g.deadFraction(), g.newlyDead(), g.revived(), g.reinitialized(), g.nonFinite(),
+                g.reopened(), frozen, g.recoverable());
     }
 
     private static String field(String s) {

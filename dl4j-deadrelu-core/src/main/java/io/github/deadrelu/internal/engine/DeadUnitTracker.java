@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.function.Supplier;
 import org.nd4j.common.base.Preconditions;
 
 /**
@@ -19,8 +20,11 @@ import org.nd4j.common.base.Preconditions;
  * <p>A unit's dead streak grows by the mini-batch's example count when it is batch-dead, resets to 0 when it has an
  * open entry, and is left unchanged when its entries are all masked or any is non-finite (a non-finite entry neither
  * starts nor extends a streak). A unit is dead while its streak is at least {@code deadAfterExamples}. A dead unit
- * that opens again is <em>revived</em>; one the library re-drew is <em>re-initialised</em> (its streak restarts and it
- * is not counted as revived).
+ * that opens again is <em>revived</em> when something feeding it changed since it was called dead, else
+ * <em>reopened</em> (the dead call was premature): always in a layer that is not recoverable, and in a recoverable
+ * layer when neither its incoming weights and bias ({@link #observe}, a fingerprint per dead unit after every update)
+ * nor the trainable parameters upstream (a fingerprint taken when it was called dead and when it opens) changed. One
+ * the library re-drew is <em>re-initialised</em> (its streak restarts and it is counted as neither).
  *
  * <p>Not thread-safe: the caller serialises access. Used by dl4j-deadrelu internals, and should not be called by
  * external code.
@@ -41,8 +45,19 @@ public final class DeadUnitTracker implements Serializable {
         final long[] bornAt;
         int newlyDead;
         int revived;
+        int reopened;
         int reinitialized;
         long totalRevived;
+        long totalReopened;
+        /** Per dead unit: whether its incoming-weight fingerprint is still to be taken (called dead this update). */
+        final boolean[] unprinted;
+        /** Per dead unit: whether its incoming weights or bias changed since it was called dead. */
+        final boolean[] moved;
+        /** Per dead unit: its incoming-weight fingerprint at the dead call, {@code width} values; null until needed. */
+        double[] prints;
+        int width;
+        /** Per dead unit: the upstream fingerprint at the dead call, null when unknown. */
+        final double[][] upstream;
         long totalReinitialized;
         UnitCounts last;
 
@@ -51,6 +66,9 @@ public final class DeadUnitTracker implements Serializable {
             dead = new boolean[units];
             bornAt = new long[units];
             Arrays.fill(bornAt, iteration);
+            unprinted = new boolean[units];
+            moved = new boolean[units];
+            upstream = new double[units][];
         }
     }
 
@@ -72,7 +90,8 @@ public final class DeadUnitTracker implements Serializable {
     }
 
     /**
-     * Consumes one iteration's (merged) counts of a layer.
+     * Consumes one iteration's (merged) counts of a layer, with nothing known about its weights: a dead unit that
+     * opens again is revived.
      *
      * @param layer     the layer name
      * @param counts    its counts for the iteration
@@ -80,6 +99,24 @@ public final class DeadUnitTracker implements Serializable {
      * @throws IllegalArgumentException when the unit count changed since the last call
      */
     public void update(String layer, UnitCounts counts, long iteration) {
+        update(layer, counts, iteration, true, () -> null);
+    }
+
+    /**
+     * Consumes one iteration's (merged) counts of a layer.
+     *
+     * @param layer       the layer key
+     * @param counts      its counts for the iteration
+     * @param iteration   the iteration
+     * @param recoverable whether the layer is recoverable; in a layer that is not, every dead unit that opens again is
+     *                    reopened
+     * @param upstream    the fingerprint of the trainable parameters upstream of the layer's incoming weights now
+     *                    (asked only when a unit is called dead or opens again; null or a null result: unknown, i.e.
+     *                    treated as changed)
+     * @throws IllegalArgumentException when the unit count changed since the last call
+     */
+    public void update(String layer, UnitCounts counts, long iteration, boolean recoverable,
+                       Supplier<double[]> upstream) {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(counts, "counts");
         State s = layers.computeIfAbsent(layer, k -> new State(counts.units(), iteration));
@@ -87,25 +124,86 @@ public final class DeadUnitTracker implements Serializable {
                 "counts of layer %s must have %s units, got: %s", layer, s.streak.length, counts.units());
         s.newlyDead = 0;
         s.revived = 0;
+        s.reopened = 0;
         s.reinitialized = 0;
         s.last = counts;
         long ex = counts.examples();
+        double[] up = null;
+        boolean upAsked = false;
         for (int u = 0; u < s.streak.length; u++) {
             if (counts.open(u) > 0) {
                 if (s.dead[u]) {
-                    s.revived++;
-                    s.totalRevived++;
+                    boolean premature = !recoverable;
+                    if (!premature && !s.moved[u] && !s.unprinted[u] && s.prints != null && s.upstream[u] != null) {
+                        if (!upAsked) {
+                            up = upstream == null ? null : upstream.get();
+                            upAsked = true;
+                        }
+                        premature = up != null && Arrays.equals(up, s.upstream[u]);
+                    }
+                    if (premature) {
+                        s.reopened++;
+                        s.totalReopened++;
+                    } else {
+                        s.revived++;
+                        s.totalRevived++;
+                    }
                 }
                 s.streak[u] = 0;
                 s.dead[u] = false;
+                s.upstream[u] = null;
             } else if (counts.batchDead(u)) {
                 s.streak[u] += ex;
                 if (!s.dead[u] && s.streak[u] >= deadAfterExamples) {
                     s.dead[u] = true;
                     s.newlyDead++;
+                    s.unprinted[u] = true;
+                    s.moved[u] = false;
+                    if (recoverable) {
+                        if (!upAsked) {
+                            up = upstream == null ? null : upstream.get();
+                            upAsked = true;
+                        }
+                        s.upstream[u] = up;
+                    }
                 }
             }
             // else: all entries masked, or some non-finite: the streak is left as it is
+        }
+    }
+
+    /**
+     * Records the incoming-weight fingerprints of a layer's dead units after this iteration's parameter update (the
+     * weights the next forward pass uses): the first one after a unit was called dead is kept, a later one that
+     * differs marks the unit's incoming weights as moved.
+     *
+     * @param layer  the layer key
+     * @param units  the dead units fingerprinted, as {@link #deadUnits} returned them
+     * @param prints {@code width} values per unit, in the order of {@code units}
+     * @param width  values per unit, >= 1
+     * @throws IllegalArgumentException when the layer is unknown or the sizes do not match
+     */
+    public void observe(String layer, int[] units, double[] prints, int width) {
+        State s = layers.get(layer);
+        Preconditions.checkArgument(s != null, "layer must have been updated before, got: %s", layer);
+        Preconditions.checkArgument(width >= 1 && prints.length == (long) units.length * width,
+                "prints must have %s values per unit, got: %s for %s units", width, prints.length, units.length);
+        if (s.prints == null || s.width != width) {
+            s.prints = new double[s.streak.length * width];
+            s.width = width;
+            Arrays.fill(s.unprinted, true);
+        }
+        for (int i = 0; i < units.length; i++) {
+            int u = units[i];
+            if (!s.dead[u]) {
+                continue;
+            }
+            if (s.unprinted[u]) {
+                System.arraycopy(prints, i * width, s.prints, u * width, width);
+                s.unprinted[u] = false;
+            } else if (!Arrays.equals(prints, i * width, i * width + width, s.prints, u * width, u * width + width)) {
+                s.moved[u] = true;
+            }
         }
     }
 
@@ -128,6 +226,7 @@ public final class DeadUnitTracker implements Serializable {
             s.streak[u] = 0;
             s.dead[u] = false;
             s.bornAt[u] = iteration;
+            s.upstream[u] = null;
         }
         s.reinitialized += units.length;
         s.totalReinitialized += units.length;
@@ -190,6 +289,15 @@ public final class DeadUnitTracker implements Serializable {
 
     /**
      * @param layer the layer name
+     * @return units called dead that reopened without anything feeding them changing, so far
+     */
+    public long totalReopened(String layer) {
+        State s = layers.get(layer);
+        return s == null ? 0 : s.totalReopened;
+    }
+
+    /**
+     * @param layer the layer name
      * @return units re-initialised so far
      */
     public long totalReinitialized(String layer) {
@@ -206,7 +314,7 @@ public final class DeadUnitTracker implements Serializable {
     }
 
     /**
-     * The public record of a layer after the latest update (and re-initialisation, if any).
+     * The public record of a layer after the latest update (and re-initialisation, if any), named by its key.
      *
      * @param layer                the layer name
      * @param index                the layer index to report
@@ -216,6 +324,22 @@ public final class DeadUnitTracker implements Serializable {
      * @throws IllegalArgumentException for an unknown layer
      */
     public LayerGates gates(String layer, int index, boolean recoverable, OptionalDouble blockedGradientShare) {
+        return gates(layer, layer, index, recoverable, blockedGradientShare);
+    }
+
+    /**
+     * The public record of a layer after the latest update (and re-initialisation, if any).
+     *
+     * @param layer                the layer key
+     * @param name                 the layer name to report
+     * @param index                the layer index to report
+     * @param recoverable          whether the layer is recoverable
+     * @param blockedGradientShare the blocked-gradient share, or empty
+     * @return the record
+     * @throws IllegalArgumentException for an unknown layer
+     */
+    public LayerGates gates(String layer, String name, int index, boolean recoverable,
+                            OptionalDouble blockedGradientShare) {
         State s = layers.get(layer);
         Preconditions.checkArgument(s != null, "layer must have been updated before, got: %s", layer);
         UnitCounts c = s.last;
@@ -223,8 +347,8 @@ public final class DeadUnitTracker implements Serializable {
         for (int u = 0; u < fractions.length; u++) {
             fractions[u] = c.unitClosedFraction(u);
         }
-        return new LayerGates(layer, index, c.units(), c.closedShare(), c.negativeShare(), deadUnits(layer),
-                s.newlyDead, s.revived, s.reinitialized, c.totalNonFinite(), recoverable, blockedGradientShare,
+        return new LayerGates(name, index, c.units(), c.closedShare(), c.negativeShare(), deadUnits(layer),
+                s.newlyDead, s.revived, s.reopened, s.reinitialized, c.totalNonFinite(), recoverable, blockedGradientShare,
                 fractions, c.estimated());
     }
 }

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -32,6 +33,7 @@ public final class FailureGuard {
     private final ArrayDeque<String> warnings = new ArrayDeque<>();
     private final Set<String> failedCallbacks = new HashSet<>();
     private final AtomicLong failures = new AtomicLong();
+    private volatile Consumer<String> sink;
 
     /**
      * Creates a guard.
@@ -95,6 +97,24 @@ public final class FailureGuard {
         while (warnings.size() > KEPT_WARNINGS) {
             warnings.removeFirst();
         }
+        Consumer<String> s = sink;
+        if (s != null) {
+            try {
+                s.accept(message);
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                log.debug("{}: the warning sink failed", who, e);
+            }
+        }
+    }
+
+    /**
+     * Sets where every WARN text kept for {@link #warnings()} also goes, as it is logged (an HTML report, say); a
+     * failure inside it is swallowed.
+     *
+     * @param sink the sink, or null for none
+     */
+    public void warningSink(Consumer<String> sink) {
+        this.sink = sink;
     }
 
     /** @return the WARN texts logged so far, oldest first, at most {@link #KEPT_WARNINGS} (a copy) */

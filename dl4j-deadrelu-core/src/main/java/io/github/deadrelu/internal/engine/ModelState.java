@@ -3,10 +3,13 @@
  */
 package io.github.deadrelu.internal.engine;
 
+import io.github.deadrelu.internal.Discovery;
 import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.Models;
 import io.github.deadrelu.internal.NetworkInspector;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +21,28 @@ import org.deeplearning4j.nn.api.Model;
  * What the engine knows about one network: its monitored layers (discovered once), its structure (to recognise its
  * replicas), its dead-unit tracker, its re-initialisation step and the layers dropped after a failure.
  *
+ * <p>Per-layer state (counts, tracker, dropped layers) is keyed by {@link #key(LayerSpec)}: the layer name when it is
+ * unique among the monitored layers, else {@code name@index}, so two same-named layers of one MultiLayerNetwork keep
+ * their own counts.
+ *
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
  */
 public final class ModelState {
     private final Object structure;
     private final List<LayerSpec> specs;
-    private final Map<String, LayerSpec> byName = new LinkedHashMap<>();
+    private final List<Discovery.NotMonitored> notMonitored;
+    /** Monitored layers by {@link #key(LayerSpec)}. */
+    private final Map<String, LayerSpec> byKey = new LinkedHashMap<>();
+    private final Map<LayerSpec, String> keys = new IdentityHashMap<>();
+    private final Map<Integer, LayerSpec> byIndex = new HashMap<>();
+    /** The iteration monitoring started at (the model's count when it was discovered). */
+    private final int startIteration;
+    /** Re-initialisation checks that ran (a unit could have been re-drawn). */
+    private long checks;
+    /** Whether the "no check ran" INFO was logged. */
+    private boolean noCheckReported;
+    /** Non-finite entries per layer name in the latest tracked iteration (empty when all were finite). */
+    private Map<String, Long> nonFinite = Map.of();
     private final DeadUnitTracker tracker;
     private final ReinitStep reinit;
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
@@ -40,9 +59,19 @@ public final class ModelState {
     public ModelState(Model model, MonitorConfig config, FailureGuard guard) {
         this.guard = guard;
         this.structure = Models.structure(model);
-        this.specs = List.copyOf(NetworkInspector.discover(model));
+        Discovery d = NetworkInspector.discoverAll(model);
+        this.specs = d.monitored();
+        this.notMonitored = d.notMonitored();
+        this.startIteration = Models.iteration(model);
+        Map<String, Integer> names = new HashMap<>();
         for (LayerSpec s : specs) {
-            byName.put(s.name(), s);
+            names.merge(s.name(), 1, Integer::sum);
+        }
+        for (LayerSpec s : specs) {
+            String k = names.get(s.name()) > 1 ? s.name() + "@" + s.index() : s.name();
+            byKey.put(k, s);
+            keys.put(s, k);
+            byIndex.put(s.index(), s);
         }
         this.tracker = new DeadUnitTracker(config.deadAfterExamples());
         this.reinit = config.policy() == null ? null
@@ -59,6 +88,8 @@ public final class ModelState {
         this.guard = guard;
         this.structure = List.of();
         this.specs = List.of();
+        this.notMonitored = List.of();
+        this.startIteration = 0;
         this.tracker = new DeadUnitTracker(config.deadAfterExamples());
         this.reinit = null;
     }
@@ -85,9 +116,79 @@ public final class ModelState {
         return specs;
     }
 
-    /** @return the monitored layers by name (unmodifiable) */
-    public Map<String, LayerSpec> byName() {
-        return Collections.unmodifiableMap(byName);
+    /** @return the layers with a ReLU-family activation that are not monitored, each with its reason */
+    public List<Discovery.NotMonitored> notMonitored() {
+        return notMonitored;
+    }
+
+    /** @return the monitored layers by {@link #key(LayerSpec)} (unmodifiable) */
+    public Map<String, LayerSpec> byKey() {
+        return Collections.unmodifiableMap(byKey);
+    }
+
+    /**
+     * The key of a layer's per-layer state (counts, tracker, dropping).
+     *
+     * @param spec a monitored layer of this network
+     * @return its name when unique among the monitored layers, else {@code name@index}
+     */
+    public String key(LayerSpec spec) {
+        String k = keys.get(spec);
+        return k == null ? spec.name() : k;
+    }
+
+    /**
+     * @param index a layer index
+     * @return the monitored layer with that index, or null
+     */
+    public LayerSpec spec(int index) {
+        return byIndex.get(index);
+    }
+
+    /** @return the model's iteration count when monitoring started */
+    public int startIteration() {
+        return startIteration;
+    }
+
+    /**
+     * The first iteration at which a unit can be re-initialised by a periodic check: the first multiple of
+     * {@code every} at or after {@code maturity} iterations of monitoring.
+     *
+     * @param every    the policy's check interval, >= 1
+     * @param maturity the policy's maturity in iterations
+     * @return the iteration
+     */
+    public long firstCheck(int every, int maturity) {
+        long from = (long) startIteration + maturity;
+        return Math.max(0, Math.floorDiv(from + every - 1, every)) * every;
+    }
+
+    /** @return non-finite entries per layer name in the latest tracked iteration (empty when all were finite) */
+    public Map<String, Long> nonFinite() {
+        return nonFinite;
+    }
+
+    void nonFinite(Map<String, Long> perLayer) {
+        this.nonFinite = Map.copyOf(perLayer);
+    }
+
+    /** Counts one re-initialisation check that ran. */
+    void checkRan() {
+        checks++;
+    }
+
+    /** @return the re-initialisation checks that ran so far */
+    public long checks() {
+        return checks;
+    }
+
+    /** @return true the first time it is called while no check ran (for the one "no check ran" INFO) */
+    boolean noCheckToReport() {
+        if (checks > 0 || noCheckReported) {
+            return false;
+        }
+        noCheckReported = true;
+        return true;
     }
 
     /** @return the tracker */

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.deeplearning4j.nn.api.Model;
 
 /**
@@ -45,6 +46,7 @@ public final class ModelStates {
 
     private final MonitorConfig config;
     private final FailureGuard guard;
+    private final BiConsumer<Model, ModelState> discovered;
     /** Most recently used last. */
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
     private long created;
@@ -56,8 +58,21 @@ public final class ModelStates {
      * @param guard  where the WARNs go
      */
     public ModelStates(MonitorConfig config, FailureGuard guard) {
+        this(config, guard, (m, s) -> { });
+    }
+
+    /**
+     * A registry that announces every network it discovers.
+     *
+     * @param config     the options of every state
+     * @param guard      where the WARNs go
+     * @param discovered called with each network and its new state right after discovery (the attach line, the
+     *                   report header); a failure inside it is caught by the guard
+     */
+    public ModelStates(MonitorConfig config, FailureGuard guard, BiConsumer<Model, ModelState> discovered) {
         this.config = config;
         this.guard = guard;
+        this.discovered = discovered;
     }
 
     /**
@@ -87,6 +102,9 @@ public final class ModelStates {
         }
         slots.addLast(slot);
         ModelState r = replicated ? shared(slot) : slot.state;
+        if (r == slot.state) {
+            guard.callback("attach", () -> discovered.accept(model, slot.state));
+        }
         trim();
         return r;
     }

@@ -33,9 +33,11 @@ public final class MonitorConfig implements Serializable {
     private final int historySize;
     /** See {@link #withLogReports}. */
     private final boolean logReports;
+    /** See {@link #withReport}; null for no report. */
+    private final String report;
 
     private MonitorConfig(int deadAfterExamples, int frequency, ReinitPolicy policy, String csv, boolean csvAppend,
-                          int historySize, boolean logReports) {
+                          int historySize, boolean logReports, String report) {
         this.deadAfterExamples = deadAfterExamples;
         this.frequency = frequency;
         this.policy = policy;
@@ -43,11 +45,12 @@ public final class MonitorConfig implements Serializable {
         this.csvAppend = csvAppend;
         this.historySize = historySize;
         this.logReports = logReports;
+        this.report = report;
     }
 
     /** @return the defaults: dead after 1024 examples, a summary every 100 iterations, monitor only, no CSV, 1000 snapshots */
     public static MonitorConfig defaults() {
-        return new MonitorConfig(1024, 100, null, null, false, 1000, true);
+        return new MonitorConfig(1024, 100, null, null, false, 1000, true, null);
     }
 
     /**
@@ -60,7 +63,7 @@ public final class MonitorConfig implements Serializable {
      */
     public MonitorConfig withDeadAfterExamples(int examples) {
         Preconditions.checkArgument(examples >= 1, "deadAfterExamples must be >= 1, got: %s", examples);
-        return new MonitorConfig(examples, frequency, policy, csv, csvAppend, historySize, logReports);
+        return new MonitorConfig(examples, frequency, policy, csv, csvAppend, historySize, logReports, report);
     }
 
     /**
@@ -72,7 +75,8 @@ public final class MonitorConfig implements Serializable {
      */
     public MonitorConfig withFrequency(int iterations) {
         Preconditions.checkArgument(iterations >= 0, "frequency must be >= 0, got: %s", iterations);
-        return new MonitorConfig(deadAfterExamples, iterations, policy, csv, csvAppend, historySize, logReports);
+        return new MonitorConfig(deadAfterExamples, iterations, policy, csv, csvAppend, historySize, logReports,
+                report);
     }
 
     /**
@@ -86,7 +90,7 @@ public final class MonitorConfig implements Serializable {
     public MonitorConfig withPolicy(ReinitPolicy p) {
         Objects.requireNonNull(p, "policy");
         Preconditions.checkState(this.policy == null, "reinitialize was already set to %s", this.policy);
-        return new MonitorConfig(deadAfterExamples, frequency, p, csv, csvAppend, historySize, logReports);
+        return new MonitorConfig(deadAfterExamples, frequency, p, csv, csvAppend, historySize, logReports, report);
     }
 
     /**
@@ -102,7 +106,7 @@ public final class MonitorConfig implements Serializable {
     public MonitorConfig withCsv(Path file, boolean append) {
         Objects.requireNonNull(file, "file");
         return new MonitorConfig(deadAfterExamples, frequency, policy, file.toString(), append, historySize,
-                logReports);
+                logReports, report);
     }
 
     /**
@@ -114,7 +118,7 @@ public final class MonitorConfig implements Serializable {
      */
     public MonitorConfig withHistorySize(int snapshots) {
         Preconditions.checkArgument(snapshots >= 1, "historySize must be >= 1, got: %s", snapshots);
-        return new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, snapshots, logReports);
+        return new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, snapshots, logReports, report);
     }
 
     /**
@@ -124,7 +128,27 @@ public final class MonitorConfig implements Serializable {
      * @return a copy with this option
      */
     public MonitorConfig withLogReports(boolean log) {
-        return new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize, log);
+        return new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize, log, report);
+    }
+
+    /**
+     * Write a self-contained HTML report (inline CSS and SVG, nothing loaded from the network) to this file, rewritten
+     * atomically (a temporary file in the same directory, then a move) at every summary ({@code frequency}), at every
+     * epoch end and at {@code close()}. A failed write never stops training: one WARN, the next write tries again.
+     *
+     * @param html the report file; its directory must exist when the report is written
+     * @return a copy with this option
+     * @throws NullPointerException when {@code html} is null
+     */
+    public MonitorConfig withReport(Path html) {
+        Objects.requireNonNull(html, "html");
+        return new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize, logReports,
+                html.toString());
+    }
+
+    /** @return the HTML report file name, or null for no report */
+    public String report() {
+        return report;
     }
 
     /** @return the streak length in examples after which a unit is dead */
@@ -171,11 +195,13 @@ public final class MonitorConfig implements Serializable {
      * The options in the front ends' {@code toString} form.
      *
      * @return {@code deadAfterExamples=..., frequency=..., reinitialize=..., csv=..., historySize=..., logReports=...}
+     *         and {@code , report=...} when a report is written
      */
     @Override
     public String toString() {
         return "deadAfterExamples=" + deadAfterExamples + ", frequency=" + frequency + ", reinitialize="
                 + (policy == null ? "none" : policy) + ", csv=" + csv + (csvAppend ? " (append)" : "")
-                + ", historySize=" + historySize + ", logReports=" + logReports;
+                + ", historySize=" + historySize + ", logReports=" + logReports
+                + (report == null ? "" : ", report=" + report);
     }
 }

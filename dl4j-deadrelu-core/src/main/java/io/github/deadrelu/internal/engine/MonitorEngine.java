@@ -5,16 +5,24 @@ package io.github.deadrelu.internal.engine;
 
 import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.UnitCounts;
+import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * The tracking and reporting half of the one monitor engine: the tracking step
@@ -32,6 +40,11 @@ public final class MonitorEngine {
     private final CsvLog csv;
     private final ArrayDeque<GateSnapshot> history = new ArrayDeque<>();
     private final Set<String> warnedDead = new HashSet<>();
+    private final Set<String> warnedNonFinite = new HashSet<>();
+    /** The HTML report, or null. */
+    private final HtmlReportHook report;
+    /** Whether the policy runs periodically (the listener) rather than on {@code reinitialize()} (the aggregator). */
+    private boolean periodic = true;
     private volatile GateSnapshot latest = GateSnapshot.empty();
     private EngineEvents events;
 
@@ -46,6 +59,20 @@ public final class MonitorEngine {
         this.config = config;
         this.guard = guard;
         this.csv = config.csv() == null ? null : new CsvLog(config.csv(), config.csvAppend(), resumedCsv, guard);
+        this.report = config.report() == null ? null : new HtmlReportHook(config.report());
+        if (report != null) {
+            guard.warningSink(report::warn);
+        }
+    }
+
+    /**
+     * Sets whether the policy runs every {@code policy.every()} iterations (the listener, the default) or on
+     * {@code reinitialize()} calls (the aggregator): the attach line and the dead-unit WARN say which.
+     *
+     * @param periodic true for periodic checks
+     */
+    public void periodic(boolean periodic) {
+        this.periodic = periodic;
     }
 
     /** @return the options */
@@ -68,35 +95,81 @@ public final class MonitorEngine {
     }
 
     /**
-     * The tracking step: updates the tracker with each layer's counts (network order), lets {@code afterUpdate}
-     * re-initialise, builds the snapshot, keeps it in the history and reports it.
+     * Announces a network the front end was just attached to (its layers discovered): one INFO line naming the
+     * monitored layers, the layers with a ReLU-family activation that are not monitored and why, the policy and the
+     * first iteration at which a unit can be re-initialised; and the HTML report's header.
+     *
+     * @param model         the network
+     * @param state         its state
+     * @param configuration the front end's configuration ({@code toString()}), for the report header
+     * @param periodic      true when the policy runs every {@code policy.every()} iterations (the listener), false
+     *                      when it runs on {@code reinitialize()} calls (the aggregator)
+     */
+    public void attached(Model model, ModelState state, String configuration, boolean periodic) {
+        guard.callback("attach line", () -> guard.log().info("{}",
+                Schedule.attachLine(guard.who(), model, state, config.policy(), periodic)));
+        if (report != null) {
+            guard.callback("report header", () -> report.header(model, configuration, config.policy()));
+        }
+    }
+
+    /**
+     * The tracking step: updates the tracker with each layer's counts (network order), warns once per layer at its
+     * first non-finite activations, lets {@code afterUpdate} re-initialise, fingerprints the dead units' incoming
+     * weights (to name premature dead calls), builds the snapshot, keeps it in the history and reports it.
      *
      * @param state       the network's state
-     * @param counts      the merged counts per layer name
-     * @param blocked     blocked-gradient shares per monitor layer
+     * @param model       the network whose parameters to fingerprint, or null (then a dead unit that opens again in
+     *                    a recoverable layer is revived, in a layer that is not recoverable reopened)
+     * @param counts      the merged counts per layer key ({@link ModelState#key})
+     * @param blocked     blocked-gradient shares per monitor layer key
      * @param iteration   the iteration
      * @param epoch       the epoch
      * @param afterUpdate called with the layers tracked now, before the snapshot (re-initialisation); may be null
      * @return the snapshot
      */
-    public GateSnapshot track(ModelState state, Map<String, UnitCounts> counts, Map<String, OptionalDouble> blocked,
-                              int iteration, int epoch, Consumer<List<LayerSpec>> afterUpdate) {
+    public GateSnapshot track(ModelState state, Model model, Map<String, UnitCounts> counts,
+                              Map<String, OptionalDouble> blocked, int iteration, int epoch,
+                              Consumer<List<LayerSpec>> afterUpdate) {
         List<LayerSpec> seen = new ArrayList<>();
         List<String> order = new ArrayList<>();
+        Map<String, Long> nonFinite = new LinkedHashMap<>();
+        Map<org.deeplearning4j.nn.api.Layer, Double> upstreamSums = new java.util.IdentityHashMap<>();
         for (LayerSpec s : state.specs()) {
-            if (update(state, s.name(), counts.get(s.name()), iteration)) {
+            String key = state.key(s);
+            UnitCounts c = counts.get(key);
+            Supplier<double[]> up = model == null ? () -> null
+                    : () -> guard.call("fingerprint", () -> UnitPrints.upstream(model, s, upstreamSums), null);
+            if (update(state, key, c, iteration, s.recoverable(), up)) {
                 seen.add(s);
-                order.add(s.name());
+                order.add(key);
+                if (c.totalNonFinite() > 0) {
+                    nonFinite.put(s.name(), c.totalNonFinite());
+                    if (warnedNonFinite.add(key)) {
+                        guard.warnOnceFor("non-finite:" + key, guard.who() + ": " + ReportFormat.divergenceWarning(
+                                s.name(), s.index(), iteration, c.totalNonFinite()));
+                    }
+                }
             }
         }
         // Layers the network does not monitor (an aggregator's worker sent them): tracked, never called recoverable.
         for (Map.Entry<String, UnitCounts> e : counts.entrySet()) {
-            if (!state.byName().containsKey(e.getKey()) && update(state, e.getKey(), e.getValue(), iteration)) {
+            if (!state.byKey().containsKey(e.getKey())
+                    && update(state, e.getKey(), e.getValue(), iteration, false, () -> null)) {
                 order.add(e.getKey());
+                if (e.getValue().totalNonFinite() > 0) {
+                    nonFinite.put(e.getKey(), e.getValue().totalNonFinite());
+                }
             }
         }
+        state.nonFinite(nonFinite);
         if (afterUpdate != null) {
             guard.callback("re-initialisation", () -> afterUpdate.accept(List.copyOf(seen)));
+        }
+        if (model != null) {
+            for (LayerSpec s : seen) {
+                fingerprint(state, model, s);
+            }
         }
         GateSnapshot snap = snapshot(state, order, iteration, epoch, blocked);
         latest = snap;
@@ -104,17 +177,40 @@ public final class MonitorEngine {
         while (history.size() > config.historySize()) {
             history.removeFirst();
         }
+        if (report != null) {
+            guard.callback("report", () -> report.record(snap));
+        }
         report(snap, state);
         return snap;
     }
 
+    /** Fingerprints the incoming weights of a layer's dead units after the update; a failure is logged once. */
+    private void fingerprint(ModelState state, Model model, LayerSpec s) {
+        String key = state.key(s);
+        if (state.dropped(key) || !state.tracker().knows(key)) {
+            return;
+        }
+        int[] dead = state.tracker().deadUnits(key);
+        if (dead.length == 0 || !s.recoverable()) {
+            return;
+        }
+        guard.callback("fingerprint", () -> {
+            long[] st = state.tracker().streaks(key);
+            double[] prints = UnitPrints.incoming(model, s, st.length, dead);
+            if (prints != null) {
+                state.tracker().observe(key, dead, prints, UnitPrints.WIDTH);
+            }
+        });
+    }
+
     /** One layer's tracker update; a failure drops the layer with one WARN. */
-    private static boolean update(ModelState state, String layer, UnitCounts c, int iteration) {
+    private static boolean update(ModelState state, String layer, UnitCounts c, int iteration, boolean recoverable,
+                                  Supplier<double[]> upstream) {
         if (c == null || state.dropped(layer)) {
             return false;
         }
         try {
-            state.tracker().update(layer, c, iteration);
+            state.tracker().update(layer, c, iteration, recoverable, upstream);
             return true;
         } catch (RuntimeException e) {
             state.drop(layer, "track", e);
@@ -125,16 +221,74 @@ public final class MonitorEngine {
     private GateSnapshot snapshot(ModelState state, List<String> layers, int iteration, int epoch,
                                   Map<String, OptionalDouble> blocked) {
         List<LayerGates> gates = new ArrayList<>(layers.size());
-        for (String name : layers) {
-            LayerSpec s = state.byName().get(name);
+        for (String key : layers) {
+            LayerSpec s = state.byKey().get(key);
             try {
-                gates.add(state.tracker().gates(name, s == null ? -1 : s.index(), s != null && s.recoverable(),
-                        blocked.getOrDefault(name, OptionalDouble.empty())));
+                gates.add(state.tracker().gates(key, s == null ? key : s.name(), s == null ? -1 : s.index(),
+                        s != null && s.recoverable(), blocked.getOrDefault(key, OptionalDouble.empty())));
             } catch (RuntimeException e) {
-                state.drop(name, "track", e);
+                state.drop(key, "track", e);
             }
         }
         return new GateSnapshot(iteration, epoch, gates);
+    }
+
+    /**
+     * The listener's periodic re-initialisation, run as {@code afterUpdate} of {@link #track}: at every multiple of
+     * {@code policy.every()}, {@link #reinitialize}.
+     *
+     * @param model     the network
+     * @param state     its state
+     * @param layers    the layers tracked in this iteration
+     * @param iteration the iteration
+     */
+    public void periodicReinit(Model model, ModelState state, List<LayerSpec> layers, int iteration) {
+        ReinitPolicy policy = config.policy();
+        if (policy == null || state.reinit() == null || iteration % policy.every() != 0) {
+            return;
+        }
+        if (iteration >= state.firstCheck(policy.every(), policy.maturity())) {
+            state.checkRan();
+        }
+        reinitialize(model, state, layers, iteration);
+    }
+
+    /**
+     * The one caller of {@link ReinitStep#run}: skips the whole event (nothing written anywhere, one WARN the first
+     * time, INFO later) when a monitored layer had non-finite activations in the latest tracked iteration or the
+     * network's parameters are non-finite.
+     *
+     * @param model     the network to write
+     * @param state     its state
+     * @param layers    the layers to consider, network order
+     * @param iteration the iteration
+     * @return the re-initialised units per layer name (empty when nothing was written)
+     */
+    public Map<String, int[]> reinitialize(Model model, ModelState state, List<LayerSpec> layers, int iteration) {
+        if (state.reinit() == null) {
+            return Map.of();
+        }
+        String why = !state.nonFinite().isEmpty()
+                ? "layers with non-finite activations: " + state.nonFinite()
+                : paramsNonFinite(model) ? "the network's parameters are non-finite (NaN or infinite)" : null;
+        if (why != null) {
+            String msg = guard.who() + ": re-initialisation at iteration " + iteration + " skipped, nothing was "
+                    + "written (" + why + "): training has diverged or is diverging; lower the learning rate";
+            if (!guard.warnOnceFor("reinit#diverged", msg)) {
+                guard.log().info("{}", msg);
+            }
+            return Map.of();
+        }
+        return state.reinit().run(model, layers, state.tracker(), iteration);
+    }
+
+    /** Whether any parameter of the network is NaN or infinite: one ND4J reduction over the flattened parameters. */
+    static boolean paramsNonFinite(Model model) {
+        INDArray p = model == null ? null : model.params();
+        if (p == null || p.isEmpty()) {
+            return false;
+        }
+        return Nd4j.getExecutioner().exec(new MatchCondition(p, Conditions.notFinite())).getLong(0) > 0;
     }
 
     /**
@@ -150,12 +304,12 @@ public final class MonitorEngine {
             return old;
         }
         List<String> layers = new ArrayList<>();
-        for (LayerGates g : old.layers()) {
-            layers.add(g.name());
-        }
         Map<String, OptionalDouble> blocked = new java.util.HashMap<>();
         for (LayerGates g : old.layers()) {
-            blocked.put(g.name(), g.blockedGradientShare());
+            LayerSpec s = state.spec(g.index());
+            String key = s == null ? g.name() : state.key(s);
+            layers.add(key);
+            blocked.put(key, g.blockedGradientShare());
         }
         GateSnapshot snap = snapshot(state, layers, old.iteration(), old.epoch(), blocked);
         latest = snap;
@@ -169,16 +323,21 @@ public final class MonitorEngine {
     private void report(GateSnapshot snap, ModelState state) {
         boolean due = config.frequency() > 0 && snap.iteration() % config.frequency() == 0;
         if (config.summaryDue(snap.iteration()) && !snap.layers().isEmpty()) {
-            guard.log().info("{}", ReportFormat.summaryLine(snap, state.byName()));
+            guard.log().info("{}", ReportFormat.summaryLine(snap, state::spec));
         }
         for (LayerGates g : snap.layers()) {
-            if (g.deadFraction() > ReportFormat.WARN_DEAD_FRACTION && warnedDead.add(g.name())) {
-                String w = ReportFormat.deadWarning(g, snap.iteration());
-                guard.warnOnce("dead:" + g.name(), w);
+            if (g.deadFraction() > ReportFormat.WARN_DEAD_FRACTION && warnedDead.add(g.index() + ":" + g.name())) {
+                LayerSpec s = state.spec(g.index());
+                String w = ReportFormat.deadWarning(g, snap.iteration(), s != null && s.frozen(), config.policy(),
+                        Schedule.nextCheck(state, config.policy(), periodic, snap.iteration()));
+                guard.warnOnce("dead:" + g.index() + ":" + g.name(), w);
             }
         }
         if (csv != null) {
-            csv.write(snap);
+            csv.write(snap, g -> {
+                LayerSpec s = state.spec(g.index());
+                return s != null && s.frozen();
+            });
         }
         if (due) {
             fire(EngineEvents.Moment.SUMMARY);
@@ -186,8 +345,14 @@ public final class MonitorEngine {
     }
 
     private void fire(EngineEvents.Moment moment) {
-        EngineEvents e = events;
-        if (e != null) {
+        List<EngineEvents> hooks = new ArrayList<>(2);
+        if (report != null) {
+            hooks.add(report);
+        }
+        if (events != null) {
+            hooks.add(events);
+        }
+        for (EngineEvents e : hooks) {
             guard.callback("report hook", () -> e.report(moment, latest, List.copyOf(history), guard.warnings()));
         }
     }
@@ -202,16 +367,37 @@ public final class MonitorEngine {
         return List.copyOf(history);
     }
 
-    /** The end of an epoch: the report hook. */
-    public void epochEnd() {
+    /**
+     * The end of an epoch: the report hook, and one INFO when no re-initialisation check could have run yet.
+     *
+     * @param state the state of the network that ended its epoch, or null
+     */
+    public void epochEnd(ModelState state) {
+        noCheckYet(state, "at the end of an epoch");
         fire(EngineEvents.Moment.EPOCH_END);
     }
 
-    /** Closes the CSV file (a later row reopens it in append mode) and calls the report hook. */
-    public void close() {
+    /**
+     * Closes the CSV file (a later row reopens it in append mode), logs one INFO when no re-initialisation check ever
+     * ran, and calls the report hook.
+     *
+     * @param state the state of the network trained last, or null
+     */
+    public void close(ModelState state) {
         if (csv != null) {
             csv.close();
         }
+        noCheckYet(state, "at close()");
         fire(EngineEvents.Moment.CLOSE);
+    }
+
+    /** The one INFO of a periodic policy whose check never ran (a run shorter than its schedule). */
+    private void noCheckYet(ModelState state, String when) {
+        ReinitPolicy p = config.policy();
+        if (p == null || !periodic || state == null || state.reinit() == null || latest.isEmpty()
+                || !state.noCheckToReport()) {
+            return;
+        }
+        guard.log().info("{}", Schedule.noCheckLine(guard.who(), when, latest.iteration(), state, p));
     }
 }

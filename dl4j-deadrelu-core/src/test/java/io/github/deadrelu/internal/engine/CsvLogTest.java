@@ -36,7 +36,7 @@ class CsvLogTest {
     }
 
     private static String row(int iteration, String layer, int index) {
-        return iteration + ",0," + layer + "," + index + ",2,0.500000,0.500000,1,0.500000,0,0,0,0";
+        return iteration + ",0," + layer + "," + index + ",2,0.500000,0.500000,1,0.500000,0,0,0,0,0,false,true";
     }
 
     private static List<String> rows(int... iterations) {
@@ -93,6 +93,35 @@ class CsvLogTest {
         log.write(snap(0));
         log.close();
         assertEquals(withHeader(rows(0)), read(f));
+    }
+
+    @Test
+    void header_endsWithReopenedFrozenRecoverable_andRowsCarryThem(@TempDir Path dir) throws IOException {
+        assertTrue(CsvLog.HEADER.startsWith("iteration,epoch,layer,index,units,closed_share,negative_share,"
+                + "dead_units,dead_fraction,newly_dead,revived,reinitialized,non_finite,"), CsvLog.HEADER);
+        assertTrue(CsvLog.HEADER.endsWith(",non_finite,reopened,frozen,recoverable"), CsvLog.HEADER);
+        Path f = dir.resolve("g.csv");
+        CsvLog log = new CsvLog(f.toString(), false, false, guard);
+        LayerGates g = new LayerGates("a", 4, 2, 0.5, 0.5, new int[]{0}, 0, 1, 3, 0, 0, false,
+                OptionalDouble.empty(), new double[]{1, 0}, false);
+        log.write(new GateSnapshot(9, 1, List.of(g)), l -> l.index() == 4);
+        log.close();
+        assertEquals(List.of(CsvLog.HEADER, "9,1,a,4,2,0.500000,0.500000,1,0.500000,0,1,0,0,3,true,false"), read(f));
+    }
+
+    @Test
+    void append_toAFileOfTheEarlierThirteenColumnHeader_isRefusedNamingTheVersion(@TempDir Path dir)
+            throws IOException {
+        Path f = dir.resolve("old.csv");
+        String old = "iteration,epoch,layer,index,units,closed_share,negative_share,dead_units,dead_fraction,"
+                + "newly_dead,revived,reinitialized,non_finite";
+        Files.writeString(f, old + "\n1,0,a,0,2,0.5,0.5,1,0.5,0,0,0,0\n");
+        CsvLog log = new CsvLog(f.toString(), true, false, guard);
+        log.write(snap(2));
+        assertTrue(log.isOff());
+        assertEquals(List.of(old, "1,0,a,0,2,0.5,0.5,1,0.5,0,0,0,0"), read(f), "the old file is left as it is");
+        assertEquals(1, csvWarnings(), guard.warnings().toString());
+        assertTrue(guard.warnings().get(0).contains("earlier version with fewer columns"), guard.warnings().toString());
     }
 
     @Test

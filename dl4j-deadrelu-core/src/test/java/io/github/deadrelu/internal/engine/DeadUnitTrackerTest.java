@@ -115,4 +115,77 @@ class DeadUnitTrackerTest {
         assertEquals(null, t.streaks("x"));
         assertFalse(t.knows("x"));
     }
+
+    // ------------------------------------------------------------------ reopened (issue 14 item 4)
+
+    /** Unit 0 called dead at iteration 0 with these upstream values, fingerprinted (1 value) after the update. */
+    private static DeadUnitTracker deadAt0(boolean recoverable, double[] upstream, double print) {
+        DeadUnitTracker t = new DeadUnitTracker(10);
+        t.update("l", batch(10, "closed"), 0, recoverable, () -> upstream);
+        assertArrayEquals(new int[]{0}, t.deadUnits("l"));
+        t.observe("l", new int[]{0}, new double[]{print}, 1);
+        return t;
+    }
+
+    private static LayerGates opens(DeadUnitTracker t, boolean recoverable, double[] upstream, long iteration) {
+        t.update("l", batch(10, "open"), iteration, recoverable, () -> upstream);
+        return t.gates("l", 0, recoverable, OptionalDouble.empty());
+    }
+
+    @Test
+    void reopened_inALayerThatIsNotRecoverable_whateverMoved() {
+        DeadUnitTracker t = deadAt0(false, null, 1.0);
+        t.observe("l", new int[]{0}, new double[]{2.0}, 1);
+        LayerGates g = opens(t, false, new double[]{9, 9}, 1);
+        assertEquals(1, g.reopened());
+        assertEquals(0, g.revived());
+        assertEquals(1, t.totalReopened("l"));
+        assertEquals(0, t.totalRevived("l"));
+    }
+
+    @Test
+    void reopened_recoverableButNothingFeedingItChanged() {
+        DeadUnitTracker t = deadAt0(true, new double[]{3, 4}, 1.0);
+        t.observe("l", new int[]{0}, new double[]{1.0}, 1);
+        LayerGates g = opens(t, true, new double[]{3, 4}, 2);
+        assertEquals(1, g.reopened());
+        assertEquals(0, g.revived());
+    }
+
+    @Test
+    void revived_whenUpstreamMoved() {
+        DeadUnitTracker t = deadAt0(true, new double[]{3, 4}, 1.0);
+        LayerGates g = opens(t, true, new double[]{3, 4.5}, 1);
+        assertEquals(0, g.reopened());
+        assertEquals(1, g.revived());
+    }
+
+    @Test
+    void revived_whenItsIncomingWeightsMovedWhileDead() {
+        DeadUnitTracker t = deadAt0(true, new double[]{3, 4}, 1.0);
+        t.observe("l", new int[]{0}, new double[]{1.5}, 1);
+        t.observe("l", new int[]{0}, new double[]{1.0}, 1);   // moved back: it moved, all the same
+        LayerGates g = opens(t, true, new double[]{3, 4}, 3);
+        assertEquals(0, g.reopened());
+        assertEquals(1, g.revived());
+    }
+
+    @Test
+    void revived_whenNothingIsKnownAboutItsWeights() {
+        DeadUnitTracker t = new DeadUnitTracker(10);
+        t.update("l", batch(10, "closed"), 0, true, () -> new double[]{3, 4});
+        LayerGates g = opens(t, true, new double[]{3, 4}, 1);   // never fingerprinted (no single owner, say)
+        assertEquals(1, g.revived());
+        assertEquals(0, g.reopened());
+        t.update("l", batch(10, "closed"), 2);
+        t.update("l", batch(10, "open"), 3);                      // the old update(): nothing known
+        assertEquals(1, t.gates("l", 0, true, OptionalDouble.empty()).revived());
+    }
+
+    @Test
+    void observe_refusesMismatchedSizes() {
+        DeadUnitTracker t = deadAt0(true, new double[]{0, 0}, 1.0);
+        assertThrows(IllegalArgumentException.class, () -> t.observe("l", new int[]{0}, new double[]{1, 2, 3}, 2));
+        assertThrows(IllegalArgumentException.class, () -> t.observe("x", new int[]{0}, new double[]{1}, 1));
+    }
 }

@@ -1,0 +1,78 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.internal.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.github.deadrelu.internal.LayerSpec;
+import io.github.deadrelu.internal.NetworkInspector;
+import io.github.deadrelu.testutil.Nets;
+import java.util.IdentityHashMap;
+import java.util.List;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** The incoming-weight fingerprints of dead units (issue 14 item 4): the unit axis per layout, exact values. */
+class UnitPrintsTest {
+
+    @Test
+    void dense_sumOfTheUnitsColumnAndItsBias() {
+        MultiLayerNetwork net = Nets.mlp(3);
+        LayerSpec s = NetworkInspector.discover(net).get(1);
+        INDArray w = net.getLayer(1).getParam("W");   // [6, 5]
+        INDArray b = net.getLayer(1).getParam("b");
+        double[] p = UnitPrints.incoming(net, s, 5, new int[]{1, 4});
+        assertArrayEquals(new double[]{w.getColumn(1).sumNumber().doubleValue(), b.getDouble(1),
+                w.getColumn(4).sumNumber().doubleValue(), b.getDouble(4)}, p, 1e-5);
+        double[] one = UnitPrints.incoming(net, s, 5, new int[]{4});
+        assertArrayEquals(new double[]{p[2], p[3]}, one, 1e-6);
+    }
+
+    @Test
+    void convolution_sumOverInputChannelsAndKernel() {
+        MultiLayerNetwork net = Nets.mln(5, InputType.convolutional(5, 5, 2),
+                new ConvolutionLayer.Builder().kernelSize(2, 2).nOut(4).activation(Activation.RELU).build(),
+                new GlobalPoolingLayer.Builder(PoolingType.AVG).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                        .build());
+        LayerSpec s = NetworkInspector.discover(net).get(0);
+        INDArray w = net.getLayer(0).getParam("W");   // [4, 2, 2, 2]
+        double[] p = UnitPrints.incoming(net, s, 4, new int[]{2});
+        double expected = w.get(NDArrayIndex.point(2), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())
+                .sumNumber().doubleValue();
+        assertEquals(expected, p[0], 1e-5);
+        assertEquals(net.getLayer(0).getParam("b").getDouble(2), p[1], 1e-7);
+    }
+
+    @Test
+    void activationLayer_readsItsOwnersWeights_andAUnitCountMismatchGivesNothing() {
+        MultiLayerNetwork net = Nets.duplicateActivationNames(7);
+        List<LayerSpec> specs = NetworkInspector.discover(net);
+        INDArray w = net.getLayer(2).getParam("W");   // the owner of the second "act": [6, 5]
+        assertEquals(w.getColumn(3).sumNumber().doubleValue(),
+                UnitPrints.incoming(net, specs.get(1), 5, new int[]{3})[0], 1e-5);
+        assertNull(UnitPrints.incoming(net, specs.get(1), 7, new int[]{3}), "7 units: not this owner's layout");
+    }
+
+    @Test
+    void upstream_oneSumPerTrainableLayerUpstream() {
+        MultiLayerNetwork net = Nets.mlp(9);
+        List<LayerSpec> specs = NetworkInspector.discover(net);
+        assertEquals(0, UnitPrints.upstream(net, specs.get(0), new IdentityHashMap<>()).length,
+                "nothing upstream of the first layer");
+        double[] up = UnitPrints.upstream(net, specs.get(1), new IdentityHashMap<>());
+        assertArrayEquals(new double[]{net.getLayer(0).params().sumNumber().doubleValue()}, up, 1e-6);
+    }
+}
