@@ -8,6 +8,8 @@ import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.DeadReluAnalysis;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +53,9 @@ public final class DeadReluDemo {
     private DeadReluDemo() {
     }
 
+    /** Where the demo writes one HTML report per run (relative to the working directory, the module's folder). */
+    private static final Path REPORTS = Paths.get("target", "demo");
+
     /**
      * Runs the demo.
      *
@@ -79,7 +84,8 @@ public final class DeadReluDemo {
         for (String[] r : rows) {
             System.out.printf(Locale.ROOT, "%-30s %14s %14s %10s %10s%n", (Object[]) r);
         }
-        System.out.printf(Locale.ROOT, "%ndone in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "%nHTML reports (open from disk): %s%n", REPORTS.toAbsolutePath().normalize());
+        System.out.printf(Locale.ROOT, "done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
     private static String[] run(String label, double lr, Activation act, ReinitPolicy policy, DataSet[] data) {
@@ -98,7 +104,10 @@ public final class DeadReluDemo {
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        DeadReluListener.Builder b = DeadReluListener.builder().frequency(64).deadAfterExamples(1024);
+        // One self-contained HTML report per run (charts of closed share and dead fraction, the dead-unit map, the
+        // WARNs), rewritten at every summary, every epoch end and at close(): open it from disk in any browser.
+        Path report = REPORTS.resolve(label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".html");
+        DeadReluListener.Builder b = DeadReluListener.builder().frequency(64).deadAfterExamples(1024).report(report);
         if (policy != null) {
             b.reinitialize(policy);
         }
@@ -115,7 +124,9 @@ public final class DeadReluDemo {
                 reinits += g.reinitialized();
             }
         }
-        System.out.printf(Locale.ROOT, "trained in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        listener.close();
+        System.out.printf(Locale.ROOT, "trained in %.1f s; report: %s%n", (System.nanoTime() - start) / 1e9,
+                report.toAbsolutePath().normalize());
         GateSnapshot last = listener.snapshot();
         System.out.println("listener, last mini-batch: " + describe(last));
         DeadReluAnalysis analysis = DeadReluAnalysis.of(net, new ListDataSetIterator<>(data[1].asList(), 256));

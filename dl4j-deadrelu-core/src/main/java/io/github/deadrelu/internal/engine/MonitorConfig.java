@@ -136,7 +136,7 @@ public final class MonitorConfig implements Serializable {
      * atomically (a temporary file in the same directory, then a move) at every summary ({@code frequency}), at every
      * epoch end and at {@code close()}. A failed write never stops training: one WARN, the next write tries again.
      *
-     * @param html the report file; its directory must exist when the report is written
+     * @param html the report file (missing directories are created when it is first written)
      * @return a copy with this option
      * @throws NullPointerException when {@code html} is null
      */

@@ -131,7 +131,7 @@ public final class HtmlReport {
             }
             out.append("</h2>\n<table>\n<thead><tr><th>Layer</th><th>Units</th><th>Closed share</th>")
                     .append("<th>Negative share</th><th>Dead units</th><th>Dead fraction</th><th>Newly dead</th>")
-                    .append("<th>Revived</th><th>Re-initialised</th><th>Non-finite entries</th>")
+                    .append("<th>Revived</th><th>Reopened</th><th>Re-initialised</th><th>Non-finite entries</th>")
                     .append("<th>Recoverable</th><th>Counts</th><th>First &#8805;10% dead</th>")
                     .append("<th>Re-init events (units)</th></tr></thead>\n<tbody>\n");
             for (LayerGates g : latest.layers()) {
@@ -141,7 +141,8 @@ public final class HtmlReport {
                         .append(pct(g.closedShare())).append("</td><td>").append(pct(g.negativeShare()))
                         .append("</td><td>").append(num(g.deadUnits().length)).append("</td><td>")
                         .append(pct(g.deadFraction())).append("</td><td>").append(num(g.newlyDead()))
-                        .append("</td><td>").append(num(g.revived())).append("</td><td>")
+                        .append("</td><td>").append(num(g.revived())).append("</td><td>").append(num(g.reopened()))
+                        .append("</td><td>")
                         .append(num(g.reinitialized())).append("</td><td")
                         .append(g.nonFinite() > 0 ? " class=\"bad\">" : ">").append(num(g.nonFinite()))
                         .append("</td><td>").append(g.recoverable() ? "yes" : "no").append("</td><td>")

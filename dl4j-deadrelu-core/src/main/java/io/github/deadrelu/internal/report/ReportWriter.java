@@ -40,7 +40,7 @@ public final class ReportWriter {
     /**
      * A writer of one report file.
      *
-     * @param target the report file (its directory must exist when writing)
+     * @param target the report file (missing directories are created at the first write)
      */
     public ReportWriter(Path target) {
         this(target, Files::write);
@@ -63,6 +63,7 @@ public final class ReportWriter {
         try {
             byte[] page = HtmlReport.render(Objects.requireNonNull(state, "state")).getBytes(StandardCharsets.UTF_8);
             Path dir = target.getParent();
+            Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
             output.write(tmp, page);
             try {

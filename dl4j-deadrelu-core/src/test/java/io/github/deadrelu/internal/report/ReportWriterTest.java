@@ -74,8 +74,18 @@ class ReportWriterTest {
     }
 
     @Test
-    void write_missingDirectory_returnsFalse() {
-        ReportWriter w = new ReportWriter(dir.resolve("no/such/dir/report.html"));
+    void write_missingDirectory_isCreated() throws IOException {
+        Path html = dir.resolve("no/such/dir/report.html");
+        ReportWriter w = new ReportWriter(html);
+        assertTrue(w.write(state(1)));
+        assertTrue(Files.size(html) > 0);
+        assertEquals(0, w.failures());
+    }
+
+    @Test
+    void write_parentIsAFile_returnsFalse() throws IOException {
+        Path file = Files.write(dir.resolve("plain-file"), new byte[] {1});
+        ReportWriter w = new ReportWriter(file.resolve("report.html"));
         assertFalse(w.write(state(1)));
         assertEquals(1, w.failures());
     }
