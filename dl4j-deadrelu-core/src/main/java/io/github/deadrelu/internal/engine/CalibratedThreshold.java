@@ -16,7 +16,7 @@ import org.nd4j.common.base.Preconditions;
  * its own threshold, learnt from the gaps between its own firings:
  * <pre>
  * age_j      += batch examples when unit j is closed on every entry of the mini-batch; 0 when it fires
- * on a firing after a gap g = age_j (examples since its previous firing):
+ * on a firing after a gap g = age_j (examples since its previous firing; the first firing has no gap):
  *     record g in the unit's gap histogram
  *     if g &gt;= T_j  (the unit was, or would have been, called dead: the threshold was too short)
  *         T_j = expansionFactor * T_j                                       (grow; SNR: 2.0)
@@ -54,6 +54,7 @@ public final class CalibratedThreshold implements Serializable {
     private long[] age;
     private long[] threshold;
     private int[][] gaps;
+    private boolean[] firedBefore;
     private long batch = 1;
 
     /** Creates SNR's defaults: percentile 0.9, expansion factor 2.0, tauMax 20000. */
@@ -94,6 +95,7 @@ public final class CalibratedThreshold implements Serializable {
             threshold = new long[units];
             java.util.Arrays.fill(threshold, tauMax);
             gaps = new int[units][BINS];
+            firedBefore = new boolean[units];
         }
         Preconditions.checkArgument(age.length == units, "counts must have %s units, got: %s", age.length, units);
         long ex = counts.examples();
@@ -102,7 +104,10 @@ public final class CalibratedThreshold implements Serializable {
         }
         for (int u = 0; u < units; u++) {
             if (counts.open(u) > 0) {
-                fired(u, age[u]);
+                if (firedBefore[u]) {
+                    fired(u, age[u]);
+                }
+                firedBefore[u] = true;
                 age[u] = 0;
             } else if (counts.batchDead(u)) {
                 age[u] += ex;
@@ -178,6 +183,7 @@ public final class CalibratedThreshold implements Serializable {
                 age[u] = 0;
                 threshold[u] = tauMax;
                 java.util.Arrays.fill(gaps[u], 0);
+                firedBefore[u] = false;
             }
         }
     }
