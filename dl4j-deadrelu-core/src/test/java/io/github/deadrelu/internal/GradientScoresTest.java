@@ -20,6 +20,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -141,6 +143,15 @@ class GradientScoresTest {
         assertArrayEquals(e, s, 1e-5);
         assertEquals(0.0, s[DEAD]);
         assertTrue(s[0] > 0 && s[1] > 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"HALF", "FLOAT", "DOUBLE"})
+    void plantedArrays_everyFloatingType(DataType type) {
+        INDArray gw = Nd4j.createFromArray(new double[][]{{1, 0, -3}, {-2, 0, 3}}).castTo(type);
+        INDArray gb = Nd4j.createFromArray(0.0, 0.0, -3.0).castTo(type);
+        assertArrayEquals(new double[]{0.75, 0.0, 2.25},
+                GradientScores.of(new DenseLayer.Builder().nIn(2).nOut(3).build(), gw, gb), 1e-12);
     }
 
     @Test

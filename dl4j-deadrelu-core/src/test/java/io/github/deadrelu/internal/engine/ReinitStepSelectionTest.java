@@ -12,6 +12,7 @@ import io.github.deadrelu.internal.NetworkInspector;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.reinit.UnitSelection;
+import io.github.deadrelu.testutil.ModelState;
 import io.github.deadrelu.testutil.Nets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,13 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
@@ -167,6 +173,49 @@ class ReinitStepSelectionTest {
         Run b = run(p, UnitScores.empty().dormancy(L0, SCORES), 100);
         assertEquals(a.w0After, b.w0After);
         assertEquals(a.w1After, b.w1After);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = UnitSelection.class, names = {"DORMANT", "GRADIENT_DORMANT", "LOW_UTILITY"})
+    void optimizerState_zeroedForEveryWrittenEntryOnly(UnitSelection sel) {
+        MultiLayerNetwork net = new MultiLayerNetwork(Nets.base(7, new Adam(1e-3)).list()
+                .layer(new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nOut(3).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.feedForward(3)).build());
+        net.init();
+        net.fit(Nd4j.rand(DataType.FLOAT, 4, 3), Nd4j.rand(DataType.FLOAT, 4, 2));
+        ModelState.fillState(net, 5);
+        List<LayerSpec> specs = NetworkInspector.discover(net);
+        UnitScores scores = UnitScores.empty().dormancy(L0, SCORES).gradient(L0, SCORES);
+        UtilityTracker u = new UtilityTracker(0.0, 0.5);
+        u.update(L0, new double[]{4, 0.5, 2, 0}, new double[]{1, 1, 1, 1}, 4);   // due 2: units 1 and 3
+        scores.utility(u);
+        ReinitPolicy.Builder b = base().select(sel);
+        ReinitPolicy p = sel == UnitSelection.LOW_UTILITY ? b.replacementRate(0.5).build() : b.threshold(0.05).build();
+        INDArray w0 = ModelState.flatIndex(net, L0, "W");
+        INDArray b0 = ModelState.flatIndex(net, L0, "b");
+        INDArray w1 = ModelState.flatIndex(net, specs.get(1).name(), "W");
+        Map<String, int[]> done = new ReinitStep(p, (k, m) -> { }).run(net, specs, tracker(specs), scores, 100);
+        assertArrayEquals(new int[]{1, 3}, done.get(L0));
+        java.util.Set<Integer> written = new java.util.HashSet<>();
+        for (int unit : new int[]{1, 3}) {
+            for (double f : w0.getColumn(unit).toDoubleVector()) {
+                written.add((int) Math.round(f));
+            }
+            written.add((int) Math.round(b0.getDouble(unit)));
+            for (double f : w1.getRow(unit).toDoubleVector()) {
+                written.add((int) Math.round(f));
+            }
+        }
+        ModelState after = ModelState.of(net);
+        for (Map.Entry<String, double[]> e : after.state.entrySet()) {
+            for (int i = 0; i < e.getValue().length; i++) {
+                assertEquals(written.contains(i), e.getValue()[i] == 0.0, e.getKey() + " entry " + i + " of "
+                        + written);
+            }
+        }
     }
 
     @Test
