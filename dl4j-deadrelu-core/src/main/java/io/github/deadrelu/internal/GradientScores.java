@@ -127,7 +127,7 @@ public final class GradientScores {
             }
             long units = a.size(axis);
             long fanIn = a.length() / units;
-            INDArray sums = Transforms.abs(a.castTo(DataType.DOUBLE), true).sum(dims);
+            INDArray sums = OutgoingSums.absSums(a, dims);
             if (gb != null) {
                 if (gb.length() != units) {
                     throw new IllegalArgumentException("bias gradient must have " + units + " entries, got: "

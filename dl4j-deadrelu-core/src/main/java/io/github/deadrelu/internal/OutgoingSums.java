@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Per unit of a gated layer, the sum of |w| over every outgoing weight that reads it: {@code sum_k |w_out[j, k]|},
@@ -72,7 +71,7 @@ public final class OutgoingSums {
                         dims[k++] = d;
                     }
                 }
-                double[] perInput = Transforms.abs(a.castTo(DataType.DOUBLE), true).sum(dims).toDoubleVector();
+                double[] perInput = absSums(a, dims).toDoubleVector();
                 for (int k = 0; k < sel.pos.length; k++) {
                     sums[sel.units[k]] += perInput[sel.pos[k]];
                 }
@@ -81,5 +80,18 @@ public final class OutgoingSums {
             return null;
         }
         return sums;
+    }
+
+    /**
+     * Sum of |x| along {@code dims} ({@code norm1}, no copy of {@code x}), in DOUBLE; HALF and BFLOAT16 are widened
+     * to FLOAT first so the sum does not lose precision.
+     *
+     * @param x    the array
+     * @param dims the axes to reduce
+     * @return the sums, DOUBLE, a new array
+     */
+    static INDArray absSums(INDArray x, int... dims) {
+        INDArray a = x.dataType() == DataType.HALF || x.dataType() == DataType.BFLOAT16 ? x.castTo(DataType.FLOAT) : x;
+        return a.norm1(dims).castTo(DataType.DOUBLE);
     }
 }
