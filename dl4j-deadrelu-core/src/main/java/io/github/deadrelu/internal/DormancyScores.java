@@ -36,19 +36,48 @@ public final class DormancyScores {
      *                                  or not finite
      */
     public static double[] scores(double[] absSums, long[] entries, boolean nonFinite) {
+        double[] mean = means(absSums, entries);
+        return nonFinite ? new double[0] : normalised(mean);
+    }
+
+    /**
+     * Each value divided by the mean of all: {@code v_j / ((1/U) sum_k v_k)}, all 0 when that mean is 0 (the
+     * normalisation of ReDo's and GraMa's scores).
+     *
+     * @param values non-negative finite values (changed in place)
+     * @return {@code values}, normalised
+     */
+    public static double[] normalised(double[] values) {
+        double layer = 0;
+        for (double v : values) {
+            layer += v;
+        }
+        layer /= Math.max(values.length, 1);
+        for (int u = 0; u < values.length; u++) {
+            values[u] = layer == 0 ? 0.0 : values[u] / layer;
+        }
+        return values;
+    }
+
+    /**
+     * The per-unit means m_j = absSums_j / entries_j (0 for a unit without entries): mean |a_j|, the activation factor
+     * of Continual Backprop's utility.
+     *
+     * @param absSums per unit, the sum of |a| over its finite, unmasked, kept entries
+     * @param entries per unit, the number of those entries
+     * @return m_j per unit
+     * @throws IllegalArgumentException when the lengths differ, a count is negative, or a sum is negative or not
+     *                                  finite
+     */
+    public static double[] means(double[] absSums, long[] entries) {
         Objects.requireNonNull(absSums, "absSums");
         Objects.requireNonNull(entries, "entries");
         if (absSums.length != entries.length) {
             throw new IllegalArgumentException("absSums and entries must have equal lengths, got: " + absSums.length
                     + " and " + entries.length);
         }
-        if (nonFinite) {
-            return new double[0];
-        }
-        int units = absSums.length;
-        double[] mean = new double[units];
-        double layer = 0;
-        for (int u = 0; u < units; u++) {
+        double[] mean = new double[absSums.length];
+        for (int u = 0; u < mean.length; u++) {
             if (entries[u] < 0) {
                 throw new IllegalArgumentException("entries must be >= 0 for unit " + u + ", got: " + entries[u]);
             }
@@ -57,14 +86,6 @@ public final class DormancyScores {
                         + absSums[u]);
             }
             mean[u] = entries[u] == 0 ? 0.0 : absSums[u] / entries[u];
-            layer += mean[u];
-        }
-        layer /= Math.max(units, 1);
-        if (layer == 0) {
-            return new double[units];
-        }
-        for (int u = 0; u < units; u++) {
-            mean[u] /= layer;
         }
         return mean;
     }

@@ -137,21 +137,12 @@ public final class GradientScores {
                 fanIn++;
             }
             double[] g = sums.divi(fanIn).toDoubleVector();
-            double layer = 0;
             for (double v : g) {
                 if (!Double.isFinite(v)) {
                     return new double[0];
                 }
-                layer += v;
             }
-            layer /= g.length;
-            if (layer == 0) {
-                return new double[g.length];
-            }
-            for (int u = 0; u < g.length; u++) {
-                g[u] /= layer;
-            }
-            return g;
+            return DormancyScores.normalised(g);
         }
     }
 }

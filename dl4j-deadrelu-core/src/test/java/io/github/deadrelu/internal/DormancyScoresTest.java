@@ -22,6 +22,14 @@ class DormancyScoresTest {
     }
 
     @Test
+    void means_andNormalised() {
+        assertArrayEquals(new double[]{2, 0, 1}, DormancyScores.means(new double[]{8, 0, 3}, new long[]{4, 0, 3}),
+                1e-12);
+        assertArrayEquals(new double[]{2, 0, 1}, DormancyScores.normalised(new double[]{4, 0, 2}), 1e-12);
+        assertArrayEquals(new double[]{0, 0}, DormancyScores.normalised(new double[]{0, 0}));
+    }
+
+    @Test
     void scores_layerMeanZero_allZero() {
         assertArrayEquals(new double[]{0, 0, 0}, DormancyScores.scores(new double[3], new long[]{5, 5, 5}, false));
         assertArrayEquals(new double[]{0, 0}, DormancyScores.scores(new double[2], new long[]{0, 0}, false));
