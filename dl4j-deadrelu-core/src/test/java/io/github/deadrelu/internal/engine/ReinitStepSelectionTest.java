@@ -18,8 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +32,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -214,6 +218,63 @@ class ReinitStepSelectionTest {
             for (int i = 0; i < e.getValue().length; i++) {
                 assertEquals(written.contains(i), e.getValue()[i] == 0.0, e.getKey() + " entry " + i + " of "
                         + written);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = UnitSelection.class, names = {"DORMANT", "GRADIENT_DORMANT", "LOW_UTILITY"})
+    void frozenLayer_neverReplaced_oneWarn(UnitSelection sel) {
+        MultiLayerNetwork net = Nets.mln(7, InputType.feedForward(3),
+                new FrozenLayer.Builder().layer(new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.RELU)
+                        .build()).build(),
+                new DenseLayer.Builder().nOut(3).activation(Activation.RELU).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY)
+                        .build());
+        List<LayerSpec> specs = NetworkInspector.discover(net);
+        assertTrue(specs.get(0).frozen());
+        String name = specs.get(0).name();
+        UtilityTracker u = new UtilityTracker(0.0, 0.5);
+        u.update(name, new double[]{4, 1, 2, 0}, new double[]{1, 1, 1, 1}, 4);
+        UnitScores scores = UnitScores.empty().dormancy(name, SCORES).gradient(name, SCORES).utility(u);
+        ReinitPolicy.Builder b = base().select(sel);
+        ReinitPolicy p = sel == UnitSelection.LOW_UTILITY ? b.replacementRate(0.5).build() : b.threshold(0.05).build();
+        INDArray before = net.params().dup();
+        List<String> warns = new ArrayList<>();
+        ReinitStep step = new ReinitStep(p, (k, m) -> warns.add(m));
+        assertTrue(step.run(net, specs, tracker(specs), scores, 100).isEmpty());
+        assertEquals(before, net.params());
+        assertEquals(1, warns.size(), warns.toString());
+        assertTrue(warns.get(0).contains("frozen"), warns.get(0));
+    }
+
+    @Test
+    void convGraph_dormantChannels() {
+        ComputationGraph cg = new ComputationGraph(Nets.base(8, new org.nd4j.linalg.learning.config.Sgd(0.0))
+                .graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(4, 4, 2))
+                .addLayer("c", new ConvolutionLayer.Builder(2, 2).nOut(4).activation(Activation.RELU).build(), "in")
+                .addLayer("o", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2)
+                        .activation(Activation.IDENTITY).build(), "c")
+                .setOutputs("o").build());
+        cg.init();
+        List<LayerSpec> specs = NetworkInspector.discover(cg);
+        LayerSpec c = specs.stream().filter(x -> x.name().equals("c")).findFirst().orElseThrow();
+        DeadUnitTracker t = new DeadUnitTracker(1000);
+        t.update("c", allOpen(4), 0);
+        INDArray w = cg.getLayer("c").getParam("W").dup();
+        INDArray wOut = cg.getLayer("o").getParam("W");   // [4 * 3 * 3, 2], NCHW rows c * 9 + p
+        Map<String, int[]> done = new ReinitStep(base().select(UnitSelection.DORMANT).threshold(0.05).build(),
+                (k, m) -> { }).run(cg, List.of(c), t, UnitScores.empty().dormancy("c", SCORES), 100);
+        assertArrayEquals(new int[]{1, 3}, done.get("c"));
+        INDArray after = cg.getLayer("c").getParam("W");
+        for (int ch = 0; ch < 4; ch++) {
+            boolean sel = ch == 1 || ch == 3;
+            assertEquals(sel, !w.get(NDArrayIndex.point(ch)).equals(after.get(NDArrayIndex.point(ch))),
+                    "channel " + ch);
+            for (int pos = 0; pos < 9; pos++) {
+                assertEquals(sel, wOut.getRow(ch * 9 + pos).amaxNumber().doubleValue() == 0.0,
+                        "outgoing of channel " + ch + " position " + pos);
             }
         }
     }
