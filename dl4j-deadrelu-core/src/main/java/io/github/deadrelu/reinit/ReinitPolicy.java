@@ -12,7 +12,8 @@ import org.nd4j.common.base.Preconditions;
  * When and how {@code DeadReluListener} re-initialises dead units.
  *
  * <p>Every {@code every} iterations (in {@code iterationDone}, the one callback after the parameter update, when
- * {@code iteration % every == 0}), the listener selects, in each monitored layer, the units that are dead now and at
+ * {@code iteration % every == 0}), the listener selects, in each monitored layer, the units that are dead now (with
+ * the default {@link UnitSelection#DEAD}; see {@link #select()} for the other criteria) and at
  * least {@code maturity} iterations old (counted from the first iteration the listener saw the layer, or from the
  * unit's last re-initialisation), lowest unit index first, at most {@link #maxUnits(int)} of them. Frozen layers are
  * skipped (one WARN) and output layers are never monitored. For each selected unit it
