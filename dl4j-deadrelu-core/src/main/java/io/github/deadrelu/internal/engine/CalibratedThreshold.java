@@ -90,6 +90,49 @@ public final class CalibratedThreshold implements Serializable {
     public void update(UnitCounts counts) {
         Objects.requireNonNull(counts, "counts");
         int units = counts.units();
+        init(units);
+        long ex = counts.examples();
+        for (int u = 0; u < units; u++) {
+            if (counts.open(u) > 0) {
+                fired(units, u, age[u], ex);
+                age[u] = 0;
+            } else if (counts.batchDead(u)) {
+                age[u] += ex;
+            }
+        }
+    }
+
+    /**
+     * The tracker-driven form: a caller that keeps the ages itself (the dead streaks of {@code DeadUnitTracker})
+     * reports each firing with the streak it ended, and compares its streaks with {@link #threshold(int)}.
+     *
+     * @param units the layer's units (fixed by the first call)
+     * @param unit  the unit that fired in this mini-batch
+     * @param gap   examples since its previous firing (the streak the firing ended); ignored for its first firing
+     * @param batch examples of the mini-batch (the lower clamp of the threshold)
+     * @throws IllegalArgumentException when the number of units changed or {@code unit} is out of range
+     */
+    public void fired(int units, int unit, long gap, long batch) {
+        init(units);
+        Preconditions.checkArgument(unit >= 0 && unit < units, "unit must be in [0, %s), got: %s", units, unit);
+        if (batch > 0) {
+            this.batch = batch;
+        }
+        if (firedBefore[unit]) {
+            fired(unit, gap);
+        }
+        firedBefore[unit] = true;
+    }
+
+    /**
+     * @param unit the unit
+     * @return its threshold in examples (tauMax before the first update)
+     */
+    public long threshold(int unit) {
+        return threshold == null ? tauMax : threshold[unit];
+    }
+
+    private void init(int units) {
         if (age == null) {
             age = new long[units];
             threshold = new long[units];
@@ -98,21 +141,6 @@ public final class CalibratedThreshold implements Serializable {
             firedBefore = new boolean[units];
         }
         Preconditions.checkArgument(age.length == units, "counts must have %s units, got: %s", age.length, units);
-        long ex = counts.examples();
-        if (ex > 0) {
-            batch = ex;
-        }
-        for (int u = 0; u < units; u++) {
-            if (counts.open(u) > 0) {
-                if (firedBefore[u]) {
-                    fired(u, age[u]);
-                }
-                firedBefore[u] = true;
-                age[u] = 0;
-            } else if (counts.batchDead(u)) {
-                age[u] += ex;
-            }
-        }
     }
 
     private void fired(int u, long gap) {

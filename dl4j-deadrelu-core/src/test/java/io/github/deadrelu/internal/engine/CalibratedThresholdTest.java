@@ -68,6 +68,27 @@ class CalibratedThresholdTest {
     }
 
     @Test
+    void trackerDrivenForm_sameThresholdsFromTheStreaks() {
+        CalibratedThreshold own = new CalibratedThreshold();
+        CalibratedThreshold driven = new CalibratedThreshold();
+        DeadUnitTracker t = new DeadUnitTracker(1_000_000);
+        for (int i = 0; i < 2000; i++) {
+            UnitCounts b = batch(i % 37 == 0);
+            long[] before = t.streaks("L") == null ? new long[3] : t.streaks("L");
+            t.update("L", b, i);
+            own.update(b);
+            for (int u = 0; u < 3; u++) {
+                if (b.open(u) > 0) {
+                    driven.fired(3, u, before[u], b.examples());
+                }
+            }
+        }
+        assertArrayEquals(own.thresholds(), driven.thresholds());
+        assertArrayEquals(own.ages(), t.streaks("L"));
+        assertEquals(own.thresholds()[1], driven.threshold(1));
+    }
+
+    @Test
     void markReinitialized_restartsHistory() {
         CalibratedThreshold c = new CalibratedThreshold();
         c.update(batch(true));
