@@ -33,25 +33,58 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class OutgoingZeroing {
 
-    /** Positions of the selected units along the unit axis of a node's output, of {@code width} units. */
+    /**
+     * Positions of the selected units along the unit axis of a node's output, of {@code width} units; {@code units[k]}
+     * is the gate unit that position {@code pos[k]} carries (a unit has several positions after flattening, or when
+     * a merge vertex reads the layer twice).
+     */
     static final class Positions {
         final long width;
         final int[] pos;
+        final int[] units;
 
+        /** Positions that are the gate's own units. */
         Positions(long width, int[] pos) {
+            this(width, pos, pos.clone());
+        }
+
+        Positions(long width, int[] pos, int[] units) {
             this.width = width;
             this.pos = pos;
+            this.units = units;
         }
+    }
+
+    /** Receives each consumer's weights that read the gate's units, instead of planning their zeroing. */
+    interface Reader {
+        /**
+         * @param consumer the consumer layer
+         * @param w        its weights
+         * @param frame    the frame shape in which {@code axis} is a plain axis, or null for w's own shape
+         * @param axis     the axis (of the frame) along which w reads its input units
+         * @param sel      the positions of the gate's units along that axis
+         */
+        void read(ModelTopology.Node consumer, INDArray w, long[] frame, int axis, Positions sel);
     }
 
     private final ModelTopology topo;
     private final String layerName;
     private final Writes out;
+    private final Reader reader;
 
     OutgoingZeroing(ModelTopology topo, String layerName, Writes out) {
         this.topo = topo;
         this.layerName = layerName;
         this.out = out;
+        this.reader = null;
+    }
+
+    /** The same consumer walk, handing each consumer's weights to {@code reader} (frozen consumers included). */
+    OutgoingZeroing(ModelTopology topo, String layerName, Reader reader) {
+        this.topo = topo;
+        this.layerName = layerName;
+        this.out = null;
+        this.reader = reader;
     }
 
     /**
@@ -78,7 +111,7 @@ final class OutgoingZeroing {
                     s = mapPreprocessor(c.pre, sel, c);
                     l = layoutAfter(c.pre, layout);
                 }
-                if (c.frozen()) {
+                if (c.frozen() && reader == null) {
                     throw PlanResult.refuse("layer " + c.describe() + " reading layer " + layerName + " is frozen; "
                             + "its weights cannot be zeroed; use OutgoingWeights.KEEP");
                 }
@@ -119,6 +152,7 @@ final class OutgoingZeroing {
     private Positions merged(ModelTopology.Node c, ModelTopology.Node node, Positions sel) {
         long offset = 0;
         int[] pos = new int[0];
+        int[] units = new int[0];
         for (String in : c.inputs) {
             long width;
             if (in.equals(node.name)) {
@@ -128,7 +162,10 @@ final class OutgoingZeroing {
                 for (int i = 0; i < sel.pos.length; i++) {
                     more[pos.length + i] = (int) (offset + sel.pos[i]);
                 }
+                int[] moreUnits = Arrays.copyOf(units, more.length);
+                System.arraycopy(sel.units, 0, moreUnits, units.length, sel.units.length);
                 pos = more;
+                units = moreUnits;
             } else {
                 width = LayerKinds.width(topo, topo.node(in));
                 if (width <= 0) {
@@ -139,7 +176,7 @@ final class OutgoingZeroing {
             }
             offset += width;
         }
-        return new Positions(offset, pos);
+        return new Positions(offset, pos, units);
     }
 
     private void zeroInputs(ModelTopology.Node c, Positions sel, int axis) {
@@ -150,6 +187,10 @@ final class OutgoingZeroing {
                     + "of layer " + layerName + "; use OutgoingWeights.KEEP");
         }
         long[][] f = LayerKinds.conv1dFrame(c.conf, w.shape(), axis);
+        if (reader != null) {
+            reader.read(c, w, f == null ? null : f[0], f == null ? axis : (int) f[1][0], sel);
+            return;
+        }
         out.add(ParamPatch.fill(c.layer, "W", w, f == null ? null : f[0], f == null ? axis : (int) f[1][0],
                 sel.pos, 0.0, layerName));
     }
@@ -173,13 +214,16 @@ final class OutgoingZeroing {
             boolean nhwc = c.getFormat() == CNN2DFormat.NHWC;
             long hw = h * w;
             int[] pos = new int[(int) (sel.pos.length * hw)];
+            int[] units = new int[pos.length];
             int i = 0;
-            for (int unit : sel.pos) {
+            for (int k = 0; k < sel.pos.length; k++) {
+                int unit = sel.pos[k];
                 for (long j = 0; j < hw; j++) {
+                    units[i] = sel.units[k];
                     pos[i++] = (int) (nhwc ? j * ch + unit : unit * hw + j);
                 }
             }
-            return new Positions(ch * hw, pos);
+            return new Positions(ch * hw, pos, units);
         }
         throw PlanResult.refuse("zeroing the outgoing weights of layer " + layerName + " through the preprocessor "
                 + p.getClass().getSimpleName() + " of " + at.describe() + " is not supported; use "

@@ -12,7 +12,8 @@ import org.nd4j.common.base.Preconditions;
  * When and how {@code DeadReluListener} re-initialises dead units.
  *
  * <p>Every {@code every} iterations (in {@code iterationDone}, the one callback after the parameter update, when
- * {@code iteration % every == 0}), the listener selects, in each monitored layer, the units that are dead now and at
+ * {@code iteration % every == 0}), the listener selects, in each monitored layer, the units that are dead now (with
+ * the default {@link UnitSelection#DEAD}; see {@link #select()} for the other criteria) and at
  * least {@code maturity} iterations old (counted from the first iteration the listener saw the layer, or from the
  * unit's last re-initialisation), lowest unit index first, at most {@link #maxUnits(int)} of them. Frozen layers are
  * skipped (one WARN) and output layers are never monitored. For each selected unit it
@@ -55,6 +56,30 @@ import org.nd4j.common.base.Preconditions;
  * late-stage Adam step on zero moments (Continual Backprop resets a per-weight step count, which stock DL4J updaters
  * cannot do).
  *
+ * <p>Which units: {@link #select()} (default {@link UnitSelection#DEAD}). The other selections use the same
+ * period, maturity, cap, outgoing treatment and seed, and the same all-or-nothing event; they differ only in the
+ * units chosen, lowest score first (ties: lowest unit index):
+ * <pre>
+ * DEAD             dead now (closed for deadAfterExamples examples).
+ * DORMANT          s_j &lt;= threshold, s_j = mean|a_j| / ((1/U) sum_k mean|a_k|) over the latest mini-batch's
+ *                  finite, unmasked, dropout-kept entries. ReDo (Sokar et al., ICML 2023): tau = 0.025 (default
+ *                  setting) or 0.1 (high replay ratio).
+ * GRADIENT_DORMANT g_j &lt;= threshold, g_j = mean|dL/dW| over the unit's nIn + 1 incoming weights and bias, divided by
+ *                  the layer's mean (raw gradient, before the updater). GraMa (Liu et al., NeurIPS 2025): 0.01.
+ * LOW_UTILITY      Continual Backprop (Dohare et al., Nature 2024): every step, replacementRate * (mature units)
+ *                  is added to a per-layer accumulator; at a check the floor of it is replaced, lowest running
+ *                  utility u_j = 0.99 u_j + 0.01 mean|a_j| sum_k |w_out[j, k]| first. rho in 1e-6 .. 1e-4 in
+ *                  cbp_linear; maturity 100.
+ * </pre>
+ * {@code threshold} is required with DORMANT and GRADIENT_DORMANT and refused otherwise; {@code replacementRate} is
+ * required with LOW_UTILITY and refused otherwise ({@link Builder#build()} says which call is missing or extra).
+ *
+ * <pre>{@code
+ * ReinitPolicy redo = ReinitPolicy.builder().select(UnitSelection.DORMANT).threshold(0.025).every(1000).build();
+ * ReinitPolicy cbp = ReinitPolicy.builder().select(UnitSelection.LOW_UTILITY).replacementRate(1e-4).every(1)
+ *         .maturity(100).build();
+ * }</pre>
+ *
  * <p>Immutable and serialisable.
  */
 public final class ReinitPolicy implements Serializable {
@@ -65,6 +90,9 @@ public final class ReinitPolicy implements Serializable {
     private final double maxFraction;
     private final OutgoingWeights outgoing;
     private final long seed;
+    private final UnitSelection selection;
+    private final double threshold;
+    private final double replacementRate;
 
     private ReinitPolicy(Builder b) {
         this.every = b.every;
@@ -72,6 +100,19 @@ public final class ReinitPolicy implements Serializable {
         this.maxFraction = b.maxFraction;
         this.outgoing = b.outgoing;
         this.seed = b.seed;
+        this.selection = b.selection;
+        this.threshold = b.threshold;
+        this.replacementRate = b.replacementRate;
+    }
+
+    /** A policy serialised before selections existed reads as DEAD. */
+    private Object readResolve() {
+        if (selection != null) {
+            return this;
+        }
+        Builder b = new Builder().every(every).maturity(maturity).maxFraction(maxFraction).outgoing(outgoing)
+                .seed(seed);
+        return b.build();
     }
 
     /** @return a builder with the defaults */
@@ -104,6 +145,30 @@ public final class ReinitPolicy implements Serializable {
         return seed;
     }
 
+    /** @return which units are re-drawn (default {@link UnitSelection#DEAD}) */
+    public UnitSelection select() {
+        return selection;
+    }
+
+    /**
+     * The score threshold of {@link UnitSelection#DORMANT} (ReDo's tau) and {@link UnitSelection#GRADIENT_DORMANT}.
+     *
+     * @return the threshold in [0, 1], or NaN for the other selections
+     */
+    public double threshold() {
+        return threshold;
+    }
+
+    /**
+     * Continual Backprop's replacement rate of {@link UnitSelection#LOW_UTILITY}: units replaced per mature unit per
+     * step.
+     *
+     * @return the rate in (0, 1), or NaN for the other selections
+     */
+    public double replacementRate() {
+        return replacementRate;
+    }
+
     /**
      * The largest number of units of a layer re-drawn in one event: {@code floor(maxFraction * units)}, at least 1
      * (so {@code maxFraction(0.01)} on a 6-unit layer still allows one unit per event).
@@ -125,18 +190,26 @@ public final class ReinitPolicy implements Serializable {
         }
         ReinitPolicy p = (ReinitPolicy) o;
         return every == p.every && maturity == p.maturity && Double.compare(maxFraction, p.maxFraction) == 0
-                && outgoing == p.outgoing && seed == p.seed;
+                && outgoing == p.outgoing && seed == p.seed && selection == p.selection
+                && Double.compare(threshold, p.threshold) == 0
+                && Double.compare(replacementRate, p.replacementRate) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(every, maturity, maxFraction, outgoing, seed);
+        return Objects.hash(every, maturity, maxFraction, outgoing, seed, selection, threshold, replacementRate);
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "ReinitPolicy(every=%d, maturity=%d, maxFraction=%s, outgoing=%s, seed=%d)",
-                every, maturity, maxFraction, outgoing, seed);
+        String extra = "";
+        if (selection == UnitSelection.DORMANT || selection == UnitSelection.GRADIENT_DORMANT) {
+            extra = ", threshold=" + threshold;
+        } else if (selection == UnitSelection.LOW_UTILITY) {
+            extra = ", replacementRate=" + replacementRate;
+        }
+        return String.format(Locale.ROOT, "ReinitPolicy(every=%d, maturity=%d, maxFraction=%s, outgoing=%s, seed=%d, "
+                + "select=%s%s)", every, maturity, maxFraction, outgoing, seed, selection, extra);
     }
 
     /** Builds a {@link ReinitPolicy}; every argument is validated as it is set. */
@@ -146,6 +219,9 @@ public final class ReinitPolicy implements Serializable {
         private double maxFraction = 1.0;
         private OutgoingWeights outgoing = OutgoingWeights.ZERO;
         private long seed = 0L;
+        private UnitSelection selection = UnitSelection.DEAD;
+        private double threshold = Double.NaN;
+        private double replacementRate = Double.NaN;
 
         private Builder() {
         }
@@ -215,11 +291,74 @@ public final class ReinitPolicy implements Serializable {
         }
 
         /**
+         * Which units are re-drawn (default {@link UnitSelection#DEAD}, the dead units).
+         *
+         * @param selection the selection
+         * @return this builder, for chaining
+         * @throws NullPointerException when {@code selection} is null
+         */
+        public Builder select(UnitSelection selection) {
+            this.selection = Objects.requireNonNull(selection, "selection");
+            return this;
+        }
+
+        /**
+         * The score threshold of {@link UnitSelection#DORMANT} (ReDo's tau: 0.025, or 0.1 at a high replay ratio)
+         * and {@link UnitSelection#GRADIENT_DORMANT} (GraMa: 0.01); required with those selections.
+         *
+         * @param t the threshold, in [0, 1]
+         * @return this builder, for chaining
+         * @throws IllegalArgumentException when {@code t} is not in [0, 1]
+         */
+        public Builder threshold(double t) {
+            Preconditions.checkArgument(t >= 0 && t <= 1, "threshold must be in [0, 1], got: %s", t);
+            this.threshold = t;
+            return this;
+        }
+
+        /**
+         * Continual Backprop's replacement rate for {@link UnitSelection#LOW_UTILITY}: units replaced per mature
+         * unit per step (cbp_linear: 1e-4; values 1e-6 to 1e-4 work well there); required with that selection.
+         *
+         * @param rho the rate, in (0, 1)
+         * @return this builder, for chaining
+         * @throws IllegalArgumentException when {@code rho} is not in (0, 1)
+         */
+        public Builder replacementRate(double rho) {
+            Preconditions.checkArgument(rho > 0 && rho < 1, "replacementRate must be in (0, 1), got: %s", rho);
+            this.replacementRate = rho;
+            return this;
+        }
+
+        /**
          * Builds the policy; the builder can be used again.
          *
          * @return the policy
+         * @throws IllegalStateException when {@code threshold} is missing for DORMANT or GRADIENT_DORMANT or set for
+         *                               another selection, or {@code replacementRate} is missing for LOW_UTILITY or
+         *                               set for another selection
          */
         public ReinitPolicy build() {
+            boolean byScore = selection == UnitSelection.DORMANT || selection == UnitSelection.GRADIENT_DORMANT;
+            boolean byUtility = selection == UnitSelection.LOW_UTILITY;
+            if (byScore && Double.isNaN(threshold)) {
+                throw new IllegalStateException("select(" + selection + ") needs a score threshold: call threshold(t)"
+                        + " with t in [0, 1] (ReDo: 0.025 or 0.1; GraMa: 0.01)");
+            }
+            if (!byScore && !Double.isNaN(threshold)) {
+                throw new IllegalStateException("threshold(" + threshold + ") applies to select(DORMANT) and "
+                        + "select(GRADIENT_DORMANT) only, got: select(" + selection + "); call one of those or "
+                        + "remove threshold(...)");
+            }
+            if (byUtility && Double.isNaN(replacementRate)) {
+                throw new IllegalStateException("select(LOW_UTILITY) needs a replacement rate: call "
+                        + "replacementRate(rho) with rho in (0, 1) (Continual Backprop: 1e-4)");
+            }
+            if (!byUtility && !Double.isNaN(replacementRate)) {
+                throw new IllegalStateException("replacementRate(" + replacementRate + ") applies to "
+                        + "select(LOW_UTILITY) only, got: select(" + selection + "); call select(LOW_UTILITY) or "
+                        + "remove replacementRate(...)");
+            }
             return new ReinitPolicy(this);
         }
     }

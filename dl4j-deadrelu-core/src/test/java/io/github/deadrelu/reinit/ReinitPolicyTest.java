@@ -24,7 +24,11 @@ class ReinitPolicyTest {
         assertEquals(1.0, p.maxFraction());
         assertEquals(OutgoingWeights.ZERO, p.outgoing());
         assertEquals(0L, p.seed());
-        assertEquals("ReinitPolicy(every=1000, maturity=100, maxFraction=1.0, outgoing=ZERO, seed=0)", p.toString());
+        assertEquals(UnitSelection.DEAD, p.select());
+        assertTrue(Double.isNaN(p.threshold()));
+        assertTrue(Double.isNaN(p.replacementRate()));
+        assertEquals("ReinitPolicy(every=1000, maturity=100, maxFraction=1.0, outgoing=ZERO, seed=0, select=DEAD)",
+                p.toString());
     }
 
     @Test

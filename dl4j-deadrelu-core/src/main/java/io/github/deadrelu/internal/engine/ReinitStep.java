@@ -3,10 +3,12 @@
  */
 package io.github.deadrelu.internal.engine;
 
+import io.github.deadrelu.internal.DormancyScores;
 import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.PlanResult;
 import io.github.deadrelu.internal.Reinitializer;
 import io.github.deadrelu.reinit.ReinitPolicy;
+import io.github.deadrelu.reinit.UnitSelection;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
@@ -16,13 +18,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.IntPredicate;
 import org.deeplearning4j.nn.api.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The selection step of re-initialisation, shared by every front end. Per monitored gated layer, in network order:
- * the units dead now whose age (iterations since monitoring started or since their last re-initialisation) is at
+ * the units the policy's {@link ReinitPolicy#select() selection} picks (by default the units dead now) whose age (iterations since monitoring started or since their last re-initialisation) is at
  * least {@code policy.maturity()}, lowest index first, at most {@code policy.maxUnits(units)}. Frozen layers are
  * skipped with one WARN. Every layer is planned before anything is written; a layer whose plan is refused
  * (unsupported) or fails (a weight init throws, draws a wrong shape or non-finite values, an unknown optimizer state
@@ -63,8 +66,29 @@ public final class ReinitStep {
      * @return the re-initialised units per layer name, network order (empty when none)
      */
     public Map<String, int[]> run(Model model, List<LayerSpec> layers, DeadUnitTracker tracker, int iteration) {
+        return run(model, layers, tracker, UnitScores.empty(), iteration);
+    }
+
+    /**
+     * Re-initialises per the policy's {@link ReinitPolicy#select() selection}; never throws. DEAD takes the
+     * tracker's dead units; DORMANT the units with ReDo score at most {@code policy.threshold()}; GRADIENT_DORMANT
+     * the units with GraMa score at most it; LOW_UTILITY the units the utility tracker says are due (lowest utility
+     * first). For DORMANT and GRADIENT_DORMANT the lowest scores go first (ties: lowest index). In every case only
+     * mature units (age at least {@code policy.maturity()}), at most {@code policy.maxUnits(units)} per layer, frozen
+     * layers skipped with one WARN, and the same plan-then-commit event as for DEAD. A layer without the scores the
+     * selection needs (or with empty ones: non-finite, not measured) is skipped this time.
+     *
+     * @param model     the model (MLN or CG)
+     * @param layers    the monitored layers seen this iteration, in network order
+     * @param tracker   the tracker holding the dead units and their ages (marked re-initialised here)
+     * @param scores    the scores of the latest iteration (and the utility tracker, marked replaced here)
+     * @param iteration the iteration
+     * @return the re-initialised units per layer name, network order (empty when none)
+     */
+    public Map<String, int[]> run(Model model, List<LayerSpec> layers, DeadUnitTracker tracker, UnitScores scores,
+                                  int iteration) {
         try {
-            return runUnguarded(model, layers, tracker, iteration);
+            return runUnguarded(model, layers, tracker, Objects.requireNonNull(scores, "scores"), iteration);
         } catch (RuntimeException e) {
             warnOnce.accept("reinit#step", "re-initialisation at iteration " + iteration
                     + " failed and was skipped; training goes on: " + e);
@@ -78,26 +102,23 @@ public final class ReinitStep {
     }
 
     private Map<String, int[]> runUnguarded(Model model, List<LayerSpec> layers, DeadUnitTracker tracker,
-                                            int iteration) {
+                                            UnitScores scores, int iteration) {
         Reinitializer.Event event = null;
         Map<LayerSpec, int[]> planned = new LinkedHashMap<>();
         for (LayerSpec s : layers) {
             if (disabled.contains(s.name()) || !s.gate().isGated() || !tracker.knows(s.name())) {
                 continue;
             }
-            int[] dead = tracker.deadUnits(s.name());
-            if (dead.length == 0) {
-                continue;
-            }
-            if (s.frozen()) {
-                warnOnce.accept(s.name() + "#frozen", "layer " + s.name()
-                        + " has dead units but its weights are frozen; it is never re-initialised");
-                continue;
-            }
             int units = unitsOf(tracker, s);
-            int[] chosen = Arrays.stream(dead)
-                    .filter(u -> tracker.age(s.name(), u, iteration) >= policy.maturity())
-                    .limit(policy.maxUnits(units)).toArray();
+            IntPredicate mature = u -> tracker.age(s.name(), u, iteration) >= policy.maturity();
+            if (s.frozen()) {
+                if (candidates(s.name(), tracker, scores, units)) {
+                    warnOnce.accept(s.name() + "#frozen", "layer " + s.name() + " has " + what()
+                            + " units but its weights are frozen; it is never re-initialised");
+                }
+                continue;
+            }
+            int[] chosen = select(s.name(), tracker, scores, units, mature);
             if (chosen.length == 0) {
                 continue;
             }
@@ -141,6 +162,9 @@ public final class ReinitStep {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<LayerSpec, int[]> e : planned.entrySet()) {
             tracker.markReinitialized(e.getKey().name(), e.getValue(), iteration);
+            if (scores.utility() != null) {
+                scores.utility().markReplaced(e.getKey().name(), e.getValue());
+            }
             done.put(e.getKey().name(), e.getValue());
             if (sb.length() > 0) {
                 sb.append("; ");
@@ -148,8 +172,62 @@ public final class ReinitStep {
             sb.append(e.getKey().name()).append(' ').append(e.getValue().length).append(" units ")
                     .append(unitList(e.getValue()));
         }
-        log.info("DeadReluListener: re-initialised dead units at iteration {}: {} ({})", iteration, sb, policy);
+        log.info("DeadReluListener: re-initialised {} units at iteration {}: {} ({})", what(), iteration, sb,
+                policy);
         return done;
+    }
+
+    /** The units the selection picks in one layer, ascending (mature, capped). */
+    private int[] select(String layer, DeadUnitTracker tracker, UnitScores scores, int units, IntPredicate mature) {
+        int cap = policy.maxUnits(units);
+        switch (policy.select()) {
+            case DORMANT:
+            case GRADIENT_DORMANT: {
+                double[] sc = score(layer, scores);
+                if (sc == null || sc.length != units) {
+                    return new int[0];
+                }
+                return DormancyScores.lowest(sc, policy.threshold(), mature, cap);
+            }
+            case LOW_UTILITY:
+                return scores.utility() == null ? new int[0] : scores.utility().select(layer, mature, cap);
+            default:
+                return Arrays.stream(tracker.deadUnits(layer)).filter(mature).limit(cap).toArray();
+        }
+    }
+
+    /** Whether the layer has units the selection would pick, maturity and accumulator aside (for the frozen WARN). */
+    private boolean candidates(String layer, DeadUnitTracker tracker, UnitScores scores, int units) {
+        switch (policy.select()) {
+            case DORMANT:
+            case GRADIENT_DORMANT: {
+                double[] sc = score(layer, scores);
+                return sc != null && sc.length == units
+                        && DormancyScores.lowest(sc, policy.threshold(), u -> true, 1).length > 0;
+            }
+            case LOW_UTILITY:
+                return scores.utility() != null && scores.utility().utilities(layer).length > 0;
+            default:
+                return tracker.deadUnits(layer).length > 0;
+        }
+    }
+
+    private double[] score(String layer, UnitScores scores) {
+        return policy.select() == UnitSelection.DORMANT ? scores.dormancy(layer) : scores.gradient(layer);
+    }
+
+    /** The words for the selected units in log lines. */
+    private String what() {
+        switch (policy.select()) {
+            case DORMANT:
+                return "dormant";
+            case GRADIENT_DORMANT:
+                return "gradient-dormant";
+            case LOW_UTILITY:
+                return "low-utility";
+            default:
+                return "dead";
+        }
     }
 
     private static List<String> names(Map<LayerSpec, int[]> planned) {
