@@ -51,7 +51,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * </ul>
  * With one ND4J thread a third figure is robust to a loaded machine: <b>CPU share</b>, the training thread's CPU time
  * inside the callbacks divided by its CPU time over the same steps (time spent descheduled counts in neither; with
- * more ND4J threads the other threads' work is missing from both, so it is printed but not meaningful there).
+ * more ND4J threads the other threads' work is missing from both, so it is printed but not meaningful there), and
+ * likewise <b>CPU ratio</b>, the median CPU time of a step with the variant over that without a listener.
  * Medians and ranges over the repeats are printed as a table and written, with every per-repeat value and the
  * machine load ({@code /proc/loadavg}) at each model's start and end, to a JSON file.
  *
@@ -198,6 +199,7 @@ public final class InTrainingBenchmark {
                     steps.computeIfAbsent(v.name, k -> new ArrayList<>()).addAll(round(c, v, c.steps, r));
                 }
                 double baseMedian = medianStep(steps.get(c.variants.get(0).name));
+                double baseCpuMedian = medianCol(steps.get(c.variants.get(0).name), 4);
                 for (Variant v : c.variants) {
                     List<long[]> s = steps.get(v.name);
                     long stepSum = 0;
@@ -216,10 +218,12 @@ public final class InTrainingBenchmark {
                     }
                     double med = medianStep(s);
                     // {median step ms, mean callback us, share, ratio, mean onForwardPass us, mean iterationDone us,
-                    //  CPU share (callbacks' CPU time / the steps' CPU time, training thread)}
+                    //  CPU share (callbacks' CPU time / the steps' CPU time, training thread), CPU ratio (median step
+                    //  CPU time / that without listener)}
                     perRepeat.computeIfAbsent(v.name, k -> new ArrayList<>()).add(new double[]{med / 1e6,
                             cbSum / 1e3 / s.size(), (double) cbSum / stepSum, med / baseMedian,
-                            fwSum / 1e3 / s.size(), itSum / 1e3 / s.size(), (double) cbCpu / stepCpu});
+                            fwSum / 1e3 / s.size(), itSum / 1e3 / s.size(), (double) cbCpu / stepCpu,
+                            medianCol(s, 4) / baseCpuMedian});
                 }
                 loads.add(loadavg());
             }
@@ -247,19 +251,21 @@ public final class InTrainingBenchmark {
                         .append(", \"callbackUsPerStep\": ").append(arr(cb))
                         .append(", \"onForwardPassUsPerStep\": ").append(arr(col(rs, 4)))
                         .append(", \"iterationDoneUsPerStep\": ").append(arr(col(rs, 5)))
-                        .append(", \"cpuShare\": ").append(arr(col(rs, 6))).append(", \"share\": ")
+                        .append(", \"cpuShare\": ").append(arr(col(rs, 6)))
+                        .append(", \"cpuRatio\": ").append(arr(col(rs, 7))).append(", \"share\": ")
                         .append(arr(share)).append(", \"ratio\": ").append(arr(ratio))
                         .append(", \"median\": {\"stepMs\": ").append(num(median(step)))
                         .append(", \"callbackUsPerStep\": ").append(num(median(cb)))
                         .append(", \"share\": ").append(num(median(share)))
                         .append(", \"cpuShare\": ").append(num(median(col(rs, 6))))
+                        .append(", \"cpuRatio\": ").append(num(median(col(rs, 7))))
                         .append(", \"ratio\": ").append(num(median(ratio))).append("}}");
-                table.add(String.format(Locale.ROOT, "| %s | %s | %s | %.2f ms | %s | %s | %s | %s | %s |", threads,
+                table.add(String.format(Locale.ROOT, "| %s | %s | %s | %.2f ms | %s | %s | %s | %s | %s | %s |", threads,
                         c.name, e.getKey(), median(step), median(cb) == 0 ? "-"
                                 : String.format(Locale.ROOT, "%.0f us (forward %.0f, iterationDone %.0f)", median(cb),
                                 median(col(rs, 4)), median(col(rs, 5))),
                         median(cb) == 0 ? "-" : pct(share), median(cb) == 0 ? "-" : pct(col(rs, 6)),
-                        range(ratio, "%.3f"), loadStart + " / " + loadEnd));
+                        range(ratio, "%.3f"), range(col(rs, 7), "%.3f"), loadStart + " / " + loadEnd));
             }
             json.append("\n      ]}");
             System.err.println("[InTrainingBenchmark] threads=" + threads + " " + c.name + " done, load " + loadEnd);
@@ -268,8 +274,9 @@ public final class InTrainingBenchmark {
         Files.writeString(Paths.get(opt.get("part")), json.toString(), StandardCharsets.UTF_8);
         System.out.println();
         System.out.println("| ND4J threads | model | variant | step (median) | in callbacks per step | share of the step "
-                + "(median, range) | CPU share (median, range) | end-to-end ratio (median, range) | load start / end |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+                + "(median, range) | CPU share (median, range) | end-to-end ratio (median, range) | CPU ratio (median, "
+                + "range) | load start / end |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         table.forEach(System.out::println);
         System.out.println();
     }
@@ -374,9 +381,13 @@ public final class InTrainingBenchmark {
     // ------------------------------------------------------------------------------------------ helpers
 
     private static double medianStep(List<long[]> s) {
+        return medianCol(s, 0);
+    }
+
+    private static double medianCol(List<long[]> s, int k) {
         double[] v = new double[s.size()];
         for (int i = 0; i < v.length; i++) {
-            v[i] = s.get(i)[0];
+            v[i] = s.get(i)[k];
         }
         return median(v);
     }

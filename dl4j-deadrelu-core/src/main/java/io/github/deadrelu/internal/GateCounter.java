@@ -138,6 +138,33 @@ public final class GateCounter {
         }
     }
 
+    /**
+     * Per-unit sums of {@code |a|} over every entry (NaN and infinities propagate: a unit with such an entry gets a
+     * non-finite sum): one {@code abs} into this thread's scratch buffer and one matrix-vector product for a FLOAT or
+     * DOUBLE array in one block of memory; a DOUBLE copy and a per-unit sum otherwise.
+     *
+     * @param a        any array; not modified, not kept
+     * @param unitAxis its unit axis
+     * @return one sum per unit
+     */
+    public static double[] unitAbsSums(INDArray a, int unitAxis) {
+        Objects.requireNonNull(a, "a");
+        int[] dims = reduceDims(a.rank(), unitAxis);
+        int units = (int) a.size(unitAxis);
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            DataType dt = a.dataType();
+            int[] perm = units > 0 && !a.isEmpty() && (dt == DataType.FLOAT || dt == DataType.DOUBLE)
+                    ? memoryOrder(a) : null;
+            if (perm == null) {
+                return Transforms.abs(a.castTo(DataType.DOUBLE), true).sum(dims).toDoubleVector();
+            }
+            INDArray mem = isIdentity(perm) ? a : a.permute(perm);
+            Blocks b = Blocks.of(mem.shape(), indexOf(perm, unitAxis));
+            Scratch.Views v = Scratch.get().views(dt, mem.shape(), b);
+            return v.absSums(mem);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ fast path
 
     /**
@@ -459,6 +486,12 @@ public final class GateCounter {
                 return read(out);
             }
 
+            /** Per-unit sums of {@code |a|} of an array of this shape: {@code abs} into the buffer, then its sums. */
+            double[] absSums(INDArray mem) {
+                Nd4j.exec(new Abs(mem, signShaped));
+                return unitSums(signOperand);
+            }
+
             /**
              * Counts of {@code a < c} and {@code a > c} per unit of a finite c-contiguous array, from the sign of
              * {@code a - c} (the buffer is reused). With {@code wantAbs} and some entry below {@code c >= 0} (so
@@ -496,8 +529,7 @@ public final class GateCounter {
                         below[u] = (nu - gl[u]) / 2;
                     }
                     if (wantAbs && c >= 0) {
-                        Nd4j.exec(new Abs(mem, signShaped));
-                        absSums = unitSums(signOperand);
+                        absSums = absSums(mem);
                     }
                 }
                 return new SignCounts(below, above, perUnit, absSums);
