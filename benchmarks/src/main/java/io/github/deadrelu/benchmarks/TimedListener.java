@@ -68,93 +68,58 @@ final class TimedListener implements TrainingListener {
         return inner;
     }
 
-    @Override
-    public void iterationDone(Model model, int iteration, int epoch) {
+    /** Which counter a callback also adds to. */
+    private enum Kind { FORWARD, ITERATION_DONE, OTHER }
+
+    private void timed(Kind kind, Runnable callback) {
         long c = MX.getCurrentThreadCpuTime();
         long t = System.nanoTime();
         try {
-            inner.iterationDone(model, iteration, epoch);
+            callback.run();
         } finally {
             long d = System.nanoTime() - t;
             cpuNanos += MX.getCurrentThreadCpuTime() - c;
             nanos += d;
-            iterationDoneNanos += d;
+            if (kind == Kind.FORWARD) {
+                forwardNanos += d;
+            } else if (kind == Kind.ITERATION_DONE) {
+                iterationDoneNanos += d;
+            }
         }
+    }
+
+    @Override
+    public void iterationDone(Model model, int iteration, int epoch) {
+        timed(Kind.ITERATION_DONE, () -> inner.iterationDone(model, iteration, epoch));
     }
 
     @Override
     public void onEpochStart(Model model) {
-        long c = MX.getCurrentThreadCpuTime();
-        long t = System.nanoTime();
-        try {
-            inner.onEpochStart(model);
-        } finally {
-            nanos += System.nanoTime() - t;
-            cpuNanos += MX.getCurrentThreadCpuTime() - c;
-        }
+        timed(Kind.OTHER, () -> inner.onEpochStart(model));
     }
 
     @Override
     public void onEpochEnd(Model model) {
-        long c = MX.getCurrentThreadCpuTime();
-        long t = System.nanoTime();
-        try {
-            inner.onEpochEnd(model);
-        } finally {
-            nanos += System.nanoTime() - t;
-            cpuNanos += MX.getCurrentThreadCpuTime() - c;
-        }
+        timed(Kind.OTHER, () -> inner.onEpochEnd(model));
     }
 
     @Override
     public void onForwardPass(Model model, List<INDArray> activations) {
-        long c = MX.getCurrentThreadCpuTime();
-        long t = System.nanoTime();
-        try {
-            inner.onForwardPass(model, activations);
-        } finally {
-            long d = System.nanoTime() - t;
-            cpuNanos += MX.getCurrentThreadCpuTime() - c;
-            nanos += d;
-            forwardNanos += d;
-        }
+        timed(Kind.FORWARD, () -> inner.onForwardPass(model, activations));
     }
 
     @Override
     public void onForwardPass(Model model, Map<String, INDArray> activations) {
-        long c = MX.getCurrentThreadCpuTime();
-        long t = System.nanoTime();
-        try {
-            inner.onForwardPass(model, activations);
-        } finally {
-            long d = System.nanoTime() - t;
-            cpuNanos += MX.getCurrentThreadCpuTime() - c;
-            nanos += d;
-            forwardNanos += d;
-        }
+        timed(Kind.FORWARD, () -> inner.onForwardPass(model, activations));
     }
 
     @Override
     public void onGradientCalculation(Model model) {
-        long c = MX.getCurrentThreadCpuTime();
-        long t = System.nanoTime();
-        try {
-            inner.onGradientCalculation(model);
-        } finally {
-            nanos += System.nanoTime() - t;
-            cpuNanos += MX.getCurrentThreadCpuTime() - c;
-        }
+        timed(Kind.OTHER, () -> inner.onGradientCalculation(model));
     }
 
     @Override
     public void onBackwardPass(Model model) {
-        long c = MX.getCurrentThreadCpuTime();
-        long t = System.nanoTime();
-        try {
-            inner.onBackwardPass(model);
-        } finally {
-            nanos += System.nanoTime() - t;
-            cpuNanos += MX.getCurrentThreadCpuTime() - c;
-        }
+        timed(Kind.OTHER, () -> inner.onBackwardPass(model));
     }
 }

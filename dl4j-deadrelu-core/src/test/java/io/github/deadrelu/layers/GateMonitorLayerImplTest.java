@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deadrelu.conf.layers.GateMonitorLayer;
+import io.github.deadrelu.internal.GateMonitorCounts;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.stats.LayerGates;
@@ -169,7 +170,7 @@ class GateMonitorLayerImplTest {
 
     /** Takes the counts of a monitor layer and asserts that the gradient check went through both gate regimes. */
     private static UnitCounts assertBothRegimes(org.deeplearning4j.nn.api.Layer layer) {
-        UnitCounts c = ((GateMonitorLayerImpl) layer).takeCounts();
+        UnitCounts c = GateMonitorCounts.take(layer);
         assertNotNull(c);
         assertTrue(c.totalClosed() > 0 && c.totalClosed() < c.totalEntries(), c.toString());
         return c;
@@ -198,7 +199,7 @@ class GateMonitorLayerImplTest {
             }
             DataSet ds = new DataSet(f, labels, mask, mask);
             net.fit(ds);
-            UnitCounts c = ((GateMonitorLayerImpl) net.getLayer(0)).takeCounts();
+            UnitCounts c = GateMonitorCounts.take(net.getLayer(0));
             assertEquals(2, c.units(), format.toString());
             assertEquals(2, c.examples());
             assertEquals(5, c.entries(0));
@@ -222,9 +223,9 @@ class GateMonitorLayerImplTest {
         INDArray f = Nd4j.createFromArray(new double[][]{{Double.NaN, -1, 7}, {2, Double.POSITIVE_INFINITY, 3}});
         net.output(f); // inference: not counted by default
         GateMonitorLayerImpl g = (GateMonitorLayerImpl) net.getLayer(0);
-        assertNull(g.takeCounts());
+        assertNull(GateMonitorCounts.take(g));
         net.feedForward(f, true);
-        UnitCounts c = g.takeCounts();
+        UnitCounts c = GateMonitorCounts.take(g);
         assertArrayEquals(new long[]{1, 1, 0}, new long[]{c.nonFinite(0), c.nonFinite(1), c.nonFinite(2)});
         // closed: -1 (low side), 7 (at or above the cap of 6); the NaN and the infinity are not closed
         assertArrayEquals(new long[]{0, 1, 1}, new long[]{c.closed(0), c.closed(1), c.closed(2)});
@@ -235,6 +236,7 @@ class GateMonitorLayerImplTest {
 
     @Test
     void counts_accumulateUntilTaken() {
+        // Through the transitional GateCountSource methods, which delegate to GateMonitorCounts.
         MultiLayerNetwork net = hand();
         GateMonitorLayerImpl g = (GateMonitorLayerImpl) net.getLayer(1);
         assertNull(g.takeCounts());
@@ -262,7 +264,7 @@ class GateMonitorLayerImplTest {
         INDArray out = net.feedForward(f, false).get(1);
         assertEquals(Nd4j.createFromArray(new double[][]{{1, 0}, {0, 3}, {0, 0.5}}), out);
         assertEquals(before, f, "the input is never modified");
-        UnitCounts c = ((GateMonitorLayerImpl) net.getLayer(0)).takeCounts();
+        UnitCounts c = GateMonitorCounts.take(net.getLayer(0));
         assertEquals(3, c.examples());
         assertEquals(2, c.closed(0));
         assertEquals(1, c.closed(1));
@@ -273,8 +275,8 @@ class GateMonitorLayerImplTest {
         MultiLayerNetwork net = hand();
         MultiLayerNetwork replica = net.clone();
         replica.fit(handData());
-        assertNull(((GateMonitorLayerImpl) net.getLayer(1)).takeCounts());
-        assertNotNull(((GateMonitorLayerImpl) replica.getLayer(1)).takeCounts());
+        assertNull(GateMonitorCounts.take(net.getLayer(1)));
+        assertNotNull(GateMonitorCounts.take(replica.getLayer(1)));
     }
 
     // ------------------------------------------------------------------------------------------ blocked gradient
@@ -295,7 +297,7 @@ class GateMonitorLayerImplTest {
         // unit 0: blocked |2| + |-3| of 0.5 + 2 + 3; unit 1: blocked |-1| of 1 + 1 + 4; total 6 of 11.5
         assertArrayEquals(new double[]{5 / 5.5, 1 / 6.0}, g.unitBlockedGradientShares(), 1e-12);
         assertEquals(6 / 11.5, g.blockedGradientShare().getAsDouble(), 1e-12);
-        UnitCounts c = g.takeCounts();
+        UnitCounts c = GateMonitorCounts.take(g);
         assertEquals(2, c.closed(0));
         assertEquals(1, c.closed(1));
     }
