@@ -65,12 +65,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  * {@code --scale} multiplies the steps per round (more for a quieter answer, less for a quick look); {@code --warmup}
  * is the warm-up per variant in seconds (the listeners' Java code is interpreted for the first few hundred steps,
- * which a short run would measure instead of the steady state).
+ * which a short run would measure instead of the steady state; {@code DeadReluListener}'s variants also warm up for
+ * at least 300 steps, at most 20 seconds).
  */
 public final class InTrainingBenchmark {
 
     /** Mini-batches cycled through (a power of 2). */
     private static final int BATCHES = 8;
+    /** Warm-up steps of a monitored variant at least (within {@link #MAX_WARMUP_SECONDS}). */
+    private static final int MONITORED_WARMUP_STEPS = 300;
+    /** Longest warm-up of one variant when its minimum of steps is not reached in the warm-up time. */
+    private static final long MAX_WARMUP_SECONDS = 20;
 
     private InTrainingBenchmark() {
     }
@@ -182,10 +187,18 @@ public final class InTrainingBenchmark {
             // Warm-up: every variant for warmupSeconds (JIT: the listeners' Java code runs interpreted for the first
             // few hundred steps; workspaces learning their sizes), then the measured repeats.
             for (Variant v : c.variants) {
-                long until = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                long start = System.nanoTime();
+                long until = start + (long) (warmupSeconds * 1e9);
+                // The monitored variants also get at least MONITORED_WARMUP_STEPS steps (the JIT compiles the
+                // listener's per-unit loops after a few hundred calls), within MAX_WARMUP_SECONDS.
+                boolean monitored = v.name.equals("DEAD_RELU") || v.name.equals("GATE_MONITOR");
+                int minSteps = monitored ? MONITORED_WARMUP_STEPS : 0;
+                int done = 0;
                 do {
                     round(c, v, c.steps, 0);
-                } while (System.nanoTime() < until);
+                    done += c.steps;
+                } while (System.nanoTime() < until
+                        || done < minSteps && System.nanoTime() - start < MAX_WARMUP_SECONDS * 1_000_000_000L);
             }
             Map<String, List<double[]>> perRepeat = new LinkedHashMap<>();
             List<String> loads = new ArrayList<>();

@@ -19,7 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class TimedListener implements TrainingListener {
     private final TrainingListener inner;
-    private static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final java.lang.management.ThreadMXBean MX =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private long nanos;
     private long cpuNanos;

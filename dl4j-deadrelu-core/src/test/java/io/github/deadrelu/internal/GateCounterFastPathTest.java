@@ -191,13 +191,15 @@ class GateCounterFastPathTest {
                     a.getScalar(1).assign(0.0);
                     for (Gate g : new Gate[]{Gate.relu(), thresholded}) {
                         UnitCounts ref = GateCounter.countWeighted(g, a, axes[i], a.size(0), null, null, 1.0, false);
-                        CountsAssert.assertSameCounts(ref, GateCounter.count(g, a, axes[i], a.size(0)), dt + " array " + i + " " + g);
+                        CountsAssert.assertSameCounts(ref, GateCounter.count(g, a, axes[i], a.size(0)),
+                                dt + " array " + i + " " + g);
                     }
                     INDArray relu = a.dup();
                     Nd4j.getExecutioner().exec(new RectifiedLinear(relu, relu, 0.0));
                     UnitCounts ref = GateCounter.countWeighted(Gate.relu(), relu, axes[i], a.size(0), null, null, 1.0,
                             false);
-                    CountsAssert.assertSameCounts(ref, GateCounter.count(Gate.relu(), relu, axes[i], a.size(0)), dt + " relu " + i);
+                    CountsAssert.assertSameCounts(ref, GateCounter.count(Gate.relu(), relu, axes[i], a.size(0)),
+                            dt + " relu " + i);
                 }
             }
         }
