@@ -131,7 +131,7 @@ public final class InTrainingBenchmark {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         for (String threads : threadSettings) {
             Path part = Files.createTempFile("intraining-" + threads + "-", ".json");
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx3g", "-cp", System.getProperty("java.class.path"),
+            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
                     InTrainingBenchmark.class.getName(), "--child", "--threads", threads, "--part", part.toString()));
             for (String k : List.of("models", "repeats", "scale", "warmup")) {
                 if (opt.containsKey(k)) {
