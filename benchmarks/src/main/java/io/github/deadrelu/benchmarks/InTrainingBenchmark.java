@@ -61,12 +61,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.deadrelu.benchmarks.InTrainingBenchmark
  *      [--out benchmarks/results/intraining.json] [--threads 1,default] [--models MLP,CNN,RESNET,GATE_MONITOR]
- *      [--repeats 5] [--scale 1.0] [--warmup 5]
+ *      [--repeats 5] [--scale 1.0] [--warmup 5] [--jit 3]
  * </pre>
  * {@code --scale} multiplies the steps per round (more for a quieter answer, less for a quick look); {@code --warmup}
  * is the warm-up per variant in seconds (the listeners' Java code is interpreted for the first few hundred steps,
  * which a short run would measure instead of the steady state; {@code DeadReluListener}'s variants also warm up for
- * at least 300 steps, at most 20 seconds).
+ * at least 300 steps, at most 20 seconds); {@code --jit} is how long the listener's callbacks first run on cached
+ * arrays of a small MLP, so that the JIT has compiled them (the steady state of a long run) before the first model.
  */
 public final class InTrainingBenchmark {
 
@@ -133,7 +134,7 @@ public final class InTrainingBenchmark {
             Path part = Files.createTempFile("intraining-" + threads + "-", ".json");
             List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
                     InTrainingBenchmark.class.getName(), "--child", "--threads", threads, "--part", part.toString()));
-            for (String k : List.of("models", "repeats", "scale", "warmup")) {
+            for (String k : List.of("models", "repeats", "scale", "warmup", "jit")) {
                 if (opt.containsKey(k)) {
                     cmd.add("--" + k);
                     cmd.add(opt.get(k));
@@ -171,16 +172,19 @@ public final class InTrainingBenchmark {
         int repeats = Integer.parseInt(opt.getOrDefault("repeats", "5"));
         double scale = Double.parseDouble(opt.getOrDefault("scale", "1.0"));
         double warmupSeconds = Double.parseDouble(opt.getOrDefault("warmup", "5"));
+        double jitSeconds = Double.parseDouble(opt.getOrDefault("jit", "3"));
         List<String> models = Arrays.asList(opt.getOrDefault("models", "MLP,CNN,RESNET,GATE_MONITOR").split(","));
         StringBuilder json = new StringBuilder();
         json.append("    {\"threads\": \"").append(threads).append("\", \"OMP_NUM_THREADS\": \"")
                 .append(System.getenv().getOrDefault("OMP_NUM_THREADS", "")).append("\", \"warmupSecondsPerVariant\": ")
-                .append(warmupSeconds).append(", \"nd4jMaxThreads\": ")
+                .append(warmupSeconds).append(", \"jitPreWarmSeconds\": ").append(jitSeconds)
+                .append(", \"nd4jMaxThreads\": ")
                 .append(Nd4j.getEnvironment().maxThreads()).append(", \"nd4jMaxMasterThreads\": ")
                 .append(Nd4j.getEnvironment().maxMasterThreads()).append(", \"repeats\": ").append(repeats)
                 .append(", \"models\": [\n");
         List<String> table = new ArrayList<>();
         boolean firstModel = true;
+        preWarmJit(jitSeconds);
         for (String m : models) {
             Case c = build(m, scale);
             String loadStart = loadavg();
@@ -292,6 +296,29 @@ public final class InTrainingBenchmark {
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         table.forEach(System.out::println);
         System.out.println();
+    }
+
+    /**
+     * Brings the listener's Java code to the JIT's steady state before anything is measured: its callbacks on the
+     * cached activations of a small MLP (784-256-256-10, batch 32, the same dense-ReLU paths), for {@code seconds}.
+     * A long training run reaches that state after a few thousand steps; without this the first model would be
+     * measured with the listener's per-unit loops interpreted or compiled without optimisation (the first 100 steps
+     * of the MLP cost about 3x the steady state).
+     */
+    private static void preWarmJit(double seconds) {
+        if (seconds <= 0) {
+            return;
+        }
+        MultiLayerNetwork net = Networks.mlp(256);
+        DataSet ds = Networks.batch(32);
+        List<org.nd4j.linalg.api.ndarray.INDArray> acts = new ArrayList<>(
+                net.feedForward(ds.getFeatures(), true).subList(0, net.getnLayers()));
+        DeadReluListener l = DeadReluListener.builder().frequency(0).build();
+        long until = System.nanoTime() + (long) (seconds * 1e9);
+        for (int it = 0; System.nanoTime() < until; it++) {
+            l.onForwardPass(net, acts);
+            l.iterationDone(net, it, 0);
+        }
     }
 
     /**
