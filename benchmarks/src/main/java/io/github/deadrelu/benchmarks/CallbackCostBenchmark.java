@@ -24,14 +24,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The listener's own work per step, measured directly: {@code onForwardPass} and {@code iterationDone} of
- * {@code DeadReluListener} (monitor only) on the activations of one real training forward pass, next to the naive
- * counting listener's {@code onForwardPass} and to the training step itself ({@code step}, no listener).
- *
- * <p>{@link ListenerOverheadBenchmark} measures the same overhead end to end, as the difference of two step times;
- * on a shared 2-core machine that difference has an error of a few percent of the step. Measured alone the
- * callbacks' cost has an error of microseconds, so {@code deadRelu / step} pins the overhead down to a fraction of a
- * percent. (The step's own arrays are no longer in the CPU caches here, as they would partly be inside the step.)
+ * <b>A lower bound, not what training pays:</b> {@code onForwardPass} and {@code iterationDone} of
+ * {@code DeadReluListener} (monitor only) called again and again on <em>one cached list</em> of activations of a real
+ * forward pass, outside training, next to the naive counting listener's {@code onForwardPass} and to the training
+ * step itself ({@code step}, no listener). The arrays stay in the CPU caches and the JIT compiles the listener at
+ * once, so this measures the callbacks' cost on cached arrays. What a user pays is measured inside real training by
+ * {@link InTrainingBenchmark} (the callbacks timed around the step's own arrays, and the end-to-end ratio): use
+ * those figures; these only bound them from below.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CallbackCostBenchmark -f 1}
  */

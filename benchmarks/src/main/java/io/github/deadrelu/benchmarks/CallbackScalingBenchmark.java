@@ -27,7 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link ListenerScalingBenchmark} measured the precise way of {@link CallbackCostBenchmark}: the monitor-only
  * callbacks of {@code DeadReluListener} ({@code onForwardPass} + {@code iterationDone}) on the activations of one real
  * forward pass of an MLP 784-w-w-10, next to one training step of the same network ({@code step}, no listener), for
- * width 256 to 4096 at batch 128 and batch 32 to 512 at width 1024. {@code deadRelu / step} is the overhead.
+ * width 256 to 4096 at batch 128 and batch 32 to 512 at width 1024. {@code deadRelu / step} is the overhead on cached
+ * arrays, a lower bound of what training pays (see {@link CallbackCostBenchmark}; {@link InTrainingBenchmark}
+ * measures inside training).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CallbackScalingBenchmark -f 1}
  */

@@ -3,14 +3,22 @@
  */
 package io.github.deadrelu.benchmarks;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -22,8 +30,8 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The networks and in-memory data the benchmarks train on: an MLP (784-w-w-10 by default) and a LeNet-sized CNN, both
- * ReLU, Adam, float32, seeded. Data is random (features in [0, 1), one-hot labels) and built once per trial; no
+ * The networks and in-memory data the benchmarks train on: an MLP (784-w-w-10 by default), a LeNet-sized CNN and a
+ * ResNet-style ComputationGraph, all ReLU, Adam, float32, seeded. Data is random (features in [0, 1), one-hot labels) and built once per trial; no
  * dataset is downloaded.
  */
 final class Networks {
@@ -83,6 +91,56 @@ final class Networks {
                 .setInputType(InputType.convolutionalFlat(28, 28, 1))
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /**
+     * An initialised ResNet-style ComputationGraph (NCHW): a 3x3 stride-2 stem convolution to 16 channels, then two
+     * residual blocks of {@code conv3x3 - BatchNormalization - ActivationLayer(ReLU) - conv3x3 - BatchNormalization}
+     * whose sum with the block input goes through an {@code ActivationLayer(ReLU)}, global average pooling and a
+     * softmax output; every convolution is linear and bias-free, so every ReLU is an {@code ActivationLayer} after
+     * a {@code BatchNormalization}. Adam, float32, on 28x28x1 inputs.
+     *
+     * @return the graph
+     */
+    static ComputationGraph resnet() {
+        int c = 16;
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(SEED)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Same)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutionalFlat(28, 28, 1))
+                .addLayer("stem", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(c).hasBias(false)
+                        .activation(Activation.IDENTITY).build(), "in")
+                .addLayer("stem_bn", new BatchNormalization.Builder().build(), "stem")
+                .addLayer("stem_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "stem_bn");
+        String prev = "stem_relu";
+        for (int b = 1; b <= 2; b++) {
+            String p = "b" + b + "_";
+            g.addLayer(p + "conv1", new ConvolutionLayer.Builder(3, 3).nOut(c).hasBias(false)
+                            .activation(Activation.IDENTITY).build(), prev)
+                    .addLayer(p + "bn1", new BatchNormalization.Builder().build(), p + "conv1")
+                    .addLayer(p + "relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(),
+                            p + "bn1")
+                    .addLayer(p + "conv2", new ConvolutionLayer.Builder(3, 3).nOut(c).hasBias(false)
+                            .activation(Activation.IDENTITY).build(), p + "relu1")
+                    .addLayer(p + "bn2", new BatchNormalization.Builder().build(), p + "conv2")
+                    .addVertex(p + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), p + "bn2", prev)
+                    .addLayer(p + "relu2", new ActivationLayer.Builder().activation(Activation.RELU).build(),
+                            p + "add");
+            prev = p + "relu2";
+        }
+        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), prev)
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out");
+        ComputationGraph net = new ComputationGraph(g.build());
         net.init();
         return net;
     }

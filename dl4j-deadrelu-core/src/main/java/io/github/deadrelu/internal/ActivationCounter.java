@@ -207,13 +207,14 @@ public final class ActivationCounter {
         boolean hasParams = layer.numParams() > 0;
         if (hasParams) {
             INDArray p = layer.params();
-            if (p != null && !p.isEmpty()
+            // One BLAS sum proves the parameters finite (every iteration, so not a per-element condition scan).
+            if (p != null && !p.isEmpty() && !GateCounter.allFiniteFast(p)
                     && Nd4j.getExecutioner().exec(new MatchCondition(p, Conditions.notFinite())).getLong(0) > 0) {
                 return Nd4j.ones(DataType.DOUBLE, act.shape());
             }
         }
         INDArray in = layer.input();
-        if (in == null) {
+        if (in == null || GateCounter.allFiniteFast(in)) {
             return null;
         }
         if (!hasParams && java.util.Arrays.equals(in.shape(), act.shape())) {
@@ -237,9 +238,4 @@ public final class ActivationCounter {
         java.util.Arrays.fill(rowShape, 1);
         rowShape[0] = shape[0];
         return rows.reshape(rowShape).broadcast(shape);
-    }
-
-
-
-
-}
+    }}

@@ -4,35 +4,58 @@
 package io.github.deadrelu.internal;
 
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.nd4j.common.base.Preconditions;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.reduce.longer.CountZero;
 import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
-import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarSubtraction;
 import org.nd4j.linalg.api.ops.impl.transforms.bool.MatchConditionTransform;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Condition;
 import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Counts the gates of one activation array: a pure function of (gate, array, unit axis).
  *
- * <p>The fast path runs ND4J reduce-long ops ({@link MatchCondition}, {@link CountZero}) along every axis but the
- * unit axis, and one plain sum that rules out non-finite entries: no boolean copy of the array, no Java loop over
- * elements, the same code on nd4j-native and nd4j-cuda.
- * The weighted path (masks, dropout, non-finite inputs) builds indicator arrays and is used only when an entry must
- * be left out.
+ * <p><b>Fast path</b> (a finite FLOAT, DOUBLE or HALF array whose memory is one contiguous block, every gate): the
+ * per-unit sums are matrix-vector products with a vector of ones (one BLAS {@code gemv} through ND4J's {@code Mmul},
+ * which streams the memory in order), and the gate conditions are read off the sign of {@code a - c}:
+ * <ol>
+ *   <li>{@code S = sum(a)} per unit: finite for every unit exactly when no entry is NaN or infinite (IEEE
+ *       arithmetic propagates both; a sum that overflows is not finite either and takes the exact path), and, for the
+ *       non-negative output of a ReLU, the unit's sum of {@code |a|};</li>
+ *   <li>{@code s = sign(a - c)} written once into a reused per-thread buffer; {@code G = sum(s)} per unit, and the
+ *       whole-buffer {@code asum(s)} (BLAS) counts the entries that are not {@code c}. When {@code asum(s) == sum(G)}
+ *       no entry is below {@code c}: for a ReLU ({@code c = 0}) {@code G} is the open count, and the work stops here
+ *       (two {@code gemv}, one {@code sign}, one {@code asum}: about three reads and one write of the array);</li>
+ *   <li>otherwise {@code |s|} in place and its sums {@code N} give, per unit, {@code (N + G) / 2} entries above
+ *       {@code c}, {@code (N - G) / 2} below and the rest equal, and {@code |a|} in the same buffer gives the sums
+ *       of {@code |a|}.</li>
+ * </ol>
+ * The sums of signs are integers below 2^24 (FLOAT, checked) and so exact in any order of summation. No boolean copy
+ * of the array, no Java loop over elements, the same ops on nd4j-native and nd4j-cuda.
  *
- * <p>Never modifies or keeps the array; all work happens outside any workspace, so a call from inside a training
- * callback leaks nothing. Used by dl4j-deadrelu internals, and should not be called by external code.
+ * <p><b>Exact path</b> (non-finite entries, views that are not one block, integer types): per-unit
+ * {@code MatchCondition} and {@code CountZero} reductions. The weighted path (masks, dropout, non-finite inputs)
+ * builds indicator arrays and is used only when an entry must be left out.
+ *
+ * <p>Never modifies or keeps the array. Results are copied to Java arrays at once; the scratch buffers are per-thread
+ * arrays outside every workspace (sized by the largest layer seen), so a call from inside a training callback leaks
+ * nothing into the caller's workspaces. Used by dl4j-deadrelu internals, and should not be called by external code.
  */
 public final class GateCounter {
 
@@ -63,10 +86,9 @@ public final class GateCounter {
     /**
      * Counts every entry of an activation array (no mask, nothing dropped).
      *
-     * <p>The cost is one per-unit reduction per gate side (one for a ReLU; two for a capped ReLU; one for the
-     * negative count of a leaky activation) plus one whole-array sum: a finite sum proves that no entry is NaN or
-     * infinite (IEEE arithmetic propagates both), so the per-unit non-finite count is run only when the sum is not
-     * finite (a non-finite entry, or a sum that overflows). Every count stays exact either way.
+     * <p>A finite array in one contiguous block takes the fast path of the class comment (two matrix-vector products
+     * and one sign transform for a ReLU output); anything else the exact per-unit reductions. Every count is exact
+     * either way, and the result carries the per-unit sums of {@code |a|} over finite entries.
      *
      * @param gate     the activation's gate
      * @param act      post-activation values; not modified, not kept
@@ -80,19 +102,11 @@ public final class GateCounter {
         int[] dims = reduceDims(act.rank(), unitAxis);
         int units = (int) act.size(unitAxis);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            // DL4J hands over permuted views (a convolution's NCHW output is a view of a channel-major buffer):
-            // element-wise and whole-array ops on a view take libnd4j's slow index-by-index path, on the same data
-            // in memory order its fast contiguous one.
-            int[] perm = memoryOrder(act);
-            INDArray mem = perm == null ? null : isIdentity(perm) ? act : act.permute(perm);
-            boolean finite = mem != null ? allFiniteContiguous(mem) : allFinite(act);
-            double cutoff = gate.openAbove();
-            if (finite && mem != null && !Double.isNaN(cutoff) && stepCountable(act, units)) {
-                long[] closed = closedByStep(mem, indexOf(perm, unitAxis), cutoff);
-                long[] entries = new long[units];
-                Arrays.fill(entries, act.length() / Math.max(units, 1));
-                return new UnitCounts(closed, closed, new long[units], entries, examples, false);
+            UnitCounts fast = fastCount(gate, act, unitAxis, units, examples);
+            if (fast != null) {
+                return fast;
             }
+            boolean finite = allFinite(act);
             // Without non-finite entries nothing below is subtracted; with them, an infinity that satisfies a
             // closed or negative condition (-Inf <= 0, +Inf >= cap) is taken back out: non-finite entries are
             // neither closed nor negative.
@@ -119,108 +133,428 @@ public final class GateCounter {
             long[] nonFinite = finite ? new long[units] : match(act, Conditions.notFinite(), dims);
             long[] entries = new long[units];
             Arrays.fill(entries, act.length() / Math.max(units, 1));
-            return new UnitCounts(closed, negative, nonFinite, entries, examples, false);
+            return UnitCounts.owning(closed, negative, nonFinite, entries, finiteAbsSums(act, null, dims, 1.0),
+                    examples, false);
         }
     }
 
-    /** The workspace of the indicator arrays: one per thread, sized by the largest layer, reused every call. */
-    private static final WorkspaceConfiguration INDICATOR_WS = WorkspaceConfiguration.builder()
-            .initialSize(0)
-            .overallocationLimit(0.05)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT)
-            .policySpill(SpillPolicy.REALLOCATE)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .build();
-
-    /** Its id. */
-    static final String INDICATOR_WS_ID = "DEADRELU_GATE_COUNT";
-
     /**
-     * Whether {@link #closedByStep} counts this array exactly: floating point (the indicator is summed in the array's
-     * type, FLOAT or DOUBLE) with fewer entries per unit than the type counts exactly in (2^24 for FLOAT).
-     */
-    private static boolean stepCountable(INDArray act, int units) {
-        long perUnit = act.length() / Math.max(units, 1);
-        DataType dt = act.dataType();
-        return units > 0 && (dt == DataType.DOUBLE || dt == DataType.FLOAT && perUnit < (1L << 24));
-    }
-
-    /**
-     * Closed entries per unit of a finite, c-contiguous array whose gate is closed iff {@code a <= cutoff}. One
-     * {@code Step} transform writes the open indicator ({@code a > cutoff}: 1, else 0) into a reused workspace
-     * buffer; seen as {@code [P, U, Q]} (P: the axes before the unit axis, Q: those after it):
-     * <ul>
-     *   <li>{@code Q == 1} (dense {@code [mb, n]}, NHWC, NWC): one gemm {@code ones[1, P] x ind[P, U]} sums the
-     *       columns streaming rows (a reduction along axis 0 of a row-major array walks each column with a large
-     *       stride and is several times slower);</li>
-     *   <li>{@code P == 1} (a convolution's channel-major output): one gemm {@code ind[U, Q] x ones[Q, 1]};</li>
-     *   <li>otherwise (NCHW in example-major order, NCW): {@code CountZero} along axes 0 and 2, contiguous runs.</li>
-     * </ul>
-     * Sums of 0/1 stay exact integers in the array's type (below 2^24 per unit for FLOAT, checked by the caller).
+     * Per-unit sums of {@code |a|} over every entry (NaN and infinities propagate: a unit with such an entry gets a
+     * non-finite sum): one {@code abs} into this thread's scratch buffer and one matrix-vector product for a FLOAT or
+     * DOUBLE array in one block of memory; a DOUBLE copy and a per-unit sum otherwise.
      *
-     * @param mem      the array, c-contiguous
+     * @param a        any array; not modified, not kept
      * @param unitAxis its unit axis
-     * @param cutoff   open iff {@code a > cutoff}
-     * @return closed entries per unit
+     * @return one sum per unit
      */
-    private static long[] closedByStep(INDArray mem, int unitAxis, double cutoff) {
-        long[] shape = mem.shape();
-        int units = (int) shape[unitAxis];
-        long p = 1;
-        for (int d = 0; d < unitAxis; d++) {
-            p *= shape[d];
-        }
-        long q = mem.length() / units / p;
-        DataType dt = mem.dataType();
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(INDICATOR_WS,
-                INDICATOR_WS_ID)) {
-            long[] target = q == 1 ? new long[]{p, units} : p == 1 ? new long[]{units, q} : new long[]{p, units, q};
-            INDArray src = Arrays.equals(shape, target) ? mem : mem.reshape('c', target);
-            INDArray ind = Nd4j.createUninitialized(dt, target, 'c');
-            Nd4j.getExecutioner().exec(new Step(src, ind, cutoff));
-            double[] open;
-            if (q == 1 || p == 1) {
-                INDArray out = Nd4j.createUninitialized(dt, q == 1 ? new long[]{1, units} : new long[]{units, 1}, 'f');
-                if (q == 1) {
-                    Nd4j.gemm(ones(dt, p, true), ind, out, false, false, 1.0, 0.0);
-                } else {
-                    Nd4j.gemm(ind, ones(dt, q, false), out, false, false, 1.0, 0.0);
-                }
-                open = out.toDoubleVector();
-            } else {
-                long[] zeros = Nd4j.getExecutioner().exec(new CountZero(ind, 0, 2)).toLongVector();
-                long[] closed = new long[units];
-                System.arraycopy(zeros, 0, closed, 0, units);
-                return closed;
+    public static double[] unitAbsSums(INDArray a, int unitAxis) {
+        Objects.requireNonNull(a, "a");
+        int[] dims = reduceDims(a.rank(), unitAxis);
+        int units = (int) a.size(unitAxis);
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            DataType dt = a.dataType();
+            int[] perm = units > 0 && !a.isEmpty() && (dt == DataType.FLOAT || dt == DataType.DOUBLE)
+                    ? memoryOrder(a) : null;
+            if (perm == null) {
+                return Transforms.abs(a.castTo(DataType.DOUBLE), true).sum(dims).toDoubleVector();
             }
-            long perUnit = p * q;
-            long[] closed = new long[units];
-            for (int u = 0; u < units; u++) {
-                closed[u] = perUnit - Math.round(open[u]);
-            }
-            return closed;
+            INDArray mem = isIdentity(perm) ? a : a.permute(perm);
+            Blocks b = Blocks.of(mem.shape(), indexOf(perm, unitAxis));
+            Scratch.Views v = Scratch.get().views(dt, mem.shape(), b);
+            return v.absSums(mem);
         }
     }
 
-    /** Per-thread vectors of ones, by type, length and orientation (each thread may sit on its own device). */
-    private static final ThreadLocal<java.util.Map<String, INDArray>> ONES =
-            ThreadLocal.withInitial(java.util.HashMap::new);
+    // ------------------------------------------------------------------------------------------ fast path
 
-    private static INDArray ones(DataType dt, long n, boolean row) {
-        java.util.Map<String, INDArray> cache = ONES.get();
-        String key = dt + (row ? "r" : "c") + n;
-        INDArray o = cache.get(key);
-        if (o == null) {
-            if (cache.size() >= 16) {
-                cache.clear(); // sizes seen change only with the network or the batch size
-            }
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                o = Nd4j.ones(dt, row ? new long[]{1, n} : new long[]{n, 1});
-            }
-            cache.put(key, o);
+    /**
+     * The fast path of the class comment, or null when it does not apply (a non-finite entry or an overflowing sum,
+     * a view that is not one block, an integer type, no units, too many entries per unit to count exactly).
+     */
+    private static UnitCounts fastCount(Gate gate, INDArray act, int unitAxis, int units, long examples) {
+        DataType dt = act.dataType();
+        if (units <= 0 || act.isEmpty() || !(dt == DataType.FLOAT || dt == DataType.DOUBLE || dt == DataType.HALF
+                || dt == DataType.BFLOAT16)) {
+            return null;
         }
-        return o;
+        long perUnit = act.length() / units;
+        if (dt != DataType.DOUBLE && perUnit >= EXACT_FLOAT) {
+            return null;
+        }
+        int[] perm = memoryOrder(act);
+        if (perm == null) {
+            return null;
+        }
+        INDArray mem = isIdentity(perm) ? act : act.permute(perm);
+        int axis = indexOf(perm, unitAxis);
+        if (dt == DataType.HALF || dt == DataType.BFLOAT16) {
+            // Sums of signs are exact in FLOAT (below 2^24 per unit) but not in HALF (2^11): count a FLOAT copy.
+            mem = Scratch.get().halfCopy(mem);
+        }
+        Blocks b = Blocks.of(mem.shape(), axis);
+        Scratch.Views v = Scratch.get().views(mem.dataType(), mem.shape(), b);
+        double[] sums = v.unitSums(v.operand(mem));
+        for (int u = 0; u < units; u++) {
+            if (!Double.isFinite(sums[u])) {
+                return null;
+            }
+            sums[u] += 0.0; // -0.0 (a sum of -0.0 entries) becomes 0.0
+        }
+        // Low side of a gated activation (a <= v, a < v or a == 0), the negative side of any: the sign of a - c.
+        Condition lc = gate.lowCondition(1.0);
+        Condition cap = gate.capCondition(1.0);
+        double c = lc != null ? lc.getValue() : 0.0;
+        SignCounts low = v.signCounts(mem, c, perUnit, true);
+        long[] closed;
+        long[] negative;
+        if (!gate.isGated()) {
+            closed = new long[units];
+            negative = low.below;
+        } else {
+            long[] lowSide;
+            if (lc != null) {
+                lowSide = lc.conditionType() == Conditions.ConditionMode.LESS_THAN_OR_EQUAL ? low.atOrBelow()
+                        : low.below;
+            } else if (gate.lowIsExactZero()) {
+                lowSide = low.equal();
+            } else {
+                lowSide = new long[units];
+            }
+            negative = lc != null || gate.lowIsExactZero() ? lowSide : low.below;
+            closed = lowSide;
+            if (cap != null) {
+                long[] top = v.signCounts(mem, cap.getValue(), perUnit, false).atOrAbove();
+                closed = new long[units];
+                for (int u = 0; u < units; u++) {
+                    closed[u] = lowSide[u] + top[u];
+                }
+                if (negative == lowSide) {
+                    negative = lowSide.clone();
+                }
+            }
+        }
+        long[] entries = new long[units];
+        Arrays.fill(entries, perUnit);
+        return UnitCounts.owning(closed, negative, new long[units], entries,
+                low.absSums != null ? low.absSums : sums, examples, false);
+    }
+
+    /** Per-unit counts of one sign pass: entries below, above and equal to the compared value. */
+    private static final class SignCounts {
+        final long[] below;
+        final long[] above;
+        final long perUnit;
+        /** Sums of |a| when the pass had to compute them (negative entries present), else null. */
+        final double[] absSums;
+
+        SignCounts(long[] below, long[] above, long perUnit, double[] absSums) {
+            this.below = below;
+            this.above = above;
+            this.perUnit = perUnit;
+            this.absSums = absSums;
+        }
+
+        long[] atOrBelow() {
+            long[] r = new long[above.length];
+            for (int u = 0; u < r.length; u++) {
+                r[u] = perUnit - above[u];
+            }
+            return r;
+        }
+
+        long[] atOrAbove() {
+            long[] r = new long[below.length];
+            for (int u = 0; u < r.length; u++) {
+                r[u] = perUnit - below[u];
+            }
+            return r;
+        }
+
+        long[] equal() {
+            long[] r = new long[below.length];
+            for (int u = 0; u < r.length; u++) {
+                r[u] = perUnit - below[u] - above[u];
+            }
+            return r;
+        }
+    }
+
+    /** Whether the backend is the CPU one (host memory is the memory ops write). */
+    private static final boolean CPU = Nd4j.getEnvironment().isCPU();
+
+    /** Entries per unit below which sums of +-1 are exact integers in FLOAT (its 24-bit significand). */
+    private static final long EXACT_FLOAT = 1L << 24;
+
+    /**
+     * A c-contiguous array seen as {@code [P, U, Q]}: P the product of the axes before the unit axis, Q of those
+     * after it.
+     */
+    private static final class Blocks {
+        final long p;
+        final int u;
+        final long q;
+
+        private Blocks(long p, int u, long q) {
+            this.p = p;
+            this.u = u;
+            this.q = q;
+        }
+
+        static Blocks of(long[] shape, int unitAxis) {
+            long p = 1;
+            for (int d = 0; d < unitAxis; d++) {
+                p *= shape[d];
+            }
+            long q = 1;
+            for (int d = unitAxis + 1; d < shape.length; d++) {
+                q *= shape[d];
+            }
+            return new Blocks(p, (int) shape[unitAxis], q);
+        }
+    }
+
+    /**
+     * Per-thread scratch of the fast path, outside every workspace: one flat buffer per data type, as long as the
+     * largest array counted on this thread, and for each array shape the views into it and the small result vectors
+     * (a few hundred bytes), so that a call creates almost no ND4J array objects (each costs a native shape buffer).
+     * Bounded: the views of at most {@value #MAX_SHAPES} shapes are kept.
+     */
+    private static final class Scratch {
+        private static final int MAX_SHAPES = 64;
+        private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+
+        private final Map<DataType, INDArray> flat = new EnumMap<>(DataType.class);
+        private final Map<String, Views> views = new HashMap<>();
+        private final Map<String, INDArray> ones = new HashMap<>();
+
+        /** One reused op and context per transpose flag: building them costs more than a small product. */
+        private final OpContext[] contexts = new OpContext[2];
+        private final Mmul[] mmuls = new Mmul[2];
+
+        static Scratch get() {
+            return LOCAL.get();
+        }
+
+        /**
+         * {@code z = op(x) y} for a matrix x and vectors y and z ({@code op} transposes when asked), through a
+         * {@link Mmul} op and an {@link OpContext} kept by this thread (a fresh op and context per call cost about
+         * as much again as the product of a dense layer's activations).
+         */
+        void mmul(INDArray x, boolean transposeX, INDArray y, INDArray z) {
+            int k = transposeX ? 1 : 0;
+            if (contexts[k] == null) {
+                mmuls[k] = new Mmul(x, y, z, 1.0, 0.0, MMulTranspose.builder().transposeA(transposeX).build());
+                OpContext c = Nd4j.getExecutioner().buildContext();
+                c.setIArguments(transposeX ? 1 : 0, 0, 0);
+                c.setTArguments(1.0, 0.0);
+                contexts[k] = c;
+            }
+            OpContext c = contexts[k];
+            c.setInputArray(0, x);
+            c.setInputArray(1, y);
+            c.setOutputArray(0, z);
+            Nd4j.getExecutioner().exec(mmuls[k], c);
+        }
+
+        /** A small result vector as doubles: a bulk copy of host memory on CPU, the portable copy elsewhere. */
+        static double[] read(INDArray v) {
+            if (!CPU) {
+                return v.toDoubleVector();
+            }
+            int n = (int) v.length();
+            double[] r = new double[n];
+            if (v.dataType() == DataType.DOUBLE) {
+                v.data().asNio().asDoubleBuffer().get(r);
+            } else {
+                float[] f = new float[n];
+                v.data().asNio().asFloatBuffer().get(f);
+                for (int i = 0; i < n; i++) {
+                    r[i] = f[i];
+                }
+            }
+            return r;
+        }
+
+        /** A FLOAT copy of a HALF or BFLOAT16 array, in a scratch buffer of this thread. */
+        INDArray halfCopy(INDArray mem) {
+            INDArray dst = buffer(DataType.FLOAT, mem.length() * 2).get(
+                    NDArrayIndex.interval(mem.length(), 2 * mem.length())).reshape('c', mem.shape());
+            dst.assign(mem);
+            return dst;
+        }
+
+        /** The flat buffer of a type, at least {@code length} long; a regrow forgets every view. */
+        private INDArray buffer(DataType dt, long length) {
+            INDArray f = flat.get(dt);
+            if (f == null || f.length() < length) {
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    f = Nd4j.createUninitialized(dt, Math.max(length, f == null ? 0 : f.length()));
+                }
+                flat.put(dt, f);
+                views.keySet().removeIf(k -> k.startsWith(dt.name() + ":"));
+            }
+            return f;
+        }
+
+        INDArray ones(DataType dt, long n) {
+            String key = dt.name() + n;
+            INDArray o = ones.get(key);
+            if (o == null) {
+                if (ones.size() >= MAX_SHAPES) {
+                    ones.clear();
+                }
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    o = Nd4j.ones(dt, n);
+                }
+                ones.put(key, o);
+            }
+            return o;
+        }
+
+        Views views(DataType dt, long[] shape, Blocks b) {
+            String key = dt.name() + ":" + Arrays.toString(shape) + ":" + b.p + ":" + b.u;
+            Views v = views.get(key);
+            if (v == null) {
+                long length = b.p * b.u * b.q;
+                INDArray f = buffer(dt, length);
+                if (views.size() >= MAX_SHAPES) {
+                    views.clear();
+                }
+                v = new Views(this, dt, shape, b, f.get(NDArrayIndex.interval(0, length)));
+                views.put(key, v);
+            }
+            return v;
+        }
+
+        /** The views and result vectors of one array shape. */
+        static final class Views {
+            private final Scratch owner;
+            private final DataType dt;
+            private final Blocks b;
+            /** The sign buffer with the array's shape (the transforms' output). */
+            private final INDArray signShaped;
+            /** The same buffer flat, for the whole-buffer {@code asum}. */
+            private final INDArray signFlat;
+            /** The same buffer as the matrix operand of {@link #unitSums}. */
+            private final INDArray signOperand;
+            private final INDArray out;
+            private final INDArray mid;
+            private final INDArray midOperand;
+
+            Views(Scratch owner, DataType dt, long[] shape, Blocks b, INDArray flatPrefix) {
+                this.owner = owner;
+                this.dt = dt;
+                this.b = b;
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    this.signFlat = flatPrefix;
+                    this.signShaped = flatPrefix.reshape('c', shape);
+                    this.signOperand = operand(signShaped);
+                    this.out = Nd4j.createUninitialized(dt, b.u);
+                    boolean general = b.p > 1 && b.q > 1;
+                    this.mid = general ? Nd4j.createUninitialized(dt, b.u * b.q) : null;
+                    this.midOperand = general ? mid.reshape('c', b.u, b.q) : null;
+                }
+            }
+
+            /**
+             * The matrix whose product with a vector of ones gives the per-unit sums of a c-contiguous
+             * {@code [P, U, Q]} array: {@code [P, U]} transposed by the product (Q == 1: dense, NHWC), {@code [U, Q]}
+             * (P == 1: a convolution's channel-major output), or {@code [P, U*Q]} transposed, whose product is then
+             * summed per unit by {@code [U, Q] x ones} (NCHW in example-major order). A view of a rank-2 array is
+             * the array itself: no ND4J array object is created.
+             */
+            INDArray operand(INDArray mem) {
+                if (b.q == 1) {
+                    return mem.rank() == 2 ? mem : mem.reshape('c', b.p, b.u);
+                }
+                if (b.p == 1) {
+                    return mem.rank() == 2 ? mem : mem.reshape('c', b.u, b.q);
+                }
+                return mem.reshape('c', b.p, b.u * b.q);
+            }
+
+            /** Per-unit sums of an operand made by {@link #operand}, as doubles. */
+            double[] unitSums(INDArray operand) {
+                if (b.q == 1) {
+                    owner.mmul(operand, true, owner.ones(dt, b.p), out);
+                } else if (b.p == 1) {
+                    owner.mmul(operand, false, owner.ones(dt, b.q), out);
+                } else {
+                    owner.mmul(operand, true, owner.ones(dt, b.p), mid);
+                    owner.mmul(midOperand, false, owner.ones(dt, b.q), out);
+                }
+                return read(out);
+            }
+
+            /** Per-unit sums of {@code |a|} of an array of this shape: {@code abs} into the buffer, then its sums. */
+            double[] absSums(INDArray mem) {
+                Nd4j.exec(new Abs(mem, signShaped));
+                return unitSums(signOperand);
+            }
+
+            /**
+             * Counts of {@code a < c} and {@code a > c} per unit of a finite c-contiguous array, from the sign of
+             * {@code a - c} (the buffer is reused). With {@code wantAbs} and some entry below {@code c >= 0} (so
+             * possibly below 0), also the sums of {@code |a|}; otherwise no entry is negative and the caller's plain
+             * sums are the sums of {@code |a|}.
+             */
+            SignCounts signCounts(INDArray mem, double c, long perUnit, boolean wantAbs) {
+                if (c == 0.0) {
+                    Nd4j.exec(new Sign(mem, signShaped));
+                } else {
+                    Nd4j.getExecutioner().exec(new ScalarSubtraction(mem, null, signShaped, c));
+                    Nd4j.exec(new Sign(signShaped, signShaped));
+                }
+                double[] g = unitSums(signOperand);
+                long sumG = 0;
+                long[] gl = new long[g.length];
+                for (int u = 0; u < g.length; u++) {
+                    gl[u] = Math.round(g[u]);
+                    sumG += gl[u];
+                }
+                long nonZero = exactAsum(signFlat);
+                long[] below = new long[g.length];
+                long[] above;
+                double[] absSums = null;
+                if (nonZero == sumG) {
+                    // No entry below c: every sign is 0 or 1, and G counts the entries above c.
+                    above = gl;
+                } else {
+                    above = new long[g.length];
+                    Nd4j.exec(new Abs(signShaped, signShaped));
+                    double[] n = unitSums(signOperand);
+                    for (int u = 0; u < g.length; u++) {
+                        long nu = Math.round(n[u]);
+                        above[u] = (nu + gl[u]) / 2;
+                        below[u] = (nu - gl[u]) / 2;
+                    }
+                    if (wantAbs && c >= 0) {
+                        absSums = absSums(mem);
+                    }
+                }
+                return new SignCounts(below, above, perUnit, absSums);
+            }
+        }
+    }
+
+
+    /**
+     * The exact count of non-zero entries of a flat buffer holding 0 and +-1 only: BLAS {@code asum}, in chunks whose
+     * sums stay exact integers in the buffer's type.
+     */
+    private static long exactAsum(INDArray flat) {
+        long n = flat.length();
+        long chunk = flat.dataType() == DataType.DOUBLE ? n : EXACT_FLOAT / 2;
+        if (n <= chunk) {
+            return Math.round(Nd4j.getBlasWrapper().level1().asum(flat));
+        }
+        // Chunks by offset into the buffer (the buffer starts at the array's first entry, see memoryOrder).
+        long total = 0;
+        for (long from = 0; from < n; from += chunk) {
+            total += Math.round(Nd4j.getBlasWrapper().level1().asum(Math.min(chunk, n - from), flat.data(),
+                    (int) from, 1));
+        }
+        return total;
     }
 
     /**
@@ -287,6 +621,24 @@ public final class GateCounter {
             return allFinite(mem);
         }
         return Double.isFinite(Nd4j.getBlasWrapper().level1().asum(mem.reshape('c', new long[]{mem.length()})));
+    }
+
+    /**
+     * Whether every entry of any array is finite, as cheaply as its layout allows: one BLAS {@code asum} when the
+     * array is one block of memory in some axis order (an overflowing sum answers false), else {@link #allFinite}.
+     *
+     * @param a any array; not modified
+     * @return true when the sum of all |entries| is finite
+     */
+    public static boolean allFiniteFast(INDArray a) {
+        if (a.isEmpty()) {
+            return true;
+        }
+        int[] perm = memoryOrder(a);
+        if (perm == null) {
+            return allFinite(a);
+        }
+        return allFiniteContiguous(isIdentity(perm) ? a : a.permute(perm));
     }
 
     /**
@@ -363,8 +715,41 @@ public final class GateCounter {
             }
             long[] nonFinite = sumToLong(nonFiniteW, dims);
             long[] entries = sumToLong(w, dims);
-            return new UnitCounts(closed, negative, nonFinite, entries, examples, estimated);
+            return UnitCounts.owning(closed, negative, nonFinite, entries, finiteAbsSums(act, keep, dims, scale),
+                    examples, estimated);
         }
+    }
+
+    /**
+     * {@code |a|} as a new DOUBLE array with every NaN and infinite entry replaced by 0. (ND4J 1.0.0-M2.1's
+     * {@code replaceWhere(..., Conditions.notFinite())} replaces nothing, "Undefined boolean operation: [15]"; NaN
+     * and infinities are replaced separately.)
+     *
+     * @param a any array; not modified
+     * @return the finite magnitudes
+     */
+    public static INDArray finiteAbs(INDArray a) {
+        INDArray abs = Transforms.abs(a.castTo(DataType.DOUBLE), true);
+        BooleanIndexing.replaceWhere(abs, 0.0, Conditions.isNan());
+        BooleanIndexing.replaceWhere(abs, 0.0, Conditions.isInfinite());
+        return abs;
+    }
+
+    /**
+     * Per-unit sums of {@code |a|} over the finite entries, each weighted by {@code keep} (null: every entry counts),
+     * divided by {@code scale} (the factor inverted dropout multiplied kept entries by): in DOUBLE, NaN-free
+     * (non-finite entries are left out), a sum beyond the largest double saturating there.
+     */
+    private static double[] finiteAbsSums(INDArray act, INDArray keep, int[] dims, double scale) {
+        INDArray abs = finiteAbs(act);
+        if (keep != null) {
+            abs.muli(keep);
+        }
+        double[] s = abs.sum(dims).toDoubleVector();
+        for (int u = 0; u < s.length; u++) {
+            s[u] = UnitCounts.saturate(s[u] / scale);
+        }
+        return s;
     }
 
     private static long[] match(INDArray act, Condition c, int[] dims) {

@@ -12,8 +12,11 @@ import org.nd4j.common.base.Preconditions;
  * Per-unit gate counts of one gated layer over one or more mini-batches: a mergeable value.
  *
  * <p>For every unit: closed entries, negative entries, non-finite entries and entries (non-finite ones included,
- * masked ones excluded), plus the number of training examples the counts cover. Two counts of the same layer add up
- * with {@link #plus(UnitCounts)}, so per-worker counts can be merged before anything is called dead.
+ * masked ones excluded), plus the number of training examples the counts cover. Counts made by {@link GateCounter}
+ * also carry, per unit, the sum of {@code |a|} over the unit's finite entries that count (unmasked, kept by dropout,
+ * with the dropout scale taken back out): the numerator of ReDo's mean {@code |a_j|}; a non-finite entry is left out
+ * of it, so it is never NaN. Two counts of the same layer add up with {@link #plus(UnitCounts)}, so per-worker counts
+ * can be merged before anything is called dead.
  *
  * <p>Immutable (the arrays are never exposed). Used by dl4j-deadrelu internals, and should not be called by external
  * code.
@@ -25,11 +28,13 @@ public final class UnitCounts implements Serializable {
     private final long[] negative;
     private final long[] nonFinite;
     private final long[] entries;
+    /** Per-unit sums of |a| over finite counted entries; null when not measured. */
+    private final double[] absSums;
     private final long examples;
     private final boolean estimated;
 
     /**
-     * Creates counts; the arrays are copied.
+     * Creates counts without sums of {@code |a|} ({@link #hasAbsSums()} is false); the arrays are copied.
      *
      * @param closed    closed entries per unit
      * @param negative  negative entries per unit
@@ -41,6 +46,30 @@ public final class UnitCounts implements Serializable {
      */
     public UnitCounts(long[] closed, long[] negative, long[] nonFinite, long[] entries, long examples,
                       boolean estimated) {
+        this(closed, negative, nonFinite, entries, null, examples, estimated, true);
+    }
+
+    /**
+     * Creates counts with per-unit sums of {@code |a|}; the arrays are copied.
+     *
+     * @param closed    closed entries per unit
+     * @param negative  negative entries per unit
+     * @param nonFinite NaN or infinite entries per unit
+     * @param entries   entries per unit (masked entries excluded, non-finite ones included)
+     * @param absSums   per unit, the sum of {@code |a|} over its finite counted entries: finite and {@code >= 0}
+     * @param examples  training examples covered
+     * @param estimated true when the closed counts are estimated (dropout without a usable mask, noise layers)
+     * @throws IllegalArgumentException when the arrays differ in length, a count is out of range or a sum is
+     *                                  negative or not finite
+     */
+    public UnitCounts(long[] closed, long[] negative, long[] nonFinite, long[] entries, double[] absSums,
+                      long examples, boolean estimated) {
+        this(closed, negative, nonFinite, entries, Objects.requireNonNull(absSums, "absSums"), examples, estimated,
+                true);
+    }
+
+    private UnitCounts(long[] closed, long[] negative, long[] nonFinite, long[] entries, double[] absSums,
+                       long examples, boolean estimated, boolean copy) {
         Objects.requireNonNull(closed, "closed");
         Objects.requireNonNull(negative, "negative");
         Objects.requireNonNull(nonFinite, "nonFinite");
@@ -49,19 +78,35 @@ public final class UnitCounts implements Serializable {
         Preconditions.checkArgument(negative.length == u && nonFinite.length == u && entries.length == u,
                 "count arrays must have equal lengths, got: closed=%s, negative=%s, nonFinite=%s, entries=%s",
                 u, negative.length, nonFinite.length, entries.length);
+        Preconditions.checkArgument(absSums == null || absSums.length == u,
+                "absSums must have one sum per unit (%s), got: %s", u, absSums == null ? 0 : absSums.length);
         Preconditions.checkArgument(examples >= 0, "examples must be >= 0, got: %s", examples);
         for (int i = 0; i < u; i++) {
             if (closed[i] < 0 || nonFinite[i] < 0 || closed[i] + nonFinite[i] > entries[i]) {
                 throw new IllegalArgumentException("closed + nonFinite must be in [0, entries] for unit " + i
                         + ", got: closed=" + closed[i] + ", nonFinite=" + nonFinite[i] + ", entries=" + entries[i]);
             }
+            if (absSums != null && !(absSums[i] >= 0 && absSums[i] < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("absSums must be finite and >= 0 for unit " + i + ", got: "
+                        + absSums[i]);
+            }
         }
-        this.closed = closed.clone();
-        this.negative = negative.clone();
-        this.nonFinite = nonFinite.clone();
-        this.entries = entries.clone();
+        this.closed = copy ? closed.clone() : closed;
+        this.negative = copy ? negative.clone() : negative;
+        this.nonFinite = copy ? nonFinite.clone() : nonFinite;
+        this.entries = copy ? entries.clone() : entries;
+        this.absSums = absSums == null ? null : copy ? absSums.clone() : absSums;
         this.examples = examples;
         this.estimated = estimated;
+    }
+
+    /**
+     * Counts that take ownership of the arrays (no copies; the caller must not keep or change them): for the
+     * counters of this package, which build fresh arrays for every call.
+     */
+    static UnitCounts owning(long[] closed, long[] negative, long[] nonFinite, long[] entries, double[] absSums,
+                             long examples, boolean estimated) {
+        return new UnitCounts(closed, negative, nonFinite, entries, absSums, examples, estimated, false);
     }
 
     /** @return the number of units */
@@ -99,9 +144,62 @@ public final class UnitCounts implements Serializable {
         return entries.clone();
     }
 
+    /**
+     * Whether these counts carry per-unit sums of {@code |a|} (every count made by {@link GateCounter} does; counts
+     * built with the constructor without them, and their sums with {@link #plus(UnitCounts)}, do not).
+     *
+     * @return true when {@link #absSums()} and {@link #absSum(int)} can be called
+     */
+    public boolean hasAbsSums() {
+        return absSums != null;
+    }
+
+    /**
+     * Per unit, the sum of {@code |a|} over the unit's finite entries that count (masked entries and entries dropped
+     * by dropout left out, the dropout scale taken back out; NaN and infinite entries left out, so the sum is
+     * finite): divided by {@code entries(u) - nonFinite(u)} it is the unit's mean {@code |a|} (ReDo's score before
+     * normalisation by the layer).
+     *
+     * @return the sums (a copy)
+     * @throws IllegalStateException when {@link #hasAbsSums()} is false
+     */
+    public double[] absSums() {
+        return requireAbsSums().clone();
+    }
+
+    /**
+     * One unit's sum of {@code |a|}, see {@link #absSums()}.
+     *
+     * @param u unit index
+     * @return the sum of {@code |a|} over the finite counted entries of unit u
+     * @throws IllegalStateException when {@link #hasAbsSums()} is false
+     */
+    public double absSum(int u) {
+        return requireAbsSums()[u];
+    }
+
+    /**
+     * One unit's mean {@code |a|} over its finite counted entries.
+     *
+     * @param u unit index
+     * @return {@code absSum(u) / (entries(u) - nonFinite(u))}, 0 when the unit has no finite entry
+     * @throws IllegalStateException when {@link #hasAbsSums()} is false
+     */
+    public double unitMeanAbs(int u) {
+        long finite = entries[u] - nonFinite[u];
+        return finite == 0 ? 0.0 : requireAbsSums()[u] / finite;
+    }
+
+    private double[] requireAbsSums() {
+        if (absSums == null) {
+            throw new IllegalStateException("these counts carry no sums of |a| (hasAbsSums() is false)");
+        }
+        return absSums;
+    }
+
     /** @return the same counts flagged as an estimate */
     public UnitCounts asEstimated() {
-        return estimated ? this : new UnitCounts(closed, negative, nonFinite, entries, examples, true);
+        return estimated ? this : owning(closed, negative, nonFinite, entries, absSums, examples, true);
     }
 
     /** @param u unit index @return closed entries of unit u */
@@ -178,7 +276,8 @@ public final class UnitCounts implements Serializable {
     }
 
     /**
-     * Adds two counts of the same layer (different mini-batches or different workers).
+     * Adds two counts of the same layer (different mini-batches or different workers). The sums of {@code |a|} are
+     * added when both carry them; otherwise the result carries none.
      *
      * @param other counts of the same layer
      * @return the element-wise sum
@@ -188,9 +287,16 @@ public final class UnitCounts implements Serializable {
         Objects.requireNonNull(other, "other");
         Preconditions.checkArgument(other.units() == units(),
                 "other must have the same number of units, got: %s (expected %s)", other.units(), units());
-        return new UnitCounts(add(closed, other.closed), add(negative, other.negative),
-                add(nonFinite, other.nonFinite), add(entries, other.entries), examples + other.examples,
-                estimated || other.estimated);
+        double[] abs = null;
+        if (absSums != null && other.absSums != null) {
+            abs = new double[absSums.length];
+            for (int i = 0; i < abs.length; i++) {
+                abs[i] = saturate(absSums[i] + other.absSums[i]);
+            }
+        }
+        // Fresh arrays, each sum validated by the constructor, no second copy.
+        return owning(add(closed, other.closed), add(negative, other.negative), add(nonFinite, other.nonFinite),
+                add(entries, other.entries), abs, examples + other.examples, estimated || other.estimated);
     }
 
     private static long[] add(long[] a, long[] b) {
@@ -199,6 +305,16 @@ public final class UnitCounts implements Serializable {
             r[i] = a[i] + b[i];
         }
         return r;
+    }
+
+    /**
+     * A sum of magnitudes that overflowed, brought back to the largest double (sums of {@code |a|} saturate there).
+     *
+     * @param v a non-negative sum
+     * @return {@code v}, or {@link Double#MAX_VALUE} when {@code v} is infinite
+     */
+    static double saturate(double v) {
+        return v == Double.POSITIVE_INFINITY ? Double.MAX_VALUE : v;
     }
 
     private static long sum(long[] a) {
@@ -220,7 +336,7 @@ public final class UnitCounts implements Serializable {
         UnitCounts c = (UnitCounts) o;
         return examples == c.examples && estimated == c.estimated && Arrays.equals(closed, c.closed)
                 && Arrays.equals(negative, c.negative) && Arrays.equals(nonFinite, c.nonFinite)
-                && Arrays.equals(entries, c.entries);
+                && Arrays.equals(entries, c.entries) && Arrays.equals(absSums, c.absSums);
     }
 
     @Override
@@ -229,12 +345,14 @@ public final class UnitCounts implements Serializable {
         h = 31 * h + Arrays.hashCode(closed);
         h = 31 * h + Arrays.hashCode(negative);
         h = 31 * h + Arrays.hashCode(nonFinite);
+        h = 31 * h + Arrays.hashCode(absSums);
         return 31 * h + Arrays.hashCode(entries);
     }
 
     @Override
     public String toString() {
         return "UnitCounts(units=" + units() + ", examples=" + examples + ", closed=" + totalClosed()
-                + ", entries=" + totalEntries() + ", nonFinite=" + totalNonFinite() + ", estimated=" + estimated + ")";
+                + ", entries=" + totalEntries() + ", nonFinite=" + totalNonFinite() + ", estimated=" + estimated
+                + (absSums == null ? "" : ", absSums=" + Arrays.toString(absSums)) + ")";
     }
 }

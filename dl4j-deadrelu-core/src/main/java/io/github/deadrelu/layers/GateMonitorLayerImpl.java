@@ -7,6 +7,7 @@ import io.github.deadrelu.conf.layers.GateMonitorLayer;
 import io.github.deadrelu.internal.Gate;
 import io.github.deadrelu.internal.GateCountSource;
 import io.github.deadrelu.internal.GateCounter;
+import io.github.deadrelu.internal.GateMonitorCounts;
 import io.github.deadrelu.internal.UnitCounts;
 import java.util.Arrays;
 import java.util.OptionalDouble;
@@ -18,45 +19,50 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.common.util.OneTimeLogger;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.bool.MatchConditionTransform;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The implementation of {@link GateMonitorLayer}: applies the activation and measures its gates.
  *
- * <p><b>Forward</b> (training; inference too with {@code countInInference(true)}): the activation is applied to a copy
- * of the input (the input is never modified), then the output is counted per unit with ND4J reduce ops: closed,
- * negative and non-finite entries and entries, masked entries (RNN time steps, from the layer's mask array) left out,
- * entries whose input is NaN or infinite counted as non-finite (ReLU6 and ThresholdedReLU map NaN to a finite
- * output). The counts are reduced to Java {@code long[]} at once, so nothing references a workspace array after the
- * pass, and they accumulate over forward passes until {@link #takeCounts()}.
+ * <p><b>Forward</b> (training; inference too with {@code countInInference(true)}): the activation is applied into a
+ * new array (the input is never modified; a plain ReLU writes {@code max(z, 0)} straight into it, any other activation
+ * works on a copy of the input, as DL4J's {@code ActivationLayer} does), then the output is counted per unit with ND4J
+ * ops ({@code GateCounter}): closed, negative and non-finite entries and entries, masked entries (RNN time steps,
+ * from the layer's mask array) left out, entries whose input is NaN or infinite counted as non-finite (ReLU6 and
+ * ThresholdedReLU map NaN to a finite output; one BLAS sum of the input proves it finite first). The counts are
+ * reduced to Java arrays at once, so nothing references a workspace array after the pass, and they accumulate over
+ * forward passes until the listener takes them ({@code io.github.deadrelu.internal.GateMonitorCounts}).
  *
- * <p><b>Backward</b>: the gradient is the activation's own {@code backprop}, exactly as DL4J's ReLU computes it. The
- * gate blocks {@code |dL/da|} where its derivative is 0; because the accepted activations have derivative 0 or 1, the
- * blocked part per unit is {@code sum|dL/da| - sum|dL/dz|} over the unit's entries, two reductions. Masked entries
- * and entries with a non-finite input or gradient are left out. The per-unit and total shares accumulate over backward
- * passes until {@link #takeCounts()}.
+ * <p><b>Backward</b>: the gradient is the activation's own {@code backprop}, exactly as DL4J's ReLU computes it (for a
+ * plain ReLU the same {@code RectifiedLinearDerivative} op, written straight into the gradient array). The gate
+ * blocks {@code |dL/da|} where its derivative is 0; because the accepted activations have derivative 0 or 1, the
+ * blocked part per unit is {@code sum|dL/da| - sum|dL/dz|} over the unit's entries: two per-unit sums of magnitudes.
+ * Masked entries and entries with a non-finite input or gradient are left out. The per-unit sums accumulate over
+ * backward passes until the counts are taken.
  *
  * <p>Thread-safety: one instance belongs to one network (or one ParallelWrapper replica) and is used by one training
- * thread; the accumulators are guarded by the instance's monitor, so a listener may read them from another thread.
+ * thread; its counts live in a thread-safe registry keyed by the instance, so a listener may read them from another
+ * thread.
  */
 public class GateMonitorLayerImpl extends AbstractLayer<GateMonitorLayer> implements GateCountSource {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(GateMonitorLayerImpl.class);
 
     private transient Gate gate;
-    private UnitCounts pending;
-    private double[] gradientL1;
-    private double[] blockedL1;
+    /** Null until known: whether the activation is DL4J's plain ReLU (no threshold, cap or slope). */
+    private transient Boolean plainRelu;
 
     /**
      * Creates the layer; called by {@link GateMonitorLayer#instantiate}.
@@ -79,15 +85,39 @@ public class GateMonitorLayerImpl extends AbstractLayer<GateMonitorLayer> implem
         return g;
     }
 
+    /** Whether the activation is {@code ActivationReLU} with no threshold, cap or negative slope. */
+    private boolean plainRelu() {
+        Boolean p = plainRelu;
+        if (p == null) {
+            IActivation fn = layerConf().getActivationFn();
+            p = false;
+            if (fn instanceof ActivationReLU) {
+                ActivationReLU r = (ActivationReLU) fn;
+                p = r.getMax() == null && (r.getThreshold() == null || r.getThreshold() == 0.0)
+                        && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0.0);
+            }
+            plainRelu = p;
+        }
+        return p;
+    }
+
     // ------------------------------------------------------------------------------------------ forward
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        INDArray out = workspaceMgr.dup(ArrayType.ACTIVATIONS, input, input.ordering());
-        out = layerConf().getActivationFn().getActivation(out, training);
+        INDArray out;
+        if (plainRelu()) {
+            // What ActivationReLU does in place, written into the output instead of into a copy of the input.
+            out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(),
+                    input.ordering());
+            Nd4j.getExecutioner().exec(new RectifiedLinear(input, out));
+        } else {
+            out = workspaceMgr.dup(ArrayType.ACTIVATIONS, input, input.ordering());
+            out = layerConf().getActivationFn().getActivation(out, training);
+        }
         if (training || layerConf().isCountInInference()) {
-            record(count(out));
+            GateMonitorCounts.record(this, count(out), layerConf().getLayerName());
         }
         return out;
     }
@@ -105,26 +135,26 @@ public class GateMonitorLayerImpl extends AbstractLayer<GateMonitorLayer> implem
         }
     }
 
-    private synchronized void record(UnitCounts c) {
-        if (pending != null && pending.units() != c.units()) {
-            OneTimeLogger.warn(log, "GateMonitorLayer {}: the number of units changed from {} to {}; earlier "
-                    + "counts were dropped", layerConf().getLayerName(), pending.units(), c.units());
-            pending = null;
-        }
-        pending = pending == null ? c : pending.plus(c);
-    }
-
     // ------------------------------------------------------------------------------------------ backward
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        INDArray z = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, input, input.ordering());
-        INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
-        if (delta == epsilon) {
-            delta = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, delta);
+        INDArray delta;
+        if (plainRelu()) {
+            // ActivationReLU.backprop's own op, writing dL/dz straight into the gradient array (it reads z = input
+            // and never writes it, so no copy of the input is needed).
+            delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
+                    input.ordering());
+            Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(input, epsilon, delta, 0.0));
+        } else {
+            INDArray z = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, input, input.ordering());
+            delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+            if (delta == epsilon) {
+                delta = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, delta);
+            }
+            delta = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, delta);
         }
-        delta = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, delta);
         measureBlocked(epsilon, delta);
         return new Pair<>(new DefaultGradient(), delta);
     }
@@ -140,8 +170,8 @@ public class GateMonitorLayerImpl extends AbstractLayer<GateMonitorLayer> implem
             grad = null;
             passed = null;
             if (weights == null && badInput == null) {
-                grad = epsilon.norm1(dims).toDoubleVector();
-                passed = delta.norm1(dims).toDoubleVector();
+                grad = GateCounter.unitAbsSums(epsilon, axis);
+                passed = GateCounter.unitAbsSums(delta, axis);
                 if (!allFinite(grad) || !allFinite(passed)) {
                     grad = null;
                 }
@@ -152,33 +182,15 @@ public class GateMonitorLayerImpl extends AbstractLayer<GateMonitorLayer> implem
                 if (badInput != null) {
                     keep = keep.mul(badInput.rsub(1.0));
                 }
-                grad = finiteAbs(epsilon).muli(keep).sum(dims).toDoubleVector();
-                passed = finiteAbs(delta).muli(keep).sum(dims).toDoubleVector();
+                grad = GateCounter.finiteAbs(epsilon).muli(keep).sum(dims).toDoubleVector();
+                passed = GateCounter.finiteAbs(delta).muli(keep).sum(dims).toDoubleVector();
             }
         }
         double[] blocked = new double[grad.length];
         for (int u = 0; u < grad.length; u++) {
             blocked[u] = Math.max(0.0, grad[u] - passed[u]);
         }
-        recordBlocked(grad, blocked);
-    }
-
-    private synchronized void recordBlocked(double[] grad, double[] blocked) {
-        if (gradientL1 == null || gradientL1.length != grad.length) {
-            gradientL1 = grad;
-            blockedL1 = blocked;
-            return;
-        }
-        for (int u = 0; u < grad.length; u++) {
-            gradientL1[u] += grad[u];
-            blockedL1[u] += blocked[u];
-        }
-    }
-
-    private static INDArray finiteAbs(INDArray a) {
-        INDArray r = Transforms.abs(a.castTo(DataType.DOUBLE), true);
-        BooleanIndexing.replaceWhere(r, 0.0, Conditions.notFinite());
-        return r;
+        GateMonitorCounts.recordBlocked(this, grad, blocked);
     }
 
     private static boolean allFinite(double[] a) {
@@ -193,58 +205,40 @@ public class GateMonitorLayerImpl extends AbstractLayer<GateMonitorLayer> implem
     // ------------------------------------------------------------------------------------------ results
 
     /**
-     * Returns the counts gathered by the forward passes since the last call, and forgets them together with the
-     * blocked-gradient sums. Used by {@code DeadReluListener} in {@code iterationDone}, and should not be called by
-     * external code while a listener is attached (the listener would miss these counts).
+     * Transitional, for the listeners that still read {@code GateCountSource}: the same as
+     * {@code GateMonitorCounts.take(this)}. Returns the counts gathered by the forward passes since the last take,
+     * and forgets them together with the blocked-gradient sums. Should not be called by external code while a
+     * listener is attached (the listener would miss these counts); to be removed once every listener reads
+     * {@code GateMonitorCounts}.
      *
-     * @return the counts, or null when no counted forward pass happened since the last call
+     * @return the counts, or null when no counted forward pass happened since the last take
      */
     @Override
-    public synchronized UnitCounts takeCounts() {
-        UnitCounts c = pending;
-        pending = null;
-        gradientL1 = null;
-        blockedL1 = null;
-        return c;
+    public UnitCounts takeCounts() {
+        return GateMonitorCounts.take(this);
     }
 
     /**
      * The share of the incoming gradient |dL/da| that closed gates blocked, over all units and all backward passes
-     * since the last {@link #takeCounts()}: blocked L1 / incoming L1 (0 when the incoming gradient was all zero).
+     * since the last take of the counts: blocked L1 / incoming L1 (0 when the incoming gradient was all zero).
      *
-     * @return the share, or empty when no backward pass happened since the last {@link #takeCounts()}
+     * @return the share, or empty when no backward pass happened since the last take
      */
     @Override
-    public synchronized OptionalDouble blockedGradientShare() {
-        if (gradientL1 == null) {
-            return OptionalDouble.empty();
-        }
-        double g = 0;
-        double b = 0;
-        for (int u = 0; u < gradientL1.length; u++) {
-            g += gradientL1[u];
-            b += blockedL1[u];
-        }
-        return OptionalDouble.of(g > 0 ? Math.min(1.0, b / g) : 0.0);
+    public OptionalDouble blockedGradientShare() {
+        return GateMonitorCounts.blockedGradientShare(this);
     }
 
     /**
      * The per-unit share of the incoming gradient |dL/da| that closed gates blocked, over the backward passes since
-     * the last {@link #takeCounts()} (0 for a unit whose incoming gradient was all zero). With a
+     * the last take of the counts (0 for a unit whose incoming gradient was all zero). With a
      * {@code DeadReluListener} attached the listener takes the counts in every {@code iterationDone}; read this from
      * {@code onBackwardPass} or {@code onGradientCalculation}, or from a listener placed before it.
      *
      * @return one share per unit, or an empty array when no backward pass happened since the last take
      */
-    public synchronized double[] unitBlockedGradientShares() {
-        if (gradientL1 == null) {
-            return new double[0];
-        }
-        double[] r = new double[gradientL1.length];
-        for (int u = 0; u < r.length; u++) {
-            r[u] = gradientL1[u] > 0 ? Math.min(1.0, blockedL1[u] / gradientL1[u]) : 0.0;
-        }
-        return r;
+    public double[] unitBlockedGradientShares() {
+        return GateMonitorCounts.unitBlockedGradientShares(this);
     }
 
     // ------------------------------------------------------------------------------------------ masks, non-finite
@@ -290,8 +284,14 @@ public class GateMonitorLayerImpl extends AbstractLayer<GateMonitorLayer> implem
         return null;
     }
 
-    /** 1 where the array is NaN or infinite, 0 elsewhere (DOUBLE); null when every entry is finite. */
+    /**
+     * 1 where the array is NaN or infinite, 0 elsewhere (DOUBLE); null when every entry is finite, which one BLAS
+     * sum of the array proves in the common case (a sum that overflows takes the exact count).
+     */
     private static INDArray nonFiniteIndicator(INDArray a) {
+        if (GateCounter.allFiniteFast(a)) {
+            return null;
+        }
         long bad = Nd4j.getExecutioner().exec(new MatchCondition(a, Conditions.notFinite())).getLong(0);
         if (bad == 0) {
             return null;

@@ -80,10 +80,10 @@ class GateCounterFastPathTest {
 
         INDArray nhwcView = nchw.permute(0, 2, 3, 1);
         UnitCounts v = GateCounter.count(Gate.relu(), nhwcView, 3, 2);
-        assertEquals(c, v);
+        CountsAssert.assertSameCounts(c, v, "NHWC view");
 
         UnitCounts d = GateCounter.count(Gate.relu(), nhwcView.dup('c'), 3, 2);
-        assertEquals(c, d);
+        CountsAssert.assertSameCounts(c, d, "NHWC copy");
     }
 
     @Test
@@ -165,7 +165,7 @@ class GateCounterFastPathTest {
             a.putScalar(a.length() - 2, NAN);
             UnitCounts fast = GateCounter.count(Gate.relu(), a, 1, shape[0]);
             UnitCounts weighted = GateCounter.countWeighted(Gate.relu(), a, 1, shape[0], null, null, 1.0, false);
-            assertEquals(weighted, fast);
+            CountsAssert.assertSameCounts(weighted, fast, "fast vs weighted");
             assertEquals(2, fast.totalNonFinite());
         }
     }
@@ -191,13 +191,15 @@ class GateCounterFastPathTest {
                     a.getScalar(1).assign(0.0);
                     for (Gate g : new Gate[]{Gate.relu(), thresholded}) {
                         UnitCounts ref = GateCounter.countWeighted(g, a, axes[i], a.size(0), null, null, 1.0, false);
-                        assertEquals(ref, GateCounter.count(g, a, axes[i], a.size(0)), dt + " array " + i + " " + g);
+                        CountsAssert.assertSameCounts(ref, GateCounter.count(g, a, axes[i], a.size(0)),
+                                dt + " array " + i + " " + g);
                     }
                     INDArray relu = a.dup();
                     Nd4j.getExecutioner().exec(new RectifiedLinear(relu, relu, 0.0));
                     UnitCounts ref = GateCounter.countWeighted(Gate.relu(), relu, axes[i], a.size(0), null, null, 1.0,
                             false);
-                    assertEquals(ref, GateCounter.count(Gate.relu(), relu, axes[i], a.size(0)), dt + " relu " + i);
+                    CountsAssert.assertSameCounts(ref, GateCounter.count(Gate.relu(), relu, axes[i], a.size(0)),
+                            dt + " relu " + i);
                 }
             }
         }

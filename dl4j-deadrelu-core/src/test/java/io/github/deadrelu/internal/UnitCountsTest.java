@@ -118,4 +118,46 @@ class UnitCountsTest {
         assertEquals(c.examples(), e.examples());
         assertSame(e, e.asEstimated());
     }
+
+    @Test
+    void absSums_absentUnlessGiven() {
+        UnitCounts c = counts();
+        assertFalse(c.hasAbsSums());
+        assertThrows(IllegalStateException.class, c::absSums);
+        assertThrows(IllegalStateException.class, () -> c.absSum(0));
+    }
+
+    @Test
+    void absSums_mergedByPlus_droppedWhenOneSideHasNone() {
+        UnitCounts a = new UnitCounts(new long[]{1, 0}, new long[]{1, 0}, new long[2], new long[]{2, 2},
+                new double[]{0.5, 3}, 2, false);
+        UnitCounts b = new UnitCounts(new long[]{0, 2}, new long[]{0, 2}, new long[2], new long[]{2, 2},
+                new double[]{1.25, 0}, 2, false);
+        UnitCounts sum = a.plus(b);
+        assertArrayEquals(new double[]{1.75, 3}, sum.absSums(), 0.0);
+        assertEquals(1.75 / 4, sum.unitMeanAbs(0), 0.0);
+        assertFalse(a.plus(new UnitCounts(new long[2], new long[2], new long[2], new long[]{2, 2}, 2, false))
+                .hasAbsSums());
+        assertArrayEquals(new double[]{0.5, 3}, a.asEstimated().absSums(), 0.0, "asEstimated keeps them");
+        UnitCounts big = new UnitCounts(new long[1], new long[1], new long[1], new long[]{1},
+                new double[]{Double.MAX_VALUE}, 1, false);
+        assertEquals(Double.MAX_VALUE, big.plus(big).absSum(0), 0.0, "an overflowing sum saturates");
+    }
+
+    @Test
+    void absSums_validatedAndCopied() {
+        assertThrows(IllegalArgumentException.class, () -> new UnitCounts(new long[1], new long[1], new long[1],
+                new long[]{1}, new double[]{Double.NaN}, 1, false));
+        assertThrows(IllegalArgumentException.class, () -> new UnitCounts(new long[1], new long[1], new long[1],
+                new long[]{1}, new double[]{-1}, 1, false));
+        assertThrows(IllegalArgumentException.class, () -> new UnitCounts(new long[1], new long[1], new long[1],
+                new long[]{1}, new double[]{0, 0}, 1, false));
+        double[] sums = {2};
+        UnitCounts c = new UnitCounts(new long[1], new long[1], new long[1], new long[]{1}, sums, 1, false);
+        sums[0] = 5;
+        c.absSums()[0] = 7;
+        assertEquals(2, c.absSum(0), 0.0);
+        assertNotEquals(c, new UnitCounts(new long[1], new long[1], new long[1], new long[]{1}, 1, false),
+                "the sums take part in equality");
+    }
 }

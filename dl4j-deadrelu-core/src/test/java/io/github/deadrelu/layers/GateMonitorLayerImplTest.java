@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deadrelu.conf.layers.GateMonitorLayer;
+import io.github.deadrelu.internal.GateMonitorCounts;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.stats.LayerGates;
@@ -169,7 +170,7 @@ class GateMonitorLayerImplTest {
 
     /** Takes the counts of a monitor layer and asserts that the gradient check went through both gate regimes. */
     private static UnitCounts assertBothRegimes(org.deeplearning4j.nn.api.Layer layer) {
-        UnitCounts c = ((GateMonitorLayerImpl) layer).takeCounts();
+        UnitCounts c = GateMonitorCounts.take(layer);
         assertNotNull(c);
         assertTrue(c.totalClosed() > 0 && c.totalClosed() < c.totalEntries(), c.toString());
         return c;
@@ -198,7 +199,7 @@ class GateMonitorLayerImplTest {
             }
             DataSet ds = new DataSet(f, labels, mask, mask);
             net.fit(ds);
-            UnitCounts c = ((GateMonitorLayerImpl) net.getLayer(0)).takeCounts();
+            UnitCounts c = GateMonitorCounts.take(net.getLayer(0));
             assertEquals(2, c.units(), format.toString());
             assertEquals(2, c.examples());
             assertEquals(5, c.entries(0));
@@ -206,6 +207,8 @@ class GateMonitorLayerImplTest {
             assertEquals(3, c.closed(0), format + ": -1, -1, -1 unmasked; the masked -5 is not counted");
             assertEquals(1, c.closed(1), format + ": -2 only");
             assertEquals(0, c.totalNonFinite());
+            assertArrayEquals(new double[]{1 + 2, 3 + 4 + 5 + 6}, c.absSums(), 0.0, format
+                    + ": sums of |a| over unmasked entries");
         }
     }
 
@@ -220,18 +223,20 @@ class GateMonitorLayerImplTest {
         INDArray f = Nd4j.createFromArray(new double[][]{{Double.NaN, -1, 7}, {2, Double.POSITIVE_INFINITY, 3}});
         net.output(f); // inference: not counted by default
         GateMonitorLayerImpl g = (GateMonitorLayerImpl) net.getLayer(0);
-        assertNull(g.takeCounts());
+        assertNull(GateMonitorCounts.take(g));
         net.feedForward(f, true);
-        UnitCounts c = g.takeCounts();
+        UnitCounts c = GateMonitorCounts.take(g);
         assertArrayEquals(new long[]{1, 1, 0}, new long[]{c.nonFinite(0), c.nonFinite(1), c.nonFinite(2)});
         // closed: -1 (low side), 7 (at or above the cap of 6); the NaN and the infinity are not closed
         assertArrayEquals(new long[]{0, 1, 1}, new long[]{c.closed(0), c.closed(1), c.closed(2)});
+        assertArrayEquals(new double[]{2, 0, 6 + 3}, c.absSums(), 0.0, "the outputs of non-finite inputs left out");
         assertEquals(2, c.entries(0));
         assertFalse(c.estimated());
     }
 
     @Test
     void counts_accumulateUntilTaken() {
+        // Through the transitional GateCountSource methods, which delegate to GateMonitorCounts.
         MultiLayerNetwork net = hand();
         GateMonitorLayerImpl g = (GateMonitorLayerImpl) net.getLayer(1);
         assertNull(g.takeCounts());
@@ -259,7 +264,7 @@ class GateMonitorLayerImplTest {
         INDArray out = net.feedForward(f, false).get(1);
         assertEquals(Nd4j.createFromArray(new double[][]{{1, 0}, {0, 3}, {0, 0.5}}), out);
         assertEquals(before, f, "the input is never modified");
-        UnitCounts c = ((GateMonitorLayerImpl) net.getLayer(0)).takeCounts();
+        UnitCounts c = GateMonitorCounts.take(net.getLayer(0));
         assertEquals(3, c.examples());
         assertEquals(2, c.closed(0));
         assertEquals(1, c.closed(1));
@@ -270,8 +275,8 @@ class GateMonitorLayerImplTest {
         MultiLayerNetwork net = hand();
         MultiLayerNetwork replica = net.clone();
         replica.fit(handData());
-        assertNull(((GateMonitorLayerImpl) net.getLayer(1)).takeCounts());
-        assertNotNull(((GateMonitorLayerImpl) replica.getLayer(1)).takeCounts());
+        assertNull(GateMonitorCounts.take(net.getLayer(1)));
+        assertNotNull(GateMonitorCounts.take(replica.getLayer(1)));
     }
 
     // ------------------------------------------------------------------------------------------ blocked gradient
@@ -292,9 +297,51 @@ class GateMonitorLayerImplTest {
         // unit 0: blocked |2| + |-3| of 0.5 + 2 + 3; unit 1: blocked |-1| of 1 + 1 + 4; total 6 of 11.5
         assertArrayEquals(new double[]{5 / 5.5, 1 / 6.0}, g.unitBlockedGradientShares(), 1e-12);
         assertEquals(6 / 11.5, g.blockedGradientShare().getAsDouble(), 1e-12);
-        UnitCounts c = g.takeCounts();
+        UnitCounts c = GateMonitorCounts.take(g);
         assertEquals(2, c.closed(0));
         assertEquals(1, c.closed(1));
+    }
+
+    @Test
+    void blocked_nonFiniteGradientEntriesLeftOut() {
+        MultiLayerNetwork net = hand();
+        GateMonitorLayerImpl g = (GateMonitorLayerImpl) net.getLayer(1);
+        INDArray z = Nd4j.createFromArray(new double[][]{{1, -2}, {-1, 3}, {0, 0.5}});
+        INDArray eps = Nd4j.createFromArray(new double[][]{{0.5, -1}, {2, 1}, {Double.NaN, 4}});
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        g.setInput(z, mgr);
+        g.activate(true, mgr);
+        g.backpropGradient(eps, mgr);
+        // unit 0: the NaN entry is left out, |2| of 0.5 + 2 blocked; unit 1 as in blocked_handComputedLayer
+        assertArrayEquals(new double[]{2 / 2.5, 1 / 6.0}, g.unitBlockedGradientShares(), 1e-12);
+        assertEquals(3 / 8.5, g.blockedGradientShare().getAsDouble(), 1e-12);
+    }
+
+    @Test
+    void plainRelu_sameOutputAndGradientAsActivationLayer() {
+        // The plain-ReLU path writes max(z, 0) and its derivative straight into new arrays; DL4J's ActivationLayer
+        // is the reference, entries at exactly 0 included.
+        INDArray z = Nd4j.createFromArray(new double[][]{{1, -2, 0}, {-0.0, 3, -1e-300}});
+        INDArray eps = Nd4j.createFromArray(new double[][]{{0.5, -1, 2}, {3, -4, 5}});
+        MultiLayerNetwork mon = net(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).list()
+                .layer(new GateMonitorLayer.Builder().build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(1)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.feedForward(3)).build());
+        MultiLayerNetwork ref = net(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder().activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(1)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.feedForward(3)).build());
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        mon.getLayer(0).setInput(z, mgr);
+        ref.getLayer(0).setInput(z, mgr);
+        INDArray before = z.dup();
+        assertEquals(ref.getLayer(0).activate(true, mgr), mon.getLayer(0).activate(true, mgr));
+        assertEquals(ref.getLayer(0).backpropGradient(eps, mgr).getSecond(),
+                mon.getLayer(0).backpropGradient(eps, mgr).getSecond());
+        assertEquals(before, z, "the input is never modified");
     }
 
     @Test
