@@ -138,8 +138,9 @@ class DeadReluListenerTrustTest {
     }
 
     @Test
-    void report_writeFailure_neverStopsTraining(@TempDir Path dir) {
-        Path file = dir.resolve("missing-dir/report.html");
+    void report_writeFailure_neverStopsTraining(@TempDir Path dir) throws IOException {
+        // The report's directory cannot be created: its parent is a plain file.
+        Path file = Files.write(dir.resolve("plain-file"), new byte[] {1}).resolve("report.html");
         DeadReluListener l = planted().frequency(1).report(file).build();
         MultiLayerNetwork net = Nets.plantedMlp(33);
         net.setListeners(l);
