@@ -110,25 +110,19 @@ public final class ActivationCounter {
      * @return the layer
      */
     public static Layer layerOf(Model model, String name, int mlnIndex) {
-        if (model instanceof MultiLayerNetwork) {
-            return ((MultiLayerNetwork) model).getLayer(mlnIndex);
-        }
-        if (model instanceof ComputationGraph) {
-            return ((ComputationGraph) model).getLayer(name);
-        }
-        throw NetworkInspector.unsupported(model);
+        return Models.layer(model, name, mlnIndex);
     }
 
     private static java.util.List<Layer> consumers(Model model, LayerSpec spec) {
         java.util.List<Layer> out = new java.util.ArrayList<>(2);
-        if (model instanceof MultiLayerNetwork) {
+        if (Models.isMultiLayer(model)) {
             MultiLayerNetwork net = (MultiLayerNetwork) model;
             int next = spec.mlnIndex() + 1;
             // The output layer's dropout is applied after the callback: nothing to correct.
             if (next < net.getnLayers() - 1) {
                 out.add(net.getLayer(next));
             }
-        } else if (model instanceof ComputationGraph) {
+        } else if (Models.isGraph(model)) {
             ComputationGraph cg = (ComputationGraph) model;
             for (String c : spec.consumers()) {
                 GraphVertex v = cg.getVertex(c);

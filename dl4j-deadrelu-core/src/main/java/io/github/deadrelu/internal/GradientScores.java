@@ -65,10 +65,10 @@ public final class GradientScores {
         }
         Layer owner;
         String prefix;
-        if (model instanceof MultiLayerNetwork && spec.ownerMlnIndex() >= 0) {
+        if (Models.isMultiLayer(model) && spec.ownerMlnIndex() >= 0) {
             owner = ((MultiLayerNetwork) model).getLayer(spec.ownerMlnIndex());
             prefix = spec.ownerMlnIndex() + "_";
-        } else if (model instanceof ComputationGraph) {
+        } else if (Models.isGraph(model)) {
             owner = ((ComputationGraph) model).getLayer(spec.ownerName());
             prefix = spec.ownerName() + "_";
         } else {

@@ -115,4 +115,37 @@ public final class Models {
         INDArray first = inputs.isEmpty() ? null : activations.get(inputs.get(0));
         return first == null ? 0 : first.size(0);
     }
+
+    /**
+     * The layer object of a monitored layer in a model (or replica).
+     *
+     * @param model    a supported model
+     * @param name     the layer (vertex) name, used in a ComputationGraph
+     * @param mlnIndex the layer index, used in a MultiLayerNetwork
+     * @return the layer
+     * @throws IllegalArgumentException when the model is not supported
+     */
+    public static org.deeplearning4j.nn.api.Layer layer(Model model, String name, int mlnIndex) {
+        if (isMultiLayer(model)) {
+            return ((MultiLayerNetwork) model).getLayer(mlnIndex);
+        }
+        if (isGraph(model)) {
+            return ((ComputationGraph) model).getLayer(name);
+        }
+        throw NetworkInspector.unsupported(model);
+    }
+
+    /**
+     * @param model a model
+     * @return its number of layers (MLN layers, CG layer vertices), 0 for anything else
+     */
+    public static int layerCount(Model model) {
+        if (isMultiLayer(model)) {
+            return ((MultiLayerNetwork) model).getnLayers();
+        }
+        if (isGraph(model)) {
+            return ((ComputationGraph) model).getNumLayers();
+        }
+        return 0;
+    }
 }

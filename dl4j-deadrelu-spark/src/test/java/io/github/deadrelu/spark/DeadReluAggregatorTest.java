@@ -6,6 +6,7 @@ package io.github.deadrelu.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,6 +33,8 @@ import org.deeplearning4j.core.storage.StorageMetaData;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /** The aggregator without any training: validation, the worker message, round forming, forwarding, refusals. */
@@ -224,5 +227,56 @@ class DeadReluAggregatorTest {
         assertFalse(s.layer("ghost").orElseThrow().recoverable());
         assertEquals(-1, s.layer("ghost").orElseThrow().index());
         assertEquals(List.of("layer1", "ghost"), s.layers().stream().map(LayerGates::name).toList(), "network order");
+    }
+
+    /**
+     * Issue 10 item 1 at the driver: {@code reinitialize()} runs the listener's re-initialisation step, so in HALF,
+     * FLOAT and DOUBLE it writes exactly the dead units' entries (no NaN sentinel survives into kept entries).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = DataType.class, names = {"HALF", "FLOAT", "DOUBLE"})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void reinitialize_everyDataType_writesOnlyTheDeadUnits(DataType type) {
+        MultiLayerNetwork net = Nets.planted(new Sgd(0.0), 21).convertDataType(type);
+        DeadReluAggregator agg = DeadReluAggregator.builder().deadAfterExamples(16).frequency(0)
+                .reinitialize(ReinitPolicy.builder().maturity(0).seed(3).build()).build().attach(net);
+        Map<String, UnitCounts> m = new LinkedHashMap<>();
+        m.put("layer0", counts(new long[]{16, 0, 16, 0, 0, 0}, 16, 16));
+        m.put("layer1", counts(new long[]{0, 16, 0, 0, 0}, 16, 16));
+        agg.putUpdate(new GateCountsUpdate(agg.sessionID(), "w0", 42L, 0, 0, m));
+        INDArray w0 = net.getLayer(0).getParam("W").dup();
+        INDArray b0 = net.getLayer(0).getParam("b").dup();
+        INDArray w1 = net.getLayer(1).getParam("W").dup();
+
+        Map<String, int[]> done = agg.reinitialize();
+        assertArrayEquals(Nets.DEAD0, done.get("layer0"));
+        assertArrayEquals(Nets.DEAD1, done.get("layer1"));
+        INDArray params = net.params();
+        assertEquals(0, params.isNaN().castTo(DataType.INT).sumNumber().intValue(), "no NaN anywhere: " + params);
+        INDArray w0After = net.getLayer(0).getParam("W");
+        INDArray b0After = net.getLayer(0).getParam("b");
+        INDArray w1After = net.getLayer(1).getParam("W");
+        for (int u = 0; u < 6; u++) {
+            boolean dead = u == 0 || u == 2;
+            if (dead) {
+                assertNotEquals(w0.getColumn(u), w0After.getColumn(u), "unit " + u + " re-drawn");
+                assertEquals(0.0, b0After.getDouble(u), 0.0, "unit " + u + " bias to biasInit");
+                // Its outgoing row in layer1 is zeroed (OutgoingWeights.ZERO, the default), except for the
+                // re-drawn column of layer1's own dead unit 1.
+                for (int k = 0; k < 5; k++) {
+                    if (k != 1) {
+                        assertEquals(0.0, w1After.getDouble(u, k), 0.0, "outgoing " + u + "->" + k);
+                    }
+                }
+            } else {
+                assertEquals(w0.getColumn(u), w0After.getColumn(u), "kept unit " + u);
+                assertEquals(b0.getDouble(u), b0After.getDouble(u), 0.0, "kept bias " + u);
+                for (int k = 0; k < 5; k++) {
+                    if (k != 1) {
+                        assertEquals(w1.getDouble(u, k), w1After.getDouble(u, k), 0.0, "kept weight " + u + "->" + k);
+                    }
+                }
+            }
+        }
     }
 }

@@ -3,10 +3,9 @@
  */
 package io.github.deadrelu.internal.report;
 
+import io.github.deadrelu.internal.Models;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * What the report's header says about the run: the model (type, layers, parameters), the listener's configuration
@@ -54,14 +53,7 @@ public final class ReportHeader {
      */
     public static ReportHeader of(Model model, String configuration, String policy) {
         Objects.requireNonNull(model, "model");
-        int layers;
-        if (model instanceof MultiLayerNetwork) {
-            layers = ((MultiLayerNetwork) model).getnLayers();
-        } else if (model instanceof ComputationGraph) {
-            layers = ((ComputationGraph) model).getNumLayers();
-        } else {
-            layers = 0;
-        }
+        int layers = Models.layerCount(model);
         return new ReportHeader(model.getClass().getSimpleName(), layers, model.numParams(), configuration,
                 policy == null ? "none (monitor only)" : policy);
     }
