@@ -16,7 +16,9 @@ import java.util.Objects;
 public final class Discovery implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The monitored gated layers, in network order. */
     private final List<LayerSpec> monitored;
+    /** The layers with a ReLU-family activation that are not monitored, each with its reason. */
     private final List<NotMonitored> notMonitored;
 
     /**
@@ -49,9 +51,13 @@ public final class Discovery implements Serializable {
     public static final class NotMonitored implements Serializable {
         private static final long serialVersionUID = 1L;
 
+        /** The layer (vertex) name. */
         private final String name;
+        /** The MLN layer index or the CG topological vertex index. */
         private final int index;
+        /** The layer configuration's simple class name. */
         private final String layerType;
+        /** Why the layer is not monitored. */
         private final String reason;
 
         /**

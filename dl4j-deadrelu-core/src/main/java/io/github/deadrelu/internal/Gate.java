@@ -63,11 +63,17 @@ public final class Gate implements Serializable {
         NONE
     }
 
+    /** What kind of gate (closed regime or none). */
     private final Kind kind;
+    /** How the lower end of the open regime is tested. */
     private final Low low;
+    /** The threshold at or below which an entry is closed. */
     private final double lowValue;
-    private final double cap;          // NaN: no cap
-    private final boolean swallowsNaN; // libnd4j maps NaN to a finite output (ReLU6 -> 6, ThresholdedReLU -> 0)
+    /** The cap at or above which an entry is closed; NaN when there is none. */
+    private final double cap;
+    /** Whether libnd4j maps a NaN input to a finite output (ReLU6 -> 6, ThresholdedReLU -> 0). */
+    private final boolean swallowsNaN;
+    /** A readable description of the gate, for logs. */
     private final String description;
 
     private Gate(Kind kind, Low low, double lowValue, double cap, boolean swallowsNaN, String description) {

@@ -18,19 +18,33 @@ import java.util.Objects;
 public final class LayerSpec implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The layer name: CG vertex name, MLN configured name. */
     private final String name;
+    /** The MLN layer index or CG topological vertex index. */
     private final int index;
+    /** The MLN layer index; -1 in a ComputationGraph. */
     private final int mlnIndex;
+    /** The layer configuration's simple class name. */
     private final String layerType;
+    /** The layer's gate. */
     private final Gate gate;
+    /** The layout of the layer's activations (unit axis and reduce dimensions). */
     private final Layout layout;
+    /** The number of units. */
     private final int units;
+    /** Whether trainable parameters lie upstream of the incoming weights. */
     private final boolean recoverable;
+    /** Whether the layer's incoming weights are frozen. */
     private final boolean frozen;
+    /** Whether the layer is a GateMonitorLayer that counts itself. */
     private final boolean monitorLayer;
+    /** The name of the layer that owns the incoming weights. */
     private final String ownerName;
+    /** The MLN index of that owner; -1 in a ComputationGraph. */
     private final int ownerMlnIndex;
+    /** The BatchNormalization between the owner and the gate, or null. */
     private final String batchNormName;
+    /** The names of the layers or vertices that read the activations. */
     private final List<String> consumers;
 
     /**

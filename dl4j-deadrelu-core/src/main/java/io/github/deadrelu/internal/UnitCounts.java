@@ -24,13 +24,19 @@ import org.nd4j.common.base.Preconditions;
 public final class UnitCounts implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Closed entries per unit. */
     private final long[] closed;
+    /** Negative entries per unit. */
     private final long[] negative;
+    /** NaN or infinite entries per unit. */
     private final long[] nonFinite;
+    /** Counted entries per unit, non-finite included. */
     private final long[] entries;
     /** Per-unit sums of |a| over finite counted entries; null when not measured. */
     private final double[] absSums;
+    /** The number of examples the counts cover. */
     private final long examples;
+    /** Whether the counts are an estimate (dropout downstream without a mask to read). */
     private final boolean estimated;
 
     /**
@@ -202,27 +208,42 @@ public final class UnitCounts implements Serializable {
         return estimated ? this : owning(closed, negative, nonFinite, entries, absSums, examples, true);
     }
 
-    /** @param u unit index @return closed entries of unit u */
+    /**
+     * @param u unit index
+     * @return closed entries of unit u
+     */
     public long closed(int u) {
         return closed[u];
     }
 
-    /** @param u unit index @return negative entries of unit u */
+    /**
+     * @param u unit index
+     * @return negative entries of unit u
+     */
     public long negative(int u) {
         return negative[u];
     }
 
-    /** @param u unit index @return non-finite entries of unit u */
+    /**
+     * @param u unit index
+     * @return non-finite entries of unit u
+     */
     public long nonFinite(int u) {
         return nonFinite[u];
     }
 
-    /** @param u unit index @return entries of unit u, non-finite included */
+    /**
+     * @param u unit index
+     * @return entries of unit u, non-finite included
+     */
     public long entries(int u) {
         return entries[u];
     }
 
-    /** @param u unit index @return finite entries that are not closed */
+    /**
+     * @param u unit index
+     * @return finite entries that are not closed
+     */
     public long open(int u) {
         return entries[u] - nonFinite[u] - closed[u];
     }
@@ -269,7 +290,10 @@ public final class UnitCounts implements Serializable {
         return finite == 0 ? 0.0 : (double) totalNegative() / finite;
     }
 
-    /** @param u unit index @return closed / finite entries of unit u (0 when none) */
+    /**
+     * @param u unit index
+     * @return closed / finite entries of unit u (0 when none)
+     */
     public double unitClosedFraction(int u) {
         long finite = entries[u] - nonFinite[u];
         return finite == 0 ? 0.0 : (double) closed[u] / finite;

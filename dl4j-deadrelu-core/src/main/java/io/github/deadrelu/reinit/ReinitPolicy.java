@@ -85,13 +85,21 @@ import org.nd4j.common.base.Preconditions;
 public final class ReinitPolicy implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Check every this many iterations. */
     private final int every;
+    /** Minimum age in iterations of a unit that may be re-drawn. */
     private final int maturity;
+    /** Maximum share of a layer's units re-drawn per event. */
     private final double maxFraction;
+    /** What happens to the outgoing weights. */
     private final OutgoingWeights outgoing;
+    /** The seed of the re-draws. */
     private final long seed;
+    /** Which units are selected. */
     private final UnitSelection selection;
+    /** The score threshold of DORMANT and GRADIENT_DORMANT; NaN otherwise. */
     private final double threshold;
+    /** The replacement rate of LOW_UTILITY; NaN otherwise. */
     private final double replacementRate;
 
     private ReinitPolicy(Builder b) {
@@ -214,13 +222,21 @@ public final class ReinitPolicy implements Serializable {
 
     /** Builds a {@link ReinitPolicy}; every argument is validated as it is set. */
     public static final class Builder {
+        /** Check every this many iterations. */
         private int every = 1000;
+        /** Minimum age in iterations of a unit that may be re-drawn. */
         private int maturity = 100;
+        /** Maximum share of a layer's units re-drawn per event. */
         private double maxFraction = 1.0;
+        /** What happens to the outgoing weights. */
         private OutgoingWeights outgoing = OutgoingWeights.ZERO;
+        /** The seed of the re-draws. */
         private long seed = 0L;
+        /** Which units are selected. */
         private UnitSelection selection = UnitSelection.DEAD;
+        /** The score threshold of DORMANT and GRADIENT_DORMANT; NaN otherwise. */
         private double threshold = Double.NaN;
+        /** The replacement rate of LOW_UTILITY; NaN otherwise. */
         private double replacementRate = Double.NaN;
 
         private Builder() {

@@ -37,17 +37,29 @@ public final class GateCountsUpdate implements Persistable {
 
     private static final int FORMAT = 1;
 
+    /** The session the update belongs to. */
     private String sessionID;
+    /** The worker that sent it. */
     private String workerID;
+    /** When it was made (ms since the epoch). */
     private long timeStamp;
+    /** The worker's iteration. */
     private int iteration;
+    /** The worker's epoch. */
     private int epoch;
+    /** The layer names, one per row of the arrays below. */
     private String[] layers;
+    /** Examples counted per layer. */
     private long[] examples;
+    /** Whether each layer's counts are estimates. */
     private boolean[] estimated;
+    /** Closed entries per layer and unit. */
     private long[][] closed;
+    /** Negative entries per layer and unit. */
     private long[][] negative;
+    /** Non-finite entries per layer and unit. */
     private long[][] nonFinite;
+    /** Counted entries per layer and unit. */
     private long[][] entries;
 
     /** An empty update, to be filled by one of the {@code decode} methods (used by DL4J's stats storages). */

@@ -79,8 +79,11 @@ public class GateMonitorLayer extends NoParamLayer implements GatedLayerConf {
     static final String ACCEPTED = "a ReLU-family activation with a zero-gradient regime: RELU (or ActivationReLU "
             + "with a threshold and/or max but no negative slope), RELU6 or THRESHOLDEDRELU";
 
+    /** The gate applied and counted (a ReLU-family activation with a zero-gradient regime). */
     private IActivation activationFn = new ActivationReLU();
+    /** Whether counts are also taken outside training (inference forward passes). */
     private boolean countInInference;
+    /** The input's data format (CNN2DFormat, RNNFormat, Convolution3D.DataFormat), or null for feed-forward input. */
     private DataFormat dataFormat;
 
     /** Creates a ReLU monitor layer with the defaults (for JSON); prefer the {@link Builder}. */
@@ -364,8 +367,11 @@ public class GateMonitorLayer extends NoParamLayer implements GatedLayerConf {
      * }</pre>
      */
     public static class Builder extends org.deeplearning4j.nn.conf.layers.Layer.Builder<Builder> {
+        /** The gate applied and counted (a ReLU-family activation with a zero-gradient regime). */
         private IActivation activationFn = new ActivationReLU();
+        /** Whether counts are also taken outside training (inference forward passes). */
         private boolean countInInference;
+        /** The input's data format (CNN2DFormat, RNNFormat, Convolution3D.DataFormat), or null for feed-forward input. */
         private DataFormat dataFormat;
 
         /** Creates a builder with the defaults: ReLU, no counting in inference, data format from the input type. */
