@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -62,7 +61,6 @@ import org.nd4j.linalg.schedule.ISchedule;
 class ReinitializerFaultTest {
 
     private static final int BATCH = ReinitNets.BATCH;
-    private static final double BIAS_INIT = ReinitNets.BIAS_INIT;
 
     /** What {@link FaultyInit} does after the network was initialised. */
     enum Mode { NORMAL, THROW_ISE, THROW_NPE, WRONG_SHAPE, NAN }
@@ -105,11 +103,6 @@ class ReinitializerFaultTest {
         Writes.hook = null;
     }
 
-    private static NeuralNetConfiguration.ListBuilder base(IUpdater updater) {
-        return new NeuralNetConfiguration.Builder().seed(12).updater(updater).weightInit(WeightInit.XAVIER)
-                .biasInit(BIAS_INIT).list();
-    }
-
     /** ReinitNets' MLP 4-6-5-3: d0 (weight init {@code init0}) dead {0, 2}, d1 dead {1}. */
     private static MultiLayerNetwork mlp(IUpdater updater, IWeightInit init0) {
         return ReinitNets.mlp(updater, DataType.FLOAT, init0);
@@ -117,7 +110,7 @@ class ReinitializerFaultTest {
 
     /** SimpleRnn 3-4-5 then RNN output: d0 (weight init {@code init0}) dead {1}, d1 dead {0, 3}. */
     private static MultiLayerNetwork rnn(IWeightInit init0) {
-        MultiLayerConfiguration conf = base(new Adam(0.0))
+        MultiLayerConfiguration conf = ReinitNets.base(new Adam(0.0))
                 .layer(new SimpleRnn.Builder().name("d0").nIn(3).nOut(4).weightInit(init0)
                         .activation(Activation.RELU).build())
                 .layer(new SimpleRnn.Builder().name("d1").nIn(4).nOut(5).activation(Activation.RELU).build())

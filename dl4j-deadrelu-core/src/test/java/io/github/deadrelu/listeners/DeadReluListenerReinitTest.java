@@ -393,18 +393,8 @@ class DeadReluListenerReinitTest {
 
     @Test
     void frozenLayer_neverReinitialised() {
-        MultiLayerConfiguration conf = ReinitNets.base(ReinitNets.frozenAdam())
-                .layer(new FrozenLayer(new DenseLayer.Builder().name("d0").nIn(4).nOut(6)
-                        .activation(Activation.RELU).build()))
-                .layer(new DenseLayer.Builder().name("d1").nIn(6).nOut(5).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(5).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        Planted.dense(net.getLayer(0), 0, 2);
-        Planted.dense(net.getLayer(1), 1);
-        Planted.dense(net.getLayer(2));
+        MultiLayerNetwork net = ReinitNets.mlp(ReinitNets.frozenAdam(), DataType.FLOAT,
+                WeightInit.XAVIER.getWeightInitFunction(), FrozenLayer::new);
         ModelState.fillState(net, 2);
         ModelState.Capture cap = new ModelState.Capture(0);
         DeadReluListener l = ReinitNets.listener(ReinitNets.eager(OutgoingWeights.ZERO).build());
