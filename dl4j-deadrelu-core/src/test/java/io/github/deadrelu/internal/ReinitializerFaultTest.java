@@ -19,6 +19,7 @@ import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.testutil.LogCapture;
 import io.github.deadrelu.testutil.ModelState;
 import io.github.deadrelu.testutil.Planted;
+import io.github.deadrelu.testutil.SameClassEquality;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -66,7 +67,7 @@ class ReinitializerFaultTest {
     enum Mode { NORMAL, THROW_ISE, THROW_NPE, WRONG_SHAPE, NAN }
 
     /** Xavier at init, then the planted fault. Public with a no-arg constructor for DL4J's JSON cloning. */
-    public static final class FaultyInit implements IWeightInit {
+    public static final class FaultyInit extends SameClassEquality implements IWeightInit {
         private static final long serialVersionUID = 1L;
         static volatile Mode mode = Mode.NORMAL;
 
@@ -84,16 +85,6 @@ class ReinitializerFaultTest {
                 default:
                     return WeightInit.XAVIER.getWeightInitFunction().init(fanIn, fanOut, shape, order, paramView);
             }
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof FaultyInit;
-        }
-
-        @Override
-        public int hashCode() {
-            return 2;
         }
     }
 
@@ -246,7 +237,7 @@ class ReinitializerFaultTest {
     // ------------------------------------------------------------------------------------ custom optimizer state
 
     /** A custom optimizer with interleaved state: entry e has m at 2e and v at 2e + 1. No update (lr 0). */
-    public static final class InterleavedUpdater implements IUpdater {
+    public static final class InterleavedUpdater extends SameClassEquality implements IUpdater {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -281,16 +272,6 @@ class ReinitializerFaultTest {
 
         @Override
         public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof InterleavedUpdater;
-        }
-
-        @Override
-        public int hashCode() {
-            return 3;
         }
 
         private static final class Impl implements GradientUpdater<InterleavedUpdater> {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deadrelu.reinit.OutgoingWeights;
 import io.github.deadrelu.reinit.ReinitPolicy;
+import io.github.deadrelu.testutil.SameClassEquality;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -56,7 +57,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class ReinitializerTest {
 
     /** Records every call, then draws as Xavier does. Public with a no-arg constructor for DL4J's JSON cloning. */
-    public static final class RecordingInit implements IWeightInit {
+    public static final class RecordingInit extends SameClassEquality implements IWeightInit {
         private static final long serialVersionUID = 1L;
         static final List<String> CALLS = Collections.synchronizedList(new ArrayList<>());
 
@@ -64,16 +65,6 @@ class ReinitializerTest {
         public INDArray init(double fanIn, double fanOut, long[] shape, char order, INDArray paramView) {
             CALLS.add(fanIn + "/" + fanOut + "/" + java.util.Arrays.toString(shape) + "/" + order);
             return new WeightInitXavier().init(fanIn, fanOut, shape, order, paramView);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof RecordingInit;
-        }
-
-        @Override
-        public int hashCode() {
-            return 1;
         }
     }
 
