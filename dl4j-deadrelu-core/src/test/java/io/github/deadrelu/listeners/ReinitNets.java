@@ -58,8 +58,13 @@ public final class ReinitNets {
      * @return the list builder
      */
     public static NeuralNetConfiguration.ListBuilder base(IUpdater updater) {
+        return base(updater, DataType.FLOAT);
+    }
+
+    /** {@link #base(IUpdater)} with parameters, updater state and activations of type {@code type}. */
+    static NeuralNetConfiguration.ListBuilder base(IUpdater updater, DataType type) {
         return new NeuralNetConfiguration.Builder().seed(12).updater(updater).weightInit(WeightInit.XAVIER)
-                .biasInit(BIAS_INIT).list();
+                .biasInit(BIAS_INIT).dataType(type).list();
     }
 
     /** MLP 4-6-5-3: d0 dead {0, 2}, d1 dead {1}. */
@@ -95,8 +100,7 @@ public final class ReinitNets {
      */
     static MultiLayerNetwork mlp(IUpdater updater, DataType type, IWeightInit init0,
                                  java.util.function.UnaryOperator<org.deeplearning4j.nn.conf.layers.Layer> wrapD0) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(12).updater(updater)
-                .weightInit(WeightInit.XAVIER).biasInit(BIAS_INIT).dataType(type).list()
+        MultiLayerConfiguration conf = base(updater, type)
                 .layer(wrapD0.apply(new DenseLayer.Builder().name("d0").nIn(4).nOut(6).weightInit(init0)
                         .activation(Activation.RELU).build()))
                 .layer(new DenseLayer.Builder().name("d1").nIn(6).nOut(5).activation(Activation.RELU).build())
