@@ -176,6 +176,20 @@ public final class Nets {
     }
 
     /**
+     * Sets the listeners of an MLN or CG.
+     *
+     * @param model     the model
+     * @param listeners the listeners
+     */
+    public static void listen(Model model, org.deeplearning4j.optimize.api.TrainingListener... listeners) {
+        if (model instanceof MultiLayerNetwork) {
+            ((MultiLayerNetwork) model).setListeners(listeners);
+        } else {
+            ((ComputationGraph) model).setListeners(listeners);
+        }
+    }
+
+    /**
      * One training step on an MLN or CG.
      *
      * @param model the model
