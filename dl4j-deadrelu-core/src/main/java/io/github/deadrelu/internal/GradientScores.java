@@ -34,7 +34,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code mean|dL/dW[:, j]| / (layer mean + 1e-8)}; we add the bias entry and divide by the exact mean.) A unit whose
  * gate is closed on every entry of the mini-batch has a zero pre-activation gradient, so every term is exactly 0 and
  * g_j = 0. Dense: W {@code [nIn, nOut]}, unit axis 1; convolution (2D, 1D, 3D): W {@code [outC, inC, k...]}, unit axis
- * 0 (Convolution1DLayer in its real {@code [k, inC, outC]} frame, {@link LayerKinds#conv1dFrame}); Deconvolution2D:
+ * 0 (Convolution1DLayer in its real {@code [k, inC, outC]} frame, {@link UnitLayouts#weightFrame}); Deconvolution2D:
  * {@code [inC, outC, kH, kW]}, axis 1; DepthwiseConvolution2D: {@code [kH, kW, inC, dm]}, unit {@code i * dm + m};
  * SeparableConvolution2D: the pointwise {@code pW}, axis 0. These are the unit axes the re-initialiser draws along
  * ({@link IncomingDraw}). One ND4J reduction over the fan-in axes; the result is O(units).
@@ -111,7 +111,7 @@ public final class GradientScores {
             axis = 1;
         } else if (conf instanceof ConvolutionLayer && !(conf instanceof Deconvolution3D)
                 && gw.rank() == (conf instanceof Convolution3D ? 5 : 4)) {
-            long[][] f = LayerKinds.conv1dFrame(conf, gw.shape(), 0);
+            long[][] f = UnitLayouts.weightFrame(conf, gw.shape(), 0);
             frame = f == null ? null : f[0];
             axis = f == null ? 0 : (int) f[1][0];
         } else {

@@ -175,7 +175,7 @@ final class IncomingDraw {
             INDArray w = param(layer, "W", owner);
             checkRank(owner, w, cl instanceof Convolution3D ? 5 : 4);
             checkUnits(owner, w.size(0));
-            long[][] f = LayerKinds.conv1dFrame(cl, w.shape(), 0);
+            long[][] f = UnitLayouts.weightFrame(cl, w.shape(), 0);
             long[] frame = f == null ? null : f[0];
             int axis = f == null ? 0 : (int) f[1][0];
             INDArray fresh = draw(cl.getWeightInitFn(), w.size(1) * kProd, w.size(0) * kProd / sProd, w, 'c',

@@ -4,7 +4,6 @@
 package io.github.deadrelu.internal;
 
 import static io.github.deadrelu.internal.LayerKinds.ownsWeights;
-import static io.github.deadrelu.internal.LayerKinds.passThrough;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +47,7 @@ final class LayerPlan {
         List<ModelTopology.Node> between = new ArrayList<>();   // gate-side layers without weights, gate first
         ModelTopology.Node cur = gate;
         while (!ownsWeights(cur)) {
-            if (!passThrough(cur.conf)) {
+            if (!UnitLayouts.keepsUnits(cur.conf)) {
                 throw PlanResult.refuse("layer " + cur.describe() + " between the weights and the gate of layer "
                         + spec.name() + " does not keep units apart; re-initialisation is not supported there");
             }

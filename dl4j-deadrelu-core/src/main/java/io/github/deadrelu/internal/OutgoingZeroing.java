@@ -3,11 +3,6 @@
  */
 package io.github.deadrelu.internal;
 
-import static io.github.deadrelu.internal.LayerKinds.channelAxis;
-import static io.github.deadrelu.internal.LayerKinds.inputAxis;
-import static io.github.deadrelu.internal.LayerKinds.layoutAfter;
-import static io.github.deadrelu.internal.LayerKinds.passThrough;
-
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -109,38 +104,36 @@ final class OutgoingZeroing {
                 Layout l = layout;
                 if (c.pre != null) {
                     s = mapPreprocessor(c.pre, sel, c);
-                    l = layoutAfter(c.pre, layout);
+                    l = UnitLayouts.of(c.pre).applyTo(layout, layout);
                 }
                 if (c.frozen() && reader == null) {
                     throw PlanResult.refuse("layer " + c.describe() + " reading layer " + layerName + " is frozen; "
                             + "its weights cannot be zeroed; use OutgoingWeights.KEEP");
                 }
-                int axis = inputAxis(c.conf);
+                int axis = UnitLayouts.inputAxis(c.conf);
                 if (axis >= 0) {
                     zeroInputs(c, s, axis);
-                } else if (passThrough(c.conf)) {
-                    forward(c, s, layoutAfter(c.conf, l));
+                } else if (UnitLayouts.keepsUnits(c.conf)) {
+                    forward(c, s, UnitLayouts.of(c.rawConf).applyTo(l, l));
                 } else {
                     throw PlanResult.refuse("zeroing the outgoing weights of layer " + layerName + " in "
                             + c.describe() + " is not supported; use OutgoingWeights.KEEP");
                 }
             } else if (c.vertexConf instanceof MergeVertex) {
                 int axis = ((MergeVertex) c.vertexConf).getMergeAxis();
-                if (axis != channelAxis(layout)) {
+                if (axis != layout.channelAxis()) {
                     throw PlanResult.refuse("merge vertex " + c.name + " merges along axis " + axis + ", not the "
-                            + "unit axis " + channelAxis(layout) + " of layer " + layerName
+                            + "unit axis " + layout.channelAxis() + " of layer " + layerName
                             + "; use OutgoingWeights.KEEP");
                 }
                 forward(c, merged(c, node, sel), layout);
             } else if (c.vertexConf instanceof PreprocessorVertex) {
                 InputPreProcessor p = ((PreprocessorVertex) c.vertexConf).getPreProcessor();
-                forward(c, mapPreprocessor(p, sel, c), layoutAfter(p, layout));
-            } else if (c.vertexConf instanceof ScaleVertex || c.vertexConf instanceof ShiftVertex) {
-                forward(c, sel, layout);
-            } else if (c.vertexConf instanceof LastTimeStepVertex) {
-                forward(c, sel, Layout.FF);
-            } else if (c.vertexConf instanceof DuplicateToTimeSeriesVertex) {
-                forward(c, sel, Layout.NCW);
+                forward(c, mapPreprocessor(p, sel, c), UnitLayouts.of(p).applyTo(layout, layout));
+            } else if (c.vertexConf instanceof ScaleVertex || c.vertexConf instanceof ShiftVertex
+                    || c.vertexConf instanceof LastTimeStepVertex
+                    || c.vertexConf instanceof DuplicateToTimeSeriesVertex) {
+                forward(c, sel, UnitLayouts.of(c.vertexConf).applyTo(layout, layout));
             } else {
                 throw PlanResult.refuse("zeroing the outgoing weights of layer " + layerName + " through "
                         + c.describe() + " is not supported (it mixes or reorders units); use OutgoingWeights.KEEP");
@@ -186,7 +179,7 @@ final class OutgoingZeroing {
                     + ") must read " + sel.width + " inputs along axis " + axis + " to zero the outgoing weights "
                     + "of layer " + layerName + "; use OutgoingWeights.KEEP");
         }
-        long[][] f = LayerKinds.conv1dFrame(c.conf, w.shape(), axis);
+        long[][] f = UnitLayouts.weightFrame(c.conf, w.shape(), axis);
         if (reader != null) {
             reader.read(c, w, f == null ? null : f[0], f == null ? axis : (int) f[1][0], sel);
             return;

@@ -38,7 +38,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (the unit's pointwise weights; the depthwise weights are shared by all output channels and are kept) and
  * {@code SimpleRnn} (input weights W and recurrent weights RW of the unit; with ZERO also the unit's outgoing
  * recurrent weights). Supported consumers for ZERO: dense, output, LSTM, SimpleRnn and the convolution family,
- * through unit-preserving parameter-free layers ({@link LayerKinds#passThrough}), DL4J's CNN-to-dense flattening
+ * through unit-preserving parameter-free layers ({@link UnitLayouts#keepsUnits}), DL4J's CNN-to-dense flattening
  * (NCHW and NHWC), RNN/feed-forward reshapes and ComputationGraph merge, scale, shift and time-step vertices.
  *
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.

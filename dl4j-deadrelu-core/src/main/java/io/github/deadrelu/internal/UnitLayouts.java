@@ -61,9 +61,6 @@ import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.RnnToCnnPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The one authority on unit layouts: which {@link Layout} the output of a layer configuration, an
@@ -347,32 +344,24 @@ public final class UnitLayouts {
     }
 
     /**
-     * The selection of a weight array of nominal shape {@code shape} that is {@code ind} (a selection over units)
-     * along {@code axis}, in the order DL4J really reads that array: for a {@code Convolution1DLayer} in NCW format
-     * DL4J M2.1 declares W as {@code [outC, inC, k, 1]} but its forward pass <em>reshapes</em> (does not permute) that
-     * 'c'-order buffer to {@code [k, inC, outC]}, so the mask is built there and reshaped back. One allocation and one
-     * broadcast op.
+     * The frame in which axis {@code axis} of a weight array of nominal shape {@code shape} is a plain axis, in the
+     * order DL4J really reads that array: null (the nominal shape and axis) except for a {@code Convolution1DLayer} in
+     * NCW format, whose M2.1 W is declared {@code [outC, inC, k, 1]} but <em>reshaped</em> (not permuted) to
+     * {@code [k, inC, outC]} by its forward pass ({@code Convolution1DUtils.reshapeWeightArrayOrGradientForFormat}),
+     * so output channel o and input channel i are the last and middle axes of that real layout.
      *
      * @param conf  the layer owning the weights, wrappers removed
-     * @param ind   one value per unit (the values to place), rank 1
      * @param shape the nominal weight shape
      * @param axis  the nominal axis of the units
-     * @return an array of {@code shape} holding {@code ind[u]} at every entry of unit u
+     * @return {@code {frameShape, {frameAxis}}}, or null for the nominal shape and axis
      */
-    public static INDArray weightMask(Layer conf, INDArray ind, long[] shape, int axis) {
+    public static long[][] weightFrame(Layer conf, long[] shape, int axis) {
         if (conf instanceof Convolution1DLayer && !(conf instanceof Convolution3D)
                 && ((Convolution1DLayer) conf).getRnnDataFormat() != RNNFormat.NWC && shape.length == 4
                 && (axis == 0 || axis == 1)) {
-            long[] real = {shape[2], shape[1], shape[0]};
-            return broadcast(ind, real, axis == 0 ? 2 : 1, 'c').reshape('c', shape);
+            return new long[][]{{shape[2], shape[1], shape[0]}, {axis == 0 ? 2 : 1}};
         }
-        return broadcast(ind, shape, axis, conf instanceof ConvolutionLayer ? 'c' : 'f');
-    }
-
-    private static INDArray broadcast(INDArray ind, long[] shape, int axis, char order) {
-        INDArray m = Nd4j.createUninitialized(ind.dataType(), shape, order);
-        Nd4j.getExecutioner().exec(new BroadcastCopyOp(m, ind, m, axis));
-        return m;
+        return null;
     }
 
     // ------------------------------------------------------------------------------------------ formats

@@ -461,47 +461,29 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         return "DeadReluListener(" + config + ")";
     }
 
-    /** Builds a {@link DeadReluListener}; every argument is validated as it is set. */
-    public static final class Builder {
+    /**
+     * Builds a {@link DeadReluListener}; every argument is validated as it is set. The options it shares with the
+     * other front ends are documented on {@link MonitorOptions}; {@link #csv(Path)} is the listener's own.
+     */
+    public static final class Builder implements MonitorOptions<Builder> {
         private MonitorConfig config = MonitorConfig.defaults();
 
         private Builder() {
         }
 
-        /**
-         * A unit is dead once it has been closed on every entry for at least this many consecutive training examples
-         * (default 1024; batch-size independent).
-         *
-         * @param examples the streak length, >= 1
-         * @return this builder, for chaining
-         * @throws IllegalArgumentException when {@code examples < 1}
-         * @see MonitorConfig#withDeadAfterExamples(int)
-         */
+        @Override
         public Builder deadAfterExamples(int examples) {
             config = config.withDeadAfterExamples(examples);
             return this;
         }
 
-        /**
-         * Log one summary line every this many iterations (default 100; 0 = never).
-         *
-         * @param iterations the cadence, >= 0
-         * @return this builder, for chaining
-         * @throws IllegalArgumentException when {@code iterations < 0}
-         */
+        @Override
         public Builder frequency(int iterations) {
             config = config.withFrequency(iterations);
             return this;
         }
 
-        /**
-         * Re-initialise dead units per this policy (default: none, monitor only).
-         *
-         * @param policy the policy
-         * @return this builder, for chaining
-         * @throws NullPointerException when {@code policy} is null
-         * @throws IllegalStateException when a policy was already set
-         */
+        @Override
         public Builder reinitialize(ReinitPolicy policy) {
             config = config.withPolicy(policy);
             return this;
@@ -536,40 +518,19 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             return this;
         }
 
-        /**
-         * Write a self-contained HTML report to this file: per monitored layer closed share and dead fraction over
-         * iterations (non-finite iterations, re-initialisation events and the first 10% dead crossing marked) and a
-         * units x time map of dead units, the model, this configuration and the policy, the latest snapshot and the
-         * WARN lines logged.
-         *
-         * @param html the report file
-         * @return this builder, for chaining
-         * @throws NullPointerException when {@code html} is null
-         * @see MonitorConfig#withReport(Path)
-         */
+        @Override
         public Builder report(Path html) {
             config = config.withReport(html);
             return this;
         }
 
-        /**
-         * Keep this many snapshots in {@link #history()} (default 1000).
-         *
-         * @param snapshots the bound, >= 1
-         * @return this builder, for chaining
-         * @throws IllegalArgumentException when {@code snapshots < 1}
-         */
+        @Override
         public Builder historySize(int snapshots) {
             config = config.withHistorySize(snapshots);
             return this;
         }
 
-        /**
-         * Whether to log the summary line (default true); warnings are always logged.
-         *
-         * @param log true to log
-         * @return this builder, for chaining
-         */
+        @Override
         public Builder logReports(boolean log) {
             config = config.withLogReports(log);
             return this;

@@ -19,6 +19,7 @@ import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.testutil.LogCapture;
 import io.github.deadrelu.testutil.ModelState;
 import io.github.deadrelu.testutil.Planted;
+import io.github.deadrelu.testutil.SameClassEquality;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,7 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -62,13 +62,12 @@ import org.nd4j.linalg.schedule.ISchedule;
 class ReinitializerFaultTest {
 
     private static final int BATCH = ReinitNets.BATCH;
-    private static final double BIAS_INIT = ReinitNets.BIAS_INIT;
 
     /** What {@link FaultyInit} does after the network was initialised. */
     enum Mode { NORMAL, THROW_ISE, THROW_NPE, WRONG_SHAPE, NAN }
 
     /** Xavier at init, then the planted fault. Public with a no-arg constructor for DL4J's JSON cloning. */
-    public static final class FaultyInit implements IWeightInit {
+    public static final class FaultyInit extends SameClassEquality implements IWeightInit {
         private static final long serialVersionUID = 1L;
         static volatile Mode mode = Mode.NORMAL;
 
@@ -87,27 +86,12 @@ class ReinitializerFaultTest {
                     return WeightInit.XAVIER.getWeightInitFunction().init(fanIn, fanOut, shape, order, paramView);
             }
         }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof FaultyInit;
-        }
-
-        @Override
-        public int hashCode() {
-            return 2;
-        }
     }
 
     @AfterEach
     void reset() {
         FaultyInit.mode = Mode.NORMAL;
         Writes.hook = null;
-    }
-
-    private static NeuralNetConfiguration.ListBuilder base(IUpdater updater) {
-        return new NeuralNetConfiguration.Builder().seed(12).updater(updater).weightInit(WeightInit.XAVIER)
-                .biasInit(BIAS_INIT).list();
     }
 
     /** ReinitNets' MLP 4-6-5-3: d0 (weight init {@code init0}) dead {0, 2}, d1 dead {1}. */
@@ -117,7 +101,7 @@ class ReinitializerFaultTest {
 
     /** SimpleRnn 3-4-5 then RNN output: d0 (weight init {@code init0}) dead {1}, d1 dead {0, 3}. */
     private static MultiLayerNetwork rnn(IWeightInit init0) {
-        MultiLayerConfiguration conf = base(new Adam(0.0))
+        MultiLayerConfiguration conf = ReinitNets.base(new Adam(0.0))
                 .layer(new SimpleRnn.Builder().name("d0").nIn(3).nOut(4).weightInit(init0)
                         .activation(Activation.RELU).build())
                 .layer(new SimpleRnn.Builder().name("d1").nIn(4).nOut(5).activation(Activation.RELU).build())
@@ -253,7 +237,7 @@ class ReinitializerFaultTest {
     // ------------------------------------------------------------------------------------ custom optimizer state
 
     /** A custom optimizer with interleaved state: entry e has m at 2e and v at 2e + 1. No update (lr 0). */
-    public static final class InterleavedUpdater implements IUpdater {
+    public static final class InterleavedUpdater extends SameClassEquality implements IUpdater {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -288,16 +272,6 @@ class ReinitializerFaultTest {
 
         @Override
         public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof InterleavedUpdater;
-        }
-
-        @Override
-        public int hashCode() {
-            return 3;
         }
 
         private static final class Impl implements GradientUpdater<InterleavedUpdater> {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deadrelu.reinit.OutgoingWeights;
 import io.github.deadrelu.reinit.ReinitPolicy;
+import io.github.deadrelu.testutil.SameClassEquality;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -56,7 +57,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class ReinitializerTest {
 
     /** Records every call, then draws as Xavier does. Public with a no-arg constructor for DL4J's JSON cloning. */
-    public static final class RecordingInit implements IWeightInit {
+    public static final class RecordingInit extends SameClassEquality implements IWeightInit {
         private static final long serialVersionUID = 1L;
         static final List<String> CALLS = Collections.synchronizedList(new ArrayList<>());
 
@@ -64,16 +65,6 @@ class ReinitializerTest {
         public INDArray init(double fanIn, double fanOut, long[] shape, char order, INDArray paramView) {
             CALLS.add(fanIn + "/" + fanOut + "/" + java.util.Arrays.toString(shape) + "/" + order);
             return new WeightInitXavier().init(fanIn, fanOut, shape, order, paramView);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof RecordingInit;
-        }
-
-        @Override
-        public int hashCode() {
-            return 1;
         }
     }
 
@@ -532,5 +523,56 @@ class ReinitializerTest {
         double std = drawn[0].stdNumber().doubleValue();
         assertEquals(Math.sqrt(2.0 / 300), std, 0.1 * Math.sqrt(2.0 / 300), "std of the re-drawn weights");
         assertEquals(0.0, drawn[0].meanNumber().doubleValue(), 0.01);
+    }
+
+    /**
+     * The layout after a preprocessor comes from the layout authority: a dense gate "g" (unit {@value #DEAD} dead)
+     * is turned back into an NWC sequence by a {@code FeedForwardToRnnPreProcessor(NWC)} in front of an activation
+     * layer, merged along axis 2 (the channel axis of NWC, as DL4J sets it) with a 2-unit SimpleRnn and read by an
+     * NWC RnnOutputLayer. ZERO zeroes exactly row {@value #DEAD} of the output layer's W (rows 0-3 read "g", rows 4-5
+     * the SimpleRnn), leaves every other weight bit-identical and keeps the network's output. (The re-initialiser's
+     * former own rule read that preprocessor's output as NCW, axis 1, and refused the layer.)
+     */
+    @Test
+    void zeroOutgoing_throughFeedForwardToRnnNwcAndMerge_zeroesExactlyTheUnitsRow() {
+        org.deeplearning4j.nn.conf.RNNFormat nwc = org.deeplearning4j.nn.conf.RNNFormat.NWC;
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(4).updater(new Adam(1e-3)).weightInit(WeightInit.XAVIER).graphBuilder()
+                .addInputs("x")
+                .addLayer("g", new DenseLayer.Builder().nOut(4).activation(Activation.RELU).build(), "x")
+                .addLayer("act", new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
+                        .activation(Activation.IDENTITY).build(),
+                        new org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor(nwc), "g")
+                .addLayer("r", new SimpleRnn.Builder().nOut(2).activation(Activation.TANH).dataFormat(nwc).build(),
+                        "x")
+                .addVertex("m", new org.deeplearning4j.nn.conf.graph.MergeVertex(), "act", "r")
+                .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2)
+                        .activation(Activation.IDENTITY).dataFormat(nwc).build(), "m")
+                .setOutputs("out")
+                .setInputTypes(InputType.recurrent(3, 5, nwc))
+                .build();
+        assertEquals(2, ((org.deeplearning4j.nn.conf.graph.MergeVertex) conf.getVertices().get("m")).getMergeAxis());
+        org.deeplearning4j.nn.graph.ComputationGraph net = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+        net.init();
+        net.getLayer("g").getParam("b").putScalar(DEAD, -100.0);
+        Nd4j.getRandom().setSeed(23);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 5, 3);   // [mb, T, C], entries in [0, 1)
+        INDArray before = net.outputSingle(x).dup();
+        INDArray w = net.getLayer("out").getParam("W");
+        INDArray wBefore = w.dup();
+        LayerSpec s = NetworkInspector.discover(net).stream().filter(l -> l.name().equals("g")).findFirst()
+                .orElseThrow();
+        Reinitializer.reinitialize(net, s, new int[]{DEAD}, 4, policy(OutgoingWeights.ZERO), 0);
+        assertEquals(6, w.rows());
+        for (int row = 0; row < 6; row++) {
+            double[] now = w.getRow(row).toDoubleVector();
+            if (row == DEAD) {
+                assertArrayEquals(new double[]{0.0, 0.0}, now, "row of the re-drawn unit not zeroed");
+            } else {
+                assertArrayEquals(wBefore.getRow(row).toDoubleVector(), now, "row " + row + " changed");
+            }
+        }
+        assertArrayEquals(before.dup().reshape(before.length()).toDoubleVector(),
+                net.outputSingle(x).dup().reshape(before.length()).toDoubleVector(), 1e-5);
     }
 }

@@ -73,22 +73,6 @@ class DeadReluListenerPlantedTest {
         return DeadReluListener.builder().deadAfterExamples(MB).frequency(0).build();
     }
 
-    /** The model to train: the MLN itself or its equivalent ComputationGraph (same parameters). */
-    private static Model model(MultiLayerNetwork net, boolean graph, DeadReluListener l) {
-        if (graph) {
-            ComputationGraph cg = net.toComputationGraph();
-            cg.setListeners(l);
-            return cg;
-        }
-        net.setListeners(l);
-        return net;
-    }
-
-    /** The name of MLN layer i: "layer<i>" in the MLN, "<i>" in the graph made by toComputationGraph(). */
-    private static String name(int i, boolean graph) {
-        return graph ? String.valueOf(i) : "layer" + i;
-    }
-
     static LayerGates gates(DeadReluListener l, String name) {
         GateSnapshot s = l.snapshot();
         return s.layer(name).orElseThrow(() -> new AssertionError("no layer " + name + " in " + s));
@@ -121,15 +105,15 @@ class DeadReluListenerPlantedTest {
     @ValueSource(booleans = {false, true})
     void dense_planted(boolean graph) {
         DeadReluListener l = listener();
-        Model m = model(Nets.plantedMlp(1), graph, l);
+        Model m = Nets.listened(Nets.plantedMlp(1), graph, l);
         Nets.fit(m, Nets.mlpData(MB, 2));
 
         GateSnapshot s = l.snapshot();
         assertEquals(0, s.iteration());
         assertEquals(0, s.epoch());
-        assertEquals(List.of(name(0, graph), name(1, graph)), names(s));
-        LayerGates l0 = gates(l, name(0, graph));
-        LayerGates l1 = gates(l, name(1, graph));
+        assertEquals(List.of(Nets.layerName(0, graph), Nets.layerName(1, graph)), names(s));
+        LayerGates l0 = gates(l, Nets.layerName(0, graph));
+        LayerGates l1 = gates(l, Nets.layerName(1, graph));
         assertPlanted(l0, Nets.H0, 0, 2);
         assertPlanted(l1, Nets.H1, 1);
         assertEquals(graph ? 1 : 0, l0.index());
@@ -151,11 +135,11 @@ class DeadReluListenerPlantedTest {
         Nd4j.getRandom().setSeed(7);
         Planted.conv(net.getLayer(0), 1, 3);
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         long[] shape = format == CNN2DFormat.NCHW ? new long[]{2, 5, 5} : new long[]{5, 5, 2};
         Nets.fit(m, Planted.data(MB, shape, 3, 4));
 
-        assertPlanted(gates(l, name(0, graph)), 4, 1, 3);
+        assertPlanted(gates(l, Nets.layerName(0, graph)), 4, 1, 3);
     }
 
     @ParameterizedTest(name = "graph={0}")
@@ -170,10 +154,10 @@ class DeadReluListenerPlantedTest {
         Nd4j.getRandom().setSeed(7);
         Planted.conv1d(net.getLayer(0), 2);
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, Planted.data(MB, new long[]{2, 7}, 3, 6));
 
-        assertPlanted(gates(l, name(0, graph)), 3, 2);
+        assertPlanted(gates(l, Nets.layerName(0, graph)), 3, 2);
     }
 
     @ParameterizedTest(name = "graph={0}")
@@ -187,10 +171,10 @@ class DeadReluListenerPlantedTest {
                         .build());
         Planted.byBias(net.getLayer(0), 0, 3);
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, Planted.data(MB, new long[]{2, 5, 5}, 3, 26));
 
-        assertPlanted(gates(l, name(0, graph)), 4, 0, 3);
+        assertPlanted(gates(l, Nets.layerName(0, graph)), 4, 0, 3);
     }
 
     @ParameterizedTest(name = "graph={0}")
@@ -203,10 +187,10 @@ class DeadReluListenerPlantedTest {
                         .build());
         Planted.byBias(net.getLayer(0), 1);
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, Planted.data(MB, new long[]{2, 5, 5}, 3, 28));
 
-        assertPlanted(gates(l, name(0, graph)), 3, 1);
+        assertPlanted(gates(l, Nets.layerName(0, graph)), 3, 1);
     }
 
     @ParameterizedTest(name = "graph={0}")
@@ -220,10 +204,10 @@ class DeadReluListenerPlantedTest {
                         .build());
         Planted.byBias(net.getLayer(0), 0, 2, 4);
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, Planted.data(MB, new long[]{2, 3, 4, 4}, 3, 30));
 
-        assertPlanted(gates(l, name(0, graph)), 5, 0, 2, 4);
+        assertPlanted(gates(l, Nets.layerName(0, graph)), 5, 0, 2, 4);
     }
 
     @ParameterizedTest(name = "graph={0}")
@@ -240,10 +224,10 @@ class DeadReluListenerPlantedTest {
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 2);
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, Nets.sequenceData(MB, 3, t, 2, RNNFormat.NCW, 32));
 
-        assertPlanted(gates(l, name(0, graph)), 4, 2);
+        assertPlanted(gates(l, Nets.layerName(0, graph)), 4, 2);
     }
 
     @Test
@@ -292,12 +276,12 @@ class DeadReluListenerPlantedTest {
         bn.getParam("beta").putScalar(1, -1.0);
         bn.getParam("beta").putScalar(4, -1.0);
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, Planted.data(MB, new long[]{4}, 3, 8));
 
         GateSnapshot s = l.snapshot();
-        assertEquals(List.of(name(2, graph)), names(s), "only the ActivationLayer is gated");
-        LayerGates g = gates(l, name(2, graph));
+        assertEquals(List.of(Nets.layerName(2, graph)), names(s), "only the ActivationLayer is gated");
+        LayerGates g = gates(l, Nets.layerName(2, graph));
         assertPlanted(g, 6, 1, 4);
         assertFalse(g.recoverable(), "the incoming weights (layer0) have nothing trainable upstream");
     }
@@ -315,12 +299,12 @@ class DeadReluListenerPlantedTest {
         Nd4j.getRandom().setSeed(7);
         Planted.rnn(net.getLayer(0), 0, 3);
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         DataSet ds = Nets.sequenceData(MB, 3, t, 2, format, 10);
         assertTrue(ds.getFeaturesMaskArray().sumNumber().doubleValue() < MB * t, "some steps are masked");
         Nets.fit(m, ds);
 
-        assertPlanted(gates(l, name(0, graph)), 5, 0, 3);
+        assertPlanted(gates(l, Nets.layerName(0, graph)), 5, 0, 3);
     }
 
     @ParameterizedTest(name = "graph={0}, withBackprop={1}")
@@ -335,11 +319,11 @@ class DeadReluListenerPlantedTest {
                         .build());
         Nets.plantMlp(net);
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, Nets.mlpData(MB, 12));
 
-        assertPlanted(gates(l, name(0, graph)), 6, 0, 2);
-        LayerGates l1 = gates(l, name(1, graph));
+        assertPlanted(gates(l, Nets.layerName(0, graph)), 6, 0, 2);
+        LayerGates l1 = gates(l, Nets.layerName(1, graph));
         assertPlanted(l1, 5, 1);
         assertFalse(l1.recoverable(), "the only layer upstream of layer1 is frozen");
     }
@@ -356,10 +340,10 @@ class DeadReluListenerPlantedTest {
         Planted.bias(net.getLayer(0), 10.0, 3); // unit 3: z > 10 >= 6 on every input (saturated)
         // live units: z in [0.5, 0.5 + 4 * 0.6] = [0.5, 2.9], strictly inside (0, 6)
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, Nets.mlpData(MB, 14));
 
-        LayerGates g = gates(l, name(0, graph));
+        LayerGates g = gates(l, Nets.layerName(0, graph));
         assertPlanted(g, 5, 0, 3);
         assertEquals(0.2, g.negativeShare(), 1e-12, "only unit 0 is closed on the low side");
     }
@@ -378,10 +362,10 @@ class DeadReluListenerPlantedTest {
         Planted.denseWeights(d, 0.0, 2);     // unit 2: z = 0.5, positive but below the threshold
         Planted.bias(d, 1.5, 0, 3);          // units 0, 3: z >= 1.5
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, Nets.mlpData(MB, 16));
 
-        assertPlanted(gates(l, name(0, graph)), 4, 1, 2);
+        assertPlanted(gates(l, Nets.layerName(0, graph)), 4, 1, 2);
     }
 
     @ParameterizedTest(name = "graph={0}")
@@ -397,10 +381,10 @@ class DeadReluListenerPlantedTest {
         Planted.denseWeights(d, 0.0, 2);     // unit 2: z = 0.5 <= theta
         Planted.bias(d, 1.5, 0, 3);          // units 0, 3: z >= 1.5 > theta
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, Nets.mlpData(MB, 18));
 
-        assertPlanted(gates(l, name(0, graph)), 4, 1, 2);
+        assertPlanted(gates(l, Nets.layerName(0, graph)), 4, 1, 2);
     }
 
     @ParameterizedTest(name = "graph={0}")
@@ -413,10 +397,10 @@ class DeadReluListenerPlantedTest {
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 1, 4);
         DeadReluListener l = listener();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, Nets.mlpData(MB, 20));
 
-        LayerGates g = gates(l, name(0, graph));
+        LayerGates g = gates(l, Nets.layerName(0, graph));
         assertEquals(5, g.units());
         assertEquals(0.0, g.closedShare(), 0.0);
         assertEquals(0.4, g.negativeShare(), 1e-12);

@@ -5,6 +5,8 @@ package io.github.deadrelu.listeners;
 
 import static io.github.deadrelu.listeners.ReinitNets.BATCH;
 import static io.github.deadrelu.listeners.ReinitNets.BIAS_INIT;
+import static io.github.deadrelu.testutil.Nets.fit;
+import static io.github.deadrelu.testutil.Nets.listen;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,7 +39,6 @@ import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -125,20 +126,15 @@ class DeadReluListenerReinitTest {
         }
     }
 
-    static void listen(Model m, TrainingListener... ls) {
-        if (m instanceof MultiLayerNetwork) {
-            ((MultiLayerNetwork) m).setListeners(ls);
-        } else {
-            ((ComputationGraph) m).setListeners(ls);
-        }
-    }
-
-    static void fit(Model m, DataSet d) {
-        if (m instanceof MultiLayerNetwork) {
-            ((MultiLayerNetwork) m).fit(d);
-        } else {
-            ((ComputationGraph) m).fit(d);
-        }
+    /**
+     * One step of {@code m} on {@code d} with {@code cap} (which keeps the state before the first event) and an
+     * eager listener of {@code policy}.
+     */
+    private static DeadReluListener fitOnce(Model m, ModelState.Capture cap, ReinitPolicy policy, DataSet d) {
+        DeadReluListener l = ReinitNets.listener(policy);
+        listen(m, cap, l);
+        fit(m, d);
+        return l;
     }
 
     static INDArray output(Model m, INDArray x) {
@@ -170,9 +166,7 @@ class DeadReluListenerReinitTest {
         DataSet d = ReinitNets.mlpData();
         d = new DataSet(d.getFeatures().castTo(type), d.getLabels().castTo(type));
         ModelState.Capture cap = new ModelState.Capture(0);
-        DeadReluListener l = ReinitNets.listener(ReinitNets.eager(OutgoingWeights.ZERO).build());
-        listen(m, cap, l);
-        fit(m, d);
+        DeadReluListener l = fitOnce(m, cap, ReinitNets.eager(OutgoingWeights.ZERO).build(), d);
         assertNotNull(cap.captured);
         ModelState after = ModelState.of(m);
         for (double v : after.params) {
@@ -249,9 +243,7 @@ class DeadReluListenerReinitTest {
         Model m = prepare(n, graph, ReinitNets.frozenAdam());
         DataSet d = data(n);
         ModelState.Capture cap = new ModelState.Capture(0);
-        DeadReluListener l = ReinitNets.listener(ReinitNets.eager(o).build());
-        listen(m, cap, l);
-        fit(m, d);
+        DeadReluListener l = fitOnce(m, cap, ReinitNets.eager(o).build(), d);
         assertNotNull(cap.captured);
         assertWrites(cap.captured, ModelState.of(m), expect(n, m, o));
 
@@ -317,9 +309,8 @@ class DeadReluListenerReinitTest {
         Planted.dense(net.getLayer(0), 0, 1, 2, 4);
         ModelState.fillState(net, 3);
         ModelState.Capture cap = new ModelState.Capture(0);
-        DeadReluListener l = ReinitNets.listener(ReinitNets.eager(OutgoingWeights.ZERO).maxFraction(0.5).build());
-        listen(net, cap, l);
-        net.fit(ReinitNets.mlpData());
+        DeadReluListener l = fitOnce(net, cap, ReinitNets.eager(OutgoingWeights.ZERO).maxFraction(0.5).build(),
+                ReinitNets.mlpData());
         // 6 units * 0.5 = 3 per event: 0, 1, 2; unit 4 waits.
         assertEquals(3, l.snapshot().layer("d0").orElseThrow().reinitialized());
         assertArrayEquals(new int[]{4}, l.snapshot().layer("d0").orElseThrow().deadUnits());
@@ -393,23 +384,11 @@ class DeadReluListenerReinitTest {
 
     @Test
     void frozenLayer_neverReinitialised() {
-        MultiLayerConfiguration conf = ReinitNets.base(ReinitNets.frozenAdam())
-                .layer(new FrozenLayer(new DenseLayer.Builder().name("d0").nIn(4).nOut(6)
-                        .activation(Activation.RELU).build()))
-                .layer(new DenseLayer.Builder().name("d1").nIn(6).nOut(5).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(5).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        Planted.dense(net.getLayer(0), 0, 2);
-        Planted.dense(net.getLayer(1), 1);
-        Planted.dense(net.getLayer(2));
+        MultiLayerNetwork net = ReinitNets.mlp(ReinitNets.frozenAdam(), DataType.FLOAT,
+                WeightInit.XAVIER.getWeightInitFunction(), FrozenLayer::new);
         ModelState.fillState(net, 2);
         ModelState.Capture cap = new ModelState.Capture(0);
-        DeadReluListener l = ReinitNets.listener(ReinitNets.eager(OutgoingWeights.ZERO).build());
-        listen(net, cap, l);
-        net.fit(ReinitNets.mlpData());
+        DeadReluListener l = fitOnce(net, cap, ReinitNets.eager(OutgoingWeights.ZERO).build(), ReinitNets.mlpData());
         String frozen = l.snapshot().layers().get(0).name();
         assertEquals(0, l.snapshot().layers().get(0).reinitialized());
         assertArrayEquals(new int[]{0, 2}, l.snapshot().layers().get(0).deadUnits(), frozen);
@@ -444,9 +423,7 @@ class DeadReluListenerReinitTest {
     void unsupportedConsumer_layerUntouchedOthersGoAhead() {
         ComputationGraph cg = addGraph();
         ModelState.Capture cap = new ModelState.Capture(0);
-        DeadReluListener l = ReinitNets.listener(ReinitNets.eager(OutgoingWeights.ZERO).build());
-        listen(cg, cap, l);
-        cg.fit(ReinitNets.mlpData());
+        DeadReluListener l = fitOnce(cg, cap, ReinitNets.eager(OutgoingWeights.ZERO).build(), ReinitNets.mlpData());
         // d0 feeds an element-wise add: its outgoing weights cannot be zeroed, so nothing of it is written.
         assertEquals(0, l.snapshot().layer("d0").orElseThrow().reinitialized());
         assertArrayEquals(new int[]{0, 2}, l.snapshot().layer("d0").orElseThrow().deadUnits());
@@ -468,9 +445,7 @@ class DeadReluListenerReinitTest {
         ComputationGraph cg = addGraph();
         Planted.dense(cg.getLayer("d2"));   // d2 alive: d0 is the only candidate
         ModelState.Capture cap = new ModelState.Capture(0);
-        DeadReluListener l = ReinitNets.listener(ReinitNets.eager(OutgoingWeights.ZERO).build());
-        listen(cg, cap, l);
-        cg.fit(ReinitNets.mlpData());
+        DeadReluListener l = fitOnce(cg, cap, ReinitNets.eager(OutgoingWeights.ZERO).build(), ReinitNets.mlpData());
         assertEquals(0, l.snapshot().layer("d0").orElseThrow().reinitialized());
         assertWrites(cap.captured, ModelState.of(cg), new ModelState.Expect(cg));
     }
@@ -479,9 +454,7 @@ class DeadReluListenerReinitTest {
     void unsupportedConsumer_keepStillReinitialisesIncoming() {
         ComputationGraph cg = addGraph();
         ModelState.Capture cap = new ModelState.Capture(0);
-        DeadReluListener l = ReinitNets.listener(ReinitNets.eager(OutgoingWeights.KEEP).build());
-        listen(cg, cap, l);
-        cg.fit(ReinitNets.mlpData());
+        DeadReluListener l = fitOnce(cg, cap, ReinitNets.eager(OutgoingWeights.KEEP).build(), ReinitNets.mlpData());
         assertEquals(2, l.snapshot().layer("d0").orElseThrow().reinitialized());
         ModelState.Expect e = new ModelState.Expect(cg)
                 .fresh("d0", "W", w -> ReinitNets.cols(w, 0, 2)).value("d0", "b", b -> ReinitNets.pick(b, 0, 2), BIAS_INIT)
@@ -509,9 +482,7 @@ class DeadReluListenerReinitTest {
         Planted.dense(cg.getLayer("out"));
         ModelState.fillState(cg, 6);
         ModelState.Capture cap = new ModelState.Capture(0);
-        DeadReluListener l = ReinitNets.listener(ReinitNets.eager(OutgoingWeights.ZERO).build());
-        listen(cg, cap, l);
-        cg.fit(ReinitNets.mlpData());
+        DeadReluListener l = fitOnce(cg, cap, ReinitNets.eager(OutgoingWeights.ZERO).build(), ReinitNets.mlpData());
         ModelState.Expect e = new ModelState.Expect(cg)
                 .zero("d2", "W", w -> ReinitNets.rows(w, 3 + 1, 3 + 3))
                 .fresh("dB", "W", w -> ReinitNets.cols(w, 1, 3))
@@ -553,9 +524,7 @@ class DeadReluListenerReinitTest {
     void noOpUpdater_hasNoStateAndStillReinitialises() {
         MultiLayerNetwork net = ReinitNets.mlp(new NoOp());
         ModelState.Capture cap = new ModelState.Capture(0);
-        DeadReluListener l = ReinitNets.listener(ReinitNets.eager(OutgoingWeights.ZERO).build());
-        listen(net, cap, l);
-        net.fit(ReinitNets.mlpData());
+        DeadReluListener l = fitOnce(net, cap, ReinitNets.eager(OutgoingWeights.ZERO).build(), ReinitNets.mlpData());
         assertWrites(cap.captured, ModelState.of(net), ReinitNets.mlpExpect(net, OutgoingWeights.ZERO));
     }
 

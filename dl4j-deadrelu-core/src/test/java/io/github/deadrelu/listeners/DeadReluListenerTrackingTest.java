@@ -45,20 +45,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 @Timeout(60)
 class DeadReluListenerTrackingTest {
 
-    private static Model model(MultiLayerNetwork net, boolean graph, DeadReluListener l) {
-        if (graph) {
-            var cg = net.toComputationGraph();
-            cg.setListeners(l);
-            return cg;
-        }
-        net.setListeners(l);
-        return net;
-    }
-
-    private static String name(int i, boolean graph) {
-        return graph ? String.valueOf(i) : "layer" + i;
-    }
-
     @ParameterizedTest(name = "batch={0}, graph={2}")
     @CsvSource({"16,6,false", "50,1,false", "30,3,false", "16,6,true", "50,1,true"})
     void streak_deadExactlyWhenCumulativeExamplesReachDeadAfterExamples(int batch, int firstDeadIteration,
@@ -66,8 +52,8 @@ class DeadReluListenerTrackingTest {
         // deadAfterExamples 100: with batch b the planted units are dead at the first iteration k (0-based) with
         // (k + 1) * b >= 100, and not one iteration earlier: 16 -> 6 (112), 50 -> 1 (100), 30 -> 3 (120).
         DeadReluListener l = DeadReluListener.builder().deadAfterExamples(100).frequency(0).build();
-        Model m = model(Nets.plantedMlp(31), graph, l);
-        String l0 = name(0, graph);
+        Model m = Nets.listened(Nets.plantedMlp(31), graph, l);
+        String l0 = Nets.layerName(0, graph);
         for (int k = 0; k <= firstDeadIteration + 2; k++) {
             Nets.fit(m, Nets.mlpData(batch, 100 + k));
             LayerGates g = gates(l, l0);
@@ -79,7 +65,7 @@ class DeadReluListenerTrackingTest {
             } else {
                 assertArrayEquals(new int[]{0, 2}, g.deadUnits(), "dead at iteration " + k);
                 assertEquals(k == firstDeadIteration ? 2 : 0, g.newlyDead(), "newly dead at iteration " + k);
-                assertArrayEquals(new int[]{1}, gates(l, name(1, graph)).deadUnits());
+                assertArrayEquals(new int[]{1}, gates(l, Nets.layerName(1, graph)).deadUnits());
             }
         }
     }
@@ -148,15 +134,15 @@ class DeadReluListenerTrackingTest {
         MultiLayerNetwork net = Nets.mlp(37, Activation.RELU, q);
         Nets.plantMlp(net);
         DeadReluListener l = DeadReluListener.builder().deadAfterExamples(mb).frequency(0).build();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         for (int k = 0; k < 3; k++) {
             Nets.fit(m, Nets.mlpData(mb, 40 + k));
-            LayerGates l0 = gates(l, name(0, graph));
+            LayerGates l0 = gates(l, Nets.layerName(0, graph));
             assertEquals(1.0 / 3, l0.closedShare(), tolerance, "closed share of layer0 at iteration " + k);
             assertTrue(l0.estimated(), "counted among kept entries only: an estimate");
             assertArrayEquals(new int[]{0, 2}, l0.deadUnits());
             // layer1's consumer is the output layer, whose dropout (none here) would come after the callback.
-            LayerGates l1 = gates(l, name(1, graph));
+            LayerGates l1 = gates(l, Nets.layerName(1, graph));
             assertEquals(1.0 / 5, l1.closedShare(), 1e-12);
             assertFalse(l1.estimated());
             assertArrayEquals(new int[]{1}, l1.deadUnits());
@@ -181,10 +167,10 @@ class DeadReluListenerTrackingTest {
         Nd4j.getRandom().setSeed(7);
         Planted.conv(net.getLayer(0), 0, 3);
         DeadReluListener l = DeadReluListener.builder().deadAfterExamples(mb).frequency(0).build();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         long[] shape = format == CNN2DFormat.NCHW ? new long[]{2, 5, 5} : new long[]{5, 5, 2};
         Nets.fit(m, Planted.data(mb, shape, 3, 48));
-        LayerGates g = gates(l, name(0, graph));
+        LayerGates g = gates(l, Nets.layerName(0, graph));
         assertEquals(0.5, g.closedShare(), tolerance);
         assertArrayEquals(new int[]{0, 3}, g.deadUnits());
     }
@@ -204,9 +190,9 @@ class DeadReluListenerTrackingTest {
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 0, 2);
         DeadReluListener l = DeadReluListener.builder().deadAfterExamples(mb).frequency(0).build();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, Nets.mlpData(mb, 52));
-        LayerGates g = gates(l, name(0, graph));
+        LayerGates g = gates(l, Nets.layerName(0, graph));
         assertEquals(1.0 / 3, g.closedShare(), tolerance);
         assertArrayEquals(new int[]{0, 2}, g.deadUnits());
     }
@@ -229,9 +215,9 @@ class DeadReluListenerTrackingTest {
         Nd4j.getRandom().setSeed(7);
         Planted.rnn(net.getLayer(0), 1, 4);
         DeadReluListener l = DeadReluListener.builder().deadAfterExamples(mb).frequency(0).build();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         Nets.fit(m, ds);
-        LayerGates g = gates(l, name(0, graph));
+        LayerGates g = gates(l, Nets.layerName(0, graph));
         assertEquals(0.4, g.closedShare(), tolerance);
         assertArrayEquals(new int[]{1, 4}, g.deadUnits());
         assertTrue(g.estimated());
@@ -296,13 +282,13 @@ class DeadReluListenerTrackingTest {
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 0, 2);
         DeadReluListener l = DeadReluListener.builder().deadAfterExamples(32).frequency(0).build();
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         try (LogCapture logs = LogCapture.of(DeadReluListener.class)) {
             Nets.fit(m, Nets.mlpData(32, 50));
             assertTrue(logs.messages(Level.WARN).stream().noneMatch(w -> w.contains("rewritten in place")),
                     logs.messages(Level.WARN).toString());
         }
-        LayerGates g = gates(l, name(0, graph));
+        LayerGates g = gates(l, Nets.layerName(0, graph));
         assertEquals(2.0 / 6, g.closedShare(), 1e-12);
         assertFalse(g.estimated());
         assertArrayEquals(new int[]{0, 2}, g.deadUnits());
@@ -316,7 +302,7 @@ class DeadReluListenerTrackingTest {
         // planted units dead at the NaN batch, resetting would delay death past the last batch.
         DeadReluListener l = DeadReluListener.builder().deadAfterExamples(100).frequency(0).build();
         MultiLayerNetwork net = Nets.plantedMlp(39);
-        Model m = model(net, graph, l);
+        Model m = Nets.listened(net, graph, l);
         INDArray params = m.params().dup();
         Nets.fit(m, Nets.mlpData(40, 1));
         Nets.fit(m, Nets.mlpData(40, 2));
@@ -324,8 +310,8 @@ class DeadReluListenerTrackingTest {
         nan.getFeatures().getRow(7).putScalar(1, Double.NaN);
         Nets.fit(m, nan);
 
-        LayerGates l0 = gates(l, name(0, graph));
-        LayerGates l1 = gates(l, name(1, graph));
+        LayerGates l0 = gates(l, Nets.layerName(0, graph));
+        LayerGates l1 = gates(l, Nets.layerName(1, graph));
         assertEquals(6, l0.nonFinite(), "the NaN row reaches every unit of layer0");
         assertEquals(5, l1.nonFinite());
         assertEquals(2.0 / 6, l0.closedShare(), 1e-12, "closed share over finite entries");
@@ -335,10 +321,10 @@ class DeadReluListenerTrackingTest {
 
         m.setParams(params); // the NaN batch's update made the parameters NaN
         Nets.fit(m, Nets.mlpData(40, 4));
-        l0 = gates(l, name(0, graph));
+        l0 = gates(l, Nets.layerName(0, graph));
         assertEquals(0, l0.nonFinite());
         assertArrayEquals(new int[]{0, 2}, l0.deadUnits(), "the streak survived the NaN batch: 40 + 40 + 40");
-        assertArrayEquals(new int[]{1}, gates(l, name(1, graph)).deadUnits());
+        assertArrayEquals(new int[]{1}, gates(l, Nets.layerName(1, graph)).deadUnits());
     }
 
     @ParameterizedTest(name = "activation={0}")

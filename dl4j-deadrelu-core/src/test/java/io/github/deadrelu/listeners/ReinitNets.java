@@ -51,9 +51,20 @@ public final class ReinitNets {
         return ReinitPolicy.builder().every(1).maturity(0).outgoing(o).seed(7);
     }
 
-    static NeuralNetConfiguration.ListBuilder base(IUpdater updater) {
+    /**
+     * The configuration every network here starts from: seed 12, Xavier, bias init {@value #BIAS_INIT}.
+     *
+     * @param updater the updater
+     * @return the list builder
+     */
+    public static NeuralNetConfiguration.ListBuilder base(IUpdater updater) {
+        return base(updater, DataType.FLOAT);
+    }
+
+    /** {@link #base(IUpdater)} with parameters, updater state and activations of type {@code type}. */
+    static NeuralNetConfiguration.ListBuilder base(IUpdater updater, DataType type) {
         return new NeuralNetConfiguration.Builder().seed(12).updater(updater).weightInit(WeightInit.XAVIER)
-                .biasInit(BIAS_INIT).list();
+                .biasInit(BIAS_INIT).dataType(type).list();
     }
 
     /** MLP 4-6-5-3: d0 dead {0, 2}, d1 dead {1}. */
@@ -75,10 +86,23 @@ public final class ReinitNets {
      * @return the initialised network, planted
      */
     public static MultiLayerNetwork mlp(IUpdater updater, DataType type, IWeightInit init0) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(12).updater(updater)
-                .weightInit(WeightInit.XAVIER).biasInit(BIAS_INIT).dataType(type).list()
-                .layer(new DenseLayer.Builder().name("d0").nIn(4).nOut(6).weightInit(init0)
-                        .activation(Activation.RELU).build())
+        return mlp(updater, type, init0, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #mlp(IUpdater, DataType, IWeightInit)} with layer d0 wrapped (say in a {@code FrozenLayer}).
+     *
+     * @param updater the updater
+     * @param type    the network's data type
+     * @param init0   the weight init of d0
+     * @param wrapD0  what to make of d0's configuration
+     * @return the initialised network, planted
+     */
+    static MultiLayerNetwork mlp(IUpdater updater, DataType type, IWeightInit init0,
+                                 java.util.function.UnaryOperator<org.deeplearning4j.nn.conf.layers.Layer> wrapD0) {
+        MultiLayerConfiguration conf = base(updater, type)
+                .layer(wrapD0.apply(new DenseLayer.Builder().name("d0").nIn(4).nOut(6).weightInit(init0)
+                        .activation(Activation.RELU).build()))
                 .layer(new DenseLayer.Builder().name("d1").nIn(6).nOut(5).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(5).nOut(3)
                         .activation(Activation.SOFTMAX).build())

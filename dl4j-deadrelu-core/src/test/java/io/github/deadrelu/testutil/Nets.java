@@ -176,6 +176,20 @@ public final class Nets {
     }
 
     /**
+     * Sets the listeners of an MLN or CG.
+     *
+     * @param model     the model
+     * @param listeners the listeners
+     */
+    public static void listen(Model model, org.deeplearning4j.optimize.api.TrainingListener... listeners) {
+        if (model instanceof MultiLayerNetwork) {
+            ((MultiLayerNetwork) model).setListeners(listeners);
+        } else {
+            ((ComputationGraph) model).setListeners(listeners);
+        }
+    }
+
+    /**
      * One training step on an MLN or CG.
      *
      * @param model the model
@@ -204,5 +218,36 @@ public final class Nets {
                 new ActivationLayer.Builder().activation(Activation.RELU).name("act").build(),
                 new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
                         .activation(Activation.SOFTMAX).build());
+    }
+
+    /**
+     * The model to train: {@code net} itself or its equivalent ComputationGraph (same parameters), with the
+     * listeners set.
+     *
+     * @param net       the network
+     * @param graph     true for {@code net.toComputationGraph()}
+     * @param listeners the listeners
+     * @return the model
+     */
+    public static Model listened(MultiLayerNetwork net, boolean graph,
+                                 org.deeplearning4j.optimize.api.TrainingListener... listeners) {
+        if (graph) {
+            ComputationGraph cg = net.toComputationGraph();
+            cg.setListeners(listeners);
+            return cg;
+        }
+        net.setListeners(listeners);
+        return net;
+    }
+
+    /**
+     * The name of MLN layer i in {@link #listened}'s model.
+     *
+     * @param i     the MLN layer index
+     * @param graph as given to {@link #listened}
+     * @return "layer&lt;i&gt;" in the MLN, "&lt;i&gt;" in the graph made by {@code toComputationGraph()}
+     */
+    public static String layerName(int i, boolean graph) {
+        return graph ? String.valueOf(i) : "layer" + i;
     }
 }

@@ -37,19 +37,7 @@ public final class Planted {
      * @param dead  sorted dead units
      */
     public static void dense(Layer layer, int... dead) {
-        INDArray w = layer.getParam("W");
-        INDArray b = layer.getParam("b");
-        long nOut = w.size(1);
-        INDArray mag = Nd4j.rand(DataType.DOUBLE, w.shape()).muli(0.5).addi(0.1).castTo(w.dataType());
-        w.assign(mag);
-        for (int u = 0; u < nOut; u++) {
-            if (contains(dead, u)) {
-                w.getColumn(u).muli(-1.0);
-                b.putScalar(u, DEAD_BIAS);
-            } else {
-                b.putScalar(u, LIVE_BIAS);
-            }
-        }
+        plant(layer, 1, (w, u) -> w.getColumn(u), dead);
     }
 
     /**
@@ -59,20 +47,8 @@ public final class Planted {
      * @param dead  sorted dead channels
      */
     public static void conv(Layer layer, int... dead) {
-        INDArray w = layer.getParam("W");
-        INDArray b = layer.getParam("b");
-        long outC = w.size(0);
-        INDArray mag = Nd4j.rand(DataType.DOUBLE, w.shape()).muli(0.5).addi(0.1).castTo(w.dataType());
-        w.assign(mag);
-        for (int c = 0; c < outC; c++) {
-            INDArray wc = w.get(NDArrayIndex.point(c), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
-            if (contains(dead, c)) {
-                wc.muli(-1.0);
-                b.putScalar(c, DEAD_BIAS);
-            } else {
-                b.putScalar(c, LIVE_BIAS);
-            }
-        }
+        plant(layer, 0, (w, c) -> w.get(NDArrayIndex.point(c), NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.all()), dead);
     }
 
     /**
@@ -85,18 +61,31 @@ public final class Planted {
      * @param dead  sorted dead channels
      */
     public static void conv1d(Layer layer, int... dead) {
+        plant(layer, 0, (w, c) -> w.reshape(w.ordering(), w.size(2), w.size(1), w.size(0))
+                .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(c)), dead);
+    }
+
+    /**
+     * W gets magnitudes in [0.1, 0.6); then the incoming weights of each dead unit are negated and its bias set to
+     * {@link #DEAD_BIAS}, the other units' bias to {@link #LIVE_BIAS}.
+     *
+     * @param layer    a layer with params W and b
+     * @param unitAxis the axis of W that counts the units
+     * @param incoming the view of W holding a unit's incoming weights
+     * @param dead     sorted dead units
+     */
+    private static void plant(Layer layer, int unitAxis, java.util.function.BiFunction<INDArray, Integer, INDArray>
+            incoming, int[] dead) {
         INDArray w = layer.getParam("W");
         INDArray b = layer.getParam("b");
-        long outC = w.size(0);
-        INDArray mag = Nd4j.rand(DataType.DOUBLE, w.shape()).muli(0.5).addi(0.1).castTo(w.dataType());
-        w.assign(mag);
-        INDArray eff = w.reshape(w.ordering(), w.size(2), w.size(1), w.size(0));
-        for (int c = 0; c < outC; c++) {
-            if (contains(dead, c)) {
-                eff.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(c)).muli(-1.0);
-                b.putScalar(c, DEAD_BIAS);
+        long units = w.size(unitAxis);
+        w.assign(Nd4j.rand(DataType.DOUBLE, w.shape()).muli(0.5).addi(0.1).castTo(w.dataType()));
+        for (int u = 0; u < units; u++) {
+            if (contains(dead, u)) {
+                incoming.apply(w, u).muli(-1.0);
+                b.putScalar(u, DEAD_BIAS);
             } else {
-                b.putScalar(c, LIVE_BIAS);
+                b.putScalar(u, LIVE_BIAS);
             }
         }
     }

@@ -31,7 +31,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
@@ -191,9 +190,8 @@ public final class DeathInStagesStudy extends StudyCommand {
         long start = System.nanoTime();
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
         IUpdater updater = optimizer.equals("sgd") ? new Sgd(lr) : new Adam(lr);
-        log.info("Death in stages: {} ({} train), MLP {}-{}-{}, {} lr {}, batch {}, {} epochs, seed {}, output {}",
-                data.description(), data.trainSize(), data.features(),
-                Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining("-")), data.classes(),
+        log.info("Death in stages: {} ({} train), MLP {}, {} lr {}, batch {}, {} epochs, seed {}, output {}",
+                data.description(), data.trainSize(), Mlp.shape(data.features(), hidden, data.classes()),
                 optimizer, lr, batch, epochs, seed, out.toAbsolutePath());
         Result r = run(data, hidden, updater, batch, epochs, window, partial, seed);
         double seconds = (System.nanoTime() - start) / 1e9;

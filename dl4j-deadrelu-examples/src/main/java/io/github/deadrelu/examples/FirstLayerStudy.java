@@ -168,9 +168,9 @@ public final class FirstLayerStudy extends StudyCommand {
         long start = System.nanoTime();
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
         int streak = deadAfter == 0 ? data.trainSize() : deadAfter;
-        log.info("First layer: {} ({} train), MLP {}-{}-{}, SGD lr {}, batch {}, {} epochs, dead after {} examples, "
-                        + "seed {}, output {}", data.description(), data.trainSize(), data.features(),
-                Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining("-")), data.classes(), lr,
+        log.info("First layer: {} ({} train), MLP {}, SGD lr {}, batch {}, {} epochs, dead after {} examples, "
+                        + "seed {}, output {}", data.description(), data.trainSize(),
+                Mlp.shape(data.features(), hidden, data.classes()), lr,
                 batch, epochs, streak, seed, out.toAbsolutePath());
         Result r = run(data, hidden, lr, batch, epochs, streak, seed);
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -19,6 +19,7 @@ import io.github.deadrelu.examples.LearningRateRunner.Optimizer;
 import io.github.deadrelu.examples.LearningRateRunner.Run;
 import io.github.deadrelu.examples.LearningRateRunner.Variant;
 import io.github.deadrelu.examples.support.Checks;
+import io.github.deadrelu.examples.support.Mlp;
 import io.github.deadrelu.examples.support.StudyCommand;
 import io.github.deadrelu.examples.support.StudyData;
 import io.github.deadrelu.examples.support.StudyOptions;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -180,10 +180,10 @@ public final class LearningRateStudy extends StudyCommand {
                 }
             }
         }
-        log.info("Learning rate: {} runs ({} train / {} eval, {}), MLP {}-{}-{}, batch {}, {} epochs, {} threads, "
+        log.info("Learning rate: {} runs ({} train / {} eval, {}), MLP {}, batch {}, {} epochs, {} threads, "
                         + "output {}", configs.size(), d.trainSize(), d.evalSize(), d.description(),
-                d.features(), Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining("-")),
-                d.classes(), training.batch(), training.epochs(), runs.threads(), out.toAbsolutePath());
+                Mlp.shape(d.features(), hidden, d.classes()), training.batch(), training.epochs(), runs.threads(),
+                out.toAbsolutePath());
         List<Run> results = LearningRateRunner.run(configs, d, hidden, training.epochs(), training.batch(),
                 runs.reinitEvery(), bin, runs.threads());
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -181,9 +181,9 @@ public final class RemediesStudy extends StudyCommand {
         int threads = runOptions.threads();
         long start = System.nanoTime();
         StudyData data = dataOptions.load(runOptions.evalSize());
-        log.info("Remedies: {} ({} train / {} eval), MLP {}-{}-{}, {} lr {}, batch {}, {} epochs, seeds {}, output {}",
-                data.description(), data.trainSize(), data.evalSize(), data.features(),
-                Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining("-")), data.classes(),
+        log.info("Remedies: {} ({} train / {} eval), MLP {}, {} lr {}, batch {}, {} epochs, seeds {}, output {}",
+                data.description(), data.trainSize(), data.evalSize(),
+                Mlp.shape(data.features(), hidden, data.classes()),
                 optimizer, lr, batch, epochs, Arrays.toString(seeds), out.toAbsolutePath());
         List<Run> runs = run(data, hidden, optimizer.equals("sgd"), lr, seeds, epochs, batch, evalEvery, reinitEvery,
                 threads);

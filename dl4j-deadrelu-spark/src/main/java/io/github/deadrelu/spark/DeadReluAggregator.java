@@ -10,6 +10,7 @@ import io.github.deadrelu.internal.engine.ModelState;
 import io.github.deadrelu.internal.engine.MonitorConfig;
 import io.github.deadrelu.internal.engine.MonitorEngine;
 import io.github.deadrelu.internal.engine.RoundMerger;
+import io.github.deadrelu.listeners.MonitorOptions;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
 import java.util.ArrayList;
@@ -521,8 +522,11 @@ public final class DeadReluAggregator implements StatsStorageRouter {
         return "DeadReluAggregator(" + config + ", forwardTo=" + delegate + ", sessionID=" + sessionID + ")";
     }
 
-    /** Builds a {@link DeadReluAggregator}; every argument is validated as it is set. */
-    public static final class Builder {
+    /**
+     * Builds a {@link DeadReluAggregator}; every argument is validated as it is set. The options it shares with the
+     * other front ends are documented on {@link MonitorOptions}; {@link #forwardTo} is the aggregator's own.
+     */
+    public static final class Builder implements MonitorOptions<Builder> {
         private MonitorConfig config = MonitorConfig.defaults();
         private StatsStorageRouter delegate;
 
@@ -537,43 +541,25 @@ public final class DeadReluAggregator implements StatsStorageRouter {
          * @return this builder, for chaining
          * @throws IllegalArgumentException when {@code examples < 1}
          */
+        @Override
         public Builder deadAfterExamples(int examples) {
             config = config.withDeadAfterExamples(examples);
             return this;
         }
 
-        /**
-         * Log one summary line every this many iterations (default 100; 0 = never).
-         *
-         * @param iterations the cadence, >= 0
-         * @return this builder, for chaining
-         * @throws IllegalArgumentException when {@code iterations < 0}
-         */
+        @Override
         public Builder frequency(int iterations) {
             config = config.withFrequency(iterations);
             return this;
         }
 
-        /**
-         * Keep this many snapshots in {@link #history()} (default 1000).
-         *
-         * @param snapshots the bound, >= 1
-         * @return this builder, for chaining
-         * @throws IllegalArgumentException when {@code snapshots < 1}
-         */
+        @Override
         public Builder historySize(int snapshots) {
             config = config.withHistorySize(snapshots);
             return this;
         }
 
-        /**
-         * Write a self-contained HTML report to this file, as {@code DeadReluListener.Builder.report(Path)} does,
-         * rewritten at every summary ({@code frequency}).
-         *
-         * @param html the report file
-         * @return this builder, for chaining
-         * @throws NullPointerException when {@code html} is null
-         */
+        @Override
         public Builder report(java.nio.file.Path html) {
             config = config.withReport(html);
             return this;
@@ -587,6 +573,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
          * @throws NullPointerException  when {@code policy} is null
          * @throws IllegalStateException when a policy was already set
          */
+        @Override
         public Builder reinitialize(ReinitPolicy policy) {
             config = config.withPolicy(policy);
             return this;
@@ -605,12 +592,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
             return this;
         }
 
-        /**
-         * Whether to log the summary line (default true); warnings are always logged.
-         *
-         * @param log true to log
-         * @return this builder, for chaining
-         */
+        @Override
         public Builder logReports(boolean log) {
             config = config.withLogReports(log);
             return this;

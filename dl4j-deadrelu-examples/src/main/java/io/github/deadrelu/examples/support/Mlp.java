@@ -196,6 +196,22 @@ public final class Mlp {
     }
 
     /**
+     * The layer widths of an MLP for log lines, {@code inputs-hidden...-classes}, e.g. {@code 784-100-100-10}.
+     *
+     * @param inputs  the input features
+     * @param hidden  the hidden-layer widths
+     * @param classes the classes
+     * @return the text
+     */
+    public static String shape(int inputs, int[] hidden, int classes) {
+        StringBuilder b = new StringBuilder().append(inputs);
+        for (int h : hidden) {
+            b.append('-').append(h);
+        }
+        return b.append('-').append(classes).toString();
+    }
+
+    /**
      * Formats an accuracy to 3 decimals, or "diverged" for NaN.
      *
      * @param accuracy the accuracy, or NaN
