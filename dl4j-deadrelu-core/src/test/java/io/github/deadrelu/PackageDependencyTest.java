@@ -91,4 +91,49 @@ class PackageDependencyTest {
                 .ignoreDependency(resideInAPackage(ROOT + ".layers"), resideInAPackage(ROOT + ".conf.layers"))
                 .check(MAIN);
     }
+
+    /**
+     * Issue 11 ("sealed public surface"): no type of {@code io.github.deadrelu.internal..} appears in a public
+     * signature of an API package: the supertypes of a public class, and the return, parameter and field types of its
+     * public and protected members.
+     */
+    @Test
+    void apiPackages_publicSignaturesShowNoInternalType() {
+        java.util.List<String> leaks = new java.util.ArrayList<>();
+        for (com.tngtech.archunit.core.domain.JavaClass c : MAIN) {
+            String pkg = c.getPackageName();
+            if (pkg.startsWith(INTERNAL) || !c.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.PUBLIC)) {
+                continue;
+            }
+            java.util.List<com.tngtech.archunit.core.domain.JavaClass> supers = new java.util.ArrayList<>();
+            c.getRawSuperclass().ifPresent(supers::add);
+            supers.addAll(c.getRawInterfaces());
+            for (com.tngtech.archunit.core.domain.JavaClass t : supers) {
+                if (t.getPackageName().startsWith(INTERNAL)) {
+                    leaks.add(c.getName() + " extends/implements " + t.getName());
+                }
+            }
+            for (com.tngtech.archunit.core.domain.JavaMember m : c.getMembers()) {
+                java.util.Set<com.tngtech.archunit.core.domain.JavaModifier> mods = m.getModifiers();
+                if (!mods.contains(com.tngtech.archunit.core.domain.JavaModifier.PUBLIC)
+                        && !mods.contains(com.tngtech.archunit.core.domain.JavaModifier.PROTECTED)) {
+                    continue;
+                }
+                java.util.List<com.tngtech.archunit.core.domain.JavaClass> types = new java.util.ArrayList<>();
+                if (m instanceof com.tngtech.archunit.core.domain.JavaCodeUnit) {
+                    com.tngtech.archunit.core.domain.JavaCodeUnit u = (com.tngtech.archunit.core.domain.JavaCodeUnit) m;
+                    types.add(u.getRawReturnType());
+                    types.addAll(u.getRawParameterTypes());
+                } else if (m instanceof com.tngtech.archunit.core.domain.JavaField) {
+                    types.add(((com.tngtech.archunit.core.domain.JavaField) m).getRawType());
+                }
+                for (com.tngtech.archunit.core.domain.JavaClass t : types) {
+                    if (t.getPackageName().startsWith(INTERNAL)) {
+                        leaks.add(m.getFullName() + " uses " + t.getName());
+                    }
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), leaks);
+    }
 }

@@ -179,8 +179,8 @@ public final class NetworkInspector {
         if (conf instanceof PReLULayer) {
             return new org.nd4j.linalg.activations.impl.ActivationPReLU(null, null);
         }
-        if (conf instanceof GatedLayerConf) {
-            return ((GatedLayerConf) conf).gateActivation();
+        if (GatedLayers.isGated(conf)) {
+            return GatedLayers.gateActivation(conf);
         }
         if (conf instanceof ActivationLayer) {
             return ((ActivationLayer) conf).getActivationFn();
@@ -249,7 +249,7 @@ public final class NetworkInspector {
             consumers.add(c.name);
         }
         return new LayerSpec(n.name, n.index, n.mlnIndex, n.conf.getClass().getSimpleName(), gate, layout,
-                (int) units, recoverable, frozen, n.conf instanceof GatedLayerConf, owner == null ? null : owner.name,
+                (int) units, recoverable, frozen, GatedLayers.isGated(n.conf), owner == null ? null : owner.name,
                 owner == null ? -1 : owner.mlnIndex, bn == null ? null : bn.name, consumers);
     }
 

@@ -195,8 +195,8 @@ public final class UnitLayouts {
             }
             l = l instanceof FrozenLayer ? ((FrozenLayer) l).getLayer() : ((BaseWrapperLayer) l).getUnderlying();
         }
-        if (l instanceof GatedLayerConf) {
-            return Step.fixed(Layout.of(((GatedLayerConf) l).getDataFormat()));
+        if (GatedLayers.isGated(l)) {
+            return Step.fixed(Layout.of(GatedLayers.dataFormat(l)));
         }
         if (l instanceof Convolution3D) {
             return Step.fixed(cnn3d(((Convolution3D) l).getDataFormat()));
@@ -312,7 +312,7 @@ public final class UnitLayouts {
                 || conf instanceof ZeroPaddingLayer || conf instanceof ZeroPadding1DLayer
                 || conf instanceof ZeroPadding3DLayer || conf instanceof Cropping1D || conf instanceof Cropping2D
                 || conf instanceof Cropping3D || conf instanceof MaskLayer
-                || (conf instanceof GatedLayerConf && conf.initializer() != null
+                || (GatedLayers.isGated(conf) && conf.initializer() != null
                 && conf.initializer().numParams(conf) == 0);
     }
 

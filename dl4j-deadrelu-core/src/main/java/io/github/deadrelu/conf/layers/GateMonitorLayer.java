@@ -4,7 +4,7 @@
 package io.github.deadrelu.conf.layers;
 
 import io.github.deadrelu.internal.Gate;
-import io.github.deadrelu.internal.GatedLayerConf;
+import io.github.deadrelu.internal.GatedLayers;
 import io.github.deadrelu.internal.Layout;
 import io.github.deadrelu.layers.GateMonitorLayerImpl;
 import java.util.Collection;
@@ -72,8 +72,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * or inference. Counting in inference ({@code output}, {@code feedForward}) is off by default
  * ({@link Builder#countInInference(boolean)}).
  */
-public class GateMonitorLayer extends NoParamLayer implements GatedLayerConf {
+public class GateMonitorLayer extends NoParamLayer {
     private static final long serialVersionUID = 1L;
+
+    static {
+        // Discovery and the layout authority find this layer's gate and data format here (no internal supertype).
+        GatedLayers.register(GateMonitorLayer.class, GateMonitorLayer::getActivationFn, GateMonitorLayer::getDataFormat);
+    }
 
     /** The accepted activations, as named in error messages. */
     static final String ACCEPTED = "a ReLU-family activation with a zero-gradient regime: RELU (or ActivationReLU "
@@ -251,17 +256,6 @@ public class GateMonitorLayer extends NoParamLayer implements GatedLayerConf {
     }
 
     // ------------------------------------------------------------------------------------------ gate
-
-    /**
-     * The activation whose gate the layer applies. Used by dl4j-deadrelu internals, and should not be called by
-     * external code; use {@link #getActivationFn()}.
-     *
-     * @return the activation
-     */
-    @Override
-    public IActivation gateActivation() {
-        return activationFn;
-    }
 
     /**
      * The unit axis of an input array of the given rank: the last axis for a channels-last format, else axis 1.
