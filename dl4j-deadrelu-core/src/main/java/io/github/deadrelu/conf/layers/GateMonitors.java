@@ -76,6 +76,10 @@ import org.slf4j.LoggerFactory;
  * What changes: in a MultiLayerNetwork the layer indices after an inserted layer shift by one (parameter keys such as
  * {@code "2_W"} with them; preprocessors move with their layers), and an unnamed layer gets its DL4J default name
  * {@code "layer<i>"} of the original index explicitly, so names do not shift.
+ *
+ * <p>Why one class of this length: the four {@code instrument} entry points (configurations and initialised networks
+ * of both kinds) share one plan of where the monitors go and one copy of parameters, updater state, dropout and
+ * preprocessors; split, each piece would need the whole plan.
  */
 public final class GateMonitors {
     private static final Logger log = LoggerFactory.getLogger(GateMonitors.class);

@@ -20,6 +20,10 @@ import java.util.Objects;
  * snapshot as a table; the WARN lines logged. Colours are the Okabe-Ito palette (colour-blind safe) and a
  * single-hue sequential scale for the map.
  *
+ * <p>Why one class of this length: it writes one page, top to bottom (style sheet, header, table, one chart and one
+ * map per layer, warnings) with the shared axis, tick and escaping helpers; the state it draws lives in
+ * {@link ReportState}, so the renderer is a pure function of it.
+ *
  * <p>Used by {@code DeadReluListener}, and should not be called by external code.
  */
 public final class HtmlReport {
