@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.internal.engine;
 
+import io.github.deadrelu.internal.DormancyScores;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.stats.LayerGates;
 import java.io.Serializable;
@@ -340,6 +341,38 @@ public final class DeadUnitTracker implements Serializable {
      */
     public LayerGates gates(String layer, String name, int index, boolean recoverable,
                             OptionalDouble blockedGradientShare) {
+        return gates(layer, name, index, recoverable, blockedGradientShare, Double.NaN, new double[0]);
+    }
+
+    /**
+     * ReDo's dormancy scores of a layer from its latest counts (the counts the snapshot reports).
+     *
+     * @param layer the layer key
+     * @return s_j per unit; empty for an unknown layer, counts without sums of |a|, or a non-finite entry
+     */
+    public double[] dormancyScores(String layer) {
+        State s = layers.get(layer);
+        if (s == null || s.last == null || !s.last.hasAbsSums()) {
+            return new double[0];
+        }
+        return DormancyScores.scores(s.last, s.last.absSums());
+    }
+
+    /**
+     * The public record of a layer after the latest update (and re-initialisation, if any), with its scores.
+     *
+     * @param layer                the layer key
+     * @param name                 the layer name to report
+     * @param index                the layer index to report
+     * @param recoverable          whether the layer is recoverable
+     * @param blockedGradientShare the blocked-gradient share, or empty
+     * @param dormancyThreshold    tau for the dormant set, or NaN for none
+     * @param gradientScores       the layer's gradient scores, or empty
+     * @return the record
+     * @throws IllegalArgumentException for an unknown layer
+     */
+    public LayerGates gates(String layer, String name, int index, boolean recoverable,
+                            OptionalDouble blockedGradientShare, double dormancyThreshold, double[] gradientScores) {
         State s = layers.get(layer);
         Preconditions.checkArgument(s != null, "layer must have been updated before, got: %s", layer);
         UnitCounts c = s.last;
@@ -347,8 +380,12 @@ public final class DeadUnitTracker implements Serializable {
         for (int u = 0; u < fractions.length; u++) {
             fractions[u] = c.unitClosedFraction(u);
         }
+        double[] scores = dormancyScores(layer);
+        int[] dormant = Double.isNaN(dormancyThreshold) ? new int[0]
+                : DormancyScores.dormant(scores, dormancyThreshold);
         return new LayerGates(name, index, c.units(), c.closedShare(), c.negativeShare(), deadUnits(layer),
                 s.newlyDead, s.revived, s.reopened, s.reinitialized, c.totalNonFinite(), recoverable, blockedGradientShare,
-                fractions, c.estimated());
+                fractions, c.estimated(), scores, dormant,
+                gradientScores.length == c.units() ? gradientScores : new double[0]);
     }
 }

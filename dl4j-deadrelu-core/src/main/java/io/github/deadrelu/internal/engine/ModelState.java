@@ -43,6 +43,8 @@ public final class ModelState {
     private boolean noCheckReported;
     /** Non-finite entries per layer name in the latest tracked iteration (empty when all were finite). */
     private Map<String, Long> nonFinite = Map.of();
+    /** GraMa's gradient scores per layer key of the latest tracked iteration (empty when off). */
+    private Map<String, double[]> gradientScores = Map.of();
     private final DeadUnitTracker tracker;
     private final ReinitStep reinit;
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
@@ -170,6 +172,18 @@ public final class ModelState {
 
     void nonFinite(Map<String, Long> perLayer) {
         this.nonFinite = Map.copyOf(perLayer);
+    }
+
+    /**
+     * @param layer the layer key
+     * @return its gradient scores of the latest tracked iteration, or empty
+     */
+    public double[] gradientScores(String layer) {
+        return gradientScores.getOrDefault(layer, new double[0]);
+    }
+
+    void gradientScores(Map<String, double[]> perLayer) {
+        this.gradientScores = Map.copyOf(perLayer);
     }
 
     /** Counts one re-initialisation check that ran. */

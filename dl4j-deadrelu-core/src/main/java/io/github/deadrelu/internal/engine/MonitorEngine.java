@@ -131,6 +131,26 @@ public final class MonitorEngine {
     public GateSnapshot track(ModelState state, Model model, Map<String, UnitCounts> counts,
                               Map<String, OptionalDouble> blocked, int iteration, int epoch,
                               Consumer<List<LayerSpec>> afterUpdate) {
+        return track(state, model, counts, blocked, Map.of(), iteration, epoch, afterUpdate);
+    }
+
+    /**
+     * The tracking step with the gradient scores measured in the iteration's backward pass (see the other form).
+     *
+     * @param state       the network's state
+     * @param model       the network whose parameters to fingerprint, or null
+     * @param counts      the merged counts per layer key ({@link ModelState#key})
+     * @param blocked     blocked-gradient shares per monitor layer key
+     * @param gradients   GraMa's gradient scores per layer key (a layer missing: empty scores)
+     * @param iteration   the iteration
+     * @param epoch       the epoch
+     * @param afterUpdate called with the layers tracked now, before the snapshot (re-initialisation); may be null
+     * @return the snapshot
+     */
+    public GateSnapshot track(ModelState state, Model model, Map<String, UnitCounts> counts,
+                              Map<String, OptionalDouble> blocked, Map<String, double[]> gradients, int iteration,
+                              int epoch, Consumer<List<LayerSpec>> afterUpdate) {
+        state.gradientScores(gradients);
         List<LayerSpec> seen = new ArrayList<>();
         List<String> order = new ArrayList<>();
         Map<String, Long> nonFinite = new LinkedHashMap<>();
@@ -225,7 +245,8 @@ public final class MonitorEngine {
             LayerSpec s = state.byKey().get(key);
             try {
                 gates.add(state.tracker().gates(key, s == null ? key : s.name(), s == null ? -1 : s.index(),
-                        s != null && s.recoverable(), blocked.getOrDefault(key, OptionalDouble.empty())));
+                        s != null && s.recoverable(), blocked.getOrDefault(key, OptionalDouble.empty()),
+                        config.dormancyThreshold(), state.gradientScores(key)));
             } catch (RuntimeException e) {
                 state.drop(key, "track", e);
             }
