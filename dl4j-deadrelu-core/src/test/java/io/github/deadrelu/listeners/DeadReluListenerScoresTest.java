@@ -8,9 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import io.github.deadrelu.stats.LayerGates;
+import io.github.deadrelu.testutil.LogCapture;
 import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -20,6 +29,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
@@ -174,5 +184,46 @@ class DeadReluListenerScoresTest {
         assertTrue(s.contains("gradientScores=true"), s);
         String d = DeadReluListener.builder().build().toString();
         assertTrue(!d.contains("dormancyThreshold") && !d.contains("gradientScores"), d);
+    }
+
+    @Test
+    void csvCells_andSummaryLine_withThreshold(@TempDir Path dir) throws IOException {
+        MultiLayerNetwork net = Nets.mlp(1);
+        // relu(b) sums to 1.9, layer mean 1.9 / 6; lowest s_j = 0.05 / (1.9 / 6) = 0.157895: only unit 3 <= 0.2
+        plant(net, new double[]{0.5, 0.5, 0.1, 0.05, 0.5, 0.25});
+        Path file = dir.resolve("g.csv");
+        DeadReluListener l = DeadReluListener.builder().deadAfterExamples(MB).frequency(1).dormancyThreshold(0.2)
+                .gradientScores(true).csv(file).build();
+        net.setListeners(l);
+        try (LogCapture logs = LogCapture.of(DeadReluListener.class)) {
+            net.fit(Nets.mlpData(MB, 2));
+            List<String> infos = logs.messages(Level.INFO).stream()
+                    .filter(m -> m.startsWith("dead ReLUs at iteration")).collect(Collectors.toList());
+            assertEquals(1, infos.size(), infos.toString());
+            assertTrue(infos.get(0).startsWith("dead ReLUs at iteration 0: layer0 0/6 dead (0.0%) closed 0.0% "
+                    + "dormant 1; layer1 "), infos.get(0));
+        }
+        l.close();
+        LayerGates g = layer0(l, false);
+        double[] gs = g.gradientScores();
+        long gradientDormant = java.util.Arrays.stream(gs).filter(v -> v <= 0.2).count();
+        double minG = java.util.Arrays.stream(gs).min().getAsDouble();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertTrue(lines.get(1).startsWith("0,0,layer0,"), lines.get(1));
+        assertTrue(lines.get(1).endsWith(String.format(Locale.ROOT, ",false,false,1,%d,0.157895,%.6f",
+                gradientDormant, minG)), lines.get(1));
+    }
+
+    @Test
+    void csvCells_emptyWithoutThresholdAndGradientScores(@TempDir Path dir) throws IOException {
+        MultiLayerNetwork net = Nets.mlp(1);
+        plant(net, new double[]{0.5, 0.5, 0.1, 0.05, 0.5, 0.25});
+        Path file = dir.resolve("g.csv");
+        DeadReluListener l = DeadReluListener.builder().deadAfterExamples(MB).frequency(0).csv(file).build();
+        net.setListeners(l);
+        net.fit(Nets.mlpData(MB, 2));
+        l.close();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertTrue(lines.get(1).endsWith(",false,false,,,0.157895,"), lines.get(1));
     }
 }

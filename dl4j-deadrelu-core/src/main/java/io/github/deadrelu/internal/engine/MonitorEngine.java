@@ -344,7 +344,7 @@ public final class MonitorEngine {
     private void report(GateSnapshot snap, ModelState state) {
         boolean due = config.frequency() > 0 && snap.iteration() % config.frequency() == 0;
         if (config.summaryDue(snap.iteration()) && !snap.layers().isEmpty()) {
-            guard.log().info("{}", ReportFormat.summaryLine(snap, state::spec));
+            guard.log().info("{}", ReportFormat.summaryLine(snap, state::spec, config.dormancyThreshold()));
         }
         for (LayerGates g : snap.layers()) {
             if (g.deadFraction() > ReportFormat.WARN_DEAD_FRACTION && warnedDead.add(g.index() + ":" + g.name())) {
@@ -358,7 +358,7 @@ public final class MonitorEngine {
             csv.write(snap, g -> {
                 LayerSpec s = state.spec(g.index());
                 return s != null && s.frozen();
-            });
+            }, config.dormancyThreshold());
         }
         if (due) {
             fire(EngineEvents.Moment.SUMMARY);
