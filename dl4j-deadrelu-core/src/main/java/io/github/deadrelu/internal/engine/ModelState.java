@@ -5,8 +5,12 @@ package io.github.deadrelu.internal.engine;
 
 import io.github.deadrelu.internal.Discovery;
 import io.github.deadrelu.internal.LayerSpec;
+import io.github.deadrelu.internal.ModelTopology;
 import io.github.deadrelu.internal.Models;
 import io.github.deadrelu.internal.NetworkInspector;
+import io.github.deadrelu.internal.OutgoingSums;
+import io.github.deadrelu.reinit.ReinitPolicy;
+import io.github.deadrelu.reinit.UnitSelection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -47,6 +51,13 @@ public final class ModelState {
     private Map<String, double[]> gradientScores = Map.of();
     private final DeadUnitTracker tracker;
     private final ReinitStep reinit;
+    /** Continual Backprop's utility, kept only when the policy selects {@code LOW_UTILITY}; else null. */
+    private final UtilityTracker utility;
+    /** The topology the outgoing sums walk (built at the first use). */
+    private ModelTopology topology;
+    /** Per layer key, the outgoing sums in use and the iteration they were computed at. */
+    private final Map<String, double[]> outgoing = new HashMap<>();
+    private final Map<String, Integer> outgoingAt = new HashMap<>();
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
     private final FailureGuard guard;
 
@@ -78,6 +89,7 @@ public final class ModelState {
         this.tracker = new DeadUnitTracker(config.deadAfterExamples());
         this.reinit = config.policy() == null ? null
                 : new ReinitStep(config.policy(), (k, m) -> guard.warnOnce(k, guard.who() + ": " + m));
+        this.utility = utilityOf(config);
         if (specs.isEmpty()) {
             guard.warnOnce("no-gated-layer", guard.who() + ": " + model.getClass().getSimpleName() + " has no layer "
                     + "with a ReLU-family activation to monitor; the " + guard.who() + " does nothing");
@@ -94,6 +106,53 @@ public final class ModelState {
         this.startIteration = 0;
         this.tracker = new DeadUnitTracker(config.deadAfterExamples());
         this.reinit = null;
+        this.utility = null;
+    }
+
+    private static UtilityTracker utilityOf(MonitorConfig config) {
+        ReinitPolicy p = config.policy();
+        return p != null && p.select() == UnitSelection.LOW_UTILITY
+                ? new UtilityTracker(UtilityTracker.DECAY, p.replacementRate()) : null;
+    }
+
+    /** @return the utility tracker, or null unless the policy selects {@code LOW_UTILITY} */
+    public UtilityTracker utility() {
+        return utility;
+    }
+
+    /**
+     * A layer's outgoing sums {@code sum_k |w_out[j, k]|}, recomputed when none is kept, when they are
+     * {@code refresh} iterations old, or after {@link #outgoingChanged()}; else the kept ones.
+     *
+     * @param model     the network
+     * @param spec      the gated layer
+     * @param units     its units
+     * @param iteration the iteration
+     * @param refresh   the most iterations a kept array is used for, >= 1
+     * @return the sums, or null when the walk does not support the layer's consumers
+     */
+    double[] outgoing(Model model, LayerSpec spec, int units, int iteration, int refresh) {
+        String k = key(spec);
+        double[] o = outgoing.get(k);
+        Integer at = outgoingAt.get(k);
+        if (o == null || o.length != units || at == null || iteration - at >= refresh || iteration < at) {
+            if (topology == null) {
+                topology = ModelTopology.of(model);
+            }
+            o = OutgoingSums.of(topology, spec, units);
+            if (o == null) {
+                return null;
+            }
+            outgoing.put(k, o);
+            outgoingAt.put(k, iteration);
+        }
+        return o;
+    }
+
+    /** Forgets the kept outgoing sums (a re-initialisation wrote weights). */
+    void outgoingChanged() {
+        outgoing.clear();
+        outgoingAt.clear();
     }
 
     /**
