@@ -86,7 +86,7 @@ public final class ModelState {
             keys.put(s, k);
             byIndex.put(s.index(), s);
         }
-        this.tracker = new DeadUnitTracker(config.deadAfterExamples());
+        this.tracker = new DeadUnitTracker(config.deadAfterExamples(), config.calibratedDeadThreshold());
         this.reinit = config.policy() == null ? null
                 : new ReinitStep(config.policy(), (k, m) -> guard.warnOnce(k, guard.who() + ": " + m));
         this.utility = utilityOf(config);
@@ -104,7 +104,7 @@ public final class ModelState {
         this.specs = List.of();
         this.notMonitored = List.of();
         this.startIteration = 0;
-        this.tracker = new DeadUnitTracker(config.deadAfterExamples());
+        this.tracker = new DeadUnitTracker(config.deadAfterExamples(), config.calibratedDeadThreshold());
         this.reinit = null;
         this.utility = null;
     }
