@@ -4,7 +4,7 @@
 package io.github.deadrelu.listeners;
 
 import io.github.deadrelu.internal.ActivationCounter;
-import io.github.deadrelu.internal.GateCountSource;
+import io.github.deadrelu.internal.GateMonitorCounts;
 import io.github.deadrelu.internal.GradientScores;
 import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.Models;
@@ -384,13 +384,10 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             }
             try {
                 Layer layer = ActivationCounter.layerOf(model, s.name(), s.mlnIndex());
-                if (layer instanceof GateCountSource) {
-                    GateCountSource src = (GateCountSource) layer;
-                    blocked.put(key, src.blockedGradientShare());
-                    UnitCounts c = src.takeCounts();
-                    if (c != null) {
-                        counts.put(key, c);
-                    }
+                blocked.put(key, GateMonitorCounts.blockedGradientShare(layer)); // before take: take forgets it
+                UnitCounts c = GateMonitorCounts.take(layer);
+                if (c != null) {
+                    counts.put(key, c);
                 }
             } catch (RuntimeException e) {
                 state.drop(key, "take the gate counts of", e);
