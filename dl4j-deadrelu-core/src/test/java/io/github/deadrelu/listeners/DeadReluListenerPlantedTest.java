@@ -74,7 +74,7 @@ class DeadReluListenerPlantedTest {
     }
 
     /** The model to train: the MLN itself or its equivalent ComputationGraph (same parameters). */
-    private static Model model(MultiLayerNetwork net, boolean graph, DeadReluListener l) {
+    static Model model(MultiLayerNetwork net, boolean graph, DeadReluListener l) {
         if (graph) {
             ComputationGraph cg = net.toComputationGraph();
             cg.setListeners(l);

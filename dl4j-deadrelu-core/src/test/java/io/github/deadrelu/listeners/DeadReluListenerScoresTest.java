@@ -25,7 +25,6 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,13 +59,7 @@ class DeadReluListenerScoresTest {
     }
 
     private static Model model(MultiLayerNetwork net, boolean graph, DeadReluListener l) {
-        if (graph) {
-            ComputationGraph cg = net.toComputationGraph();
-            cg.setListeners(l);
-            return cg;
-        }
-        net.setListeners(l);
-        return net;
+        return DeadReluListenerPlantedTest.model(net, graph, l);
     }
 
     private static LayerGates layer0(DeadReluListener l, boolean graph) {

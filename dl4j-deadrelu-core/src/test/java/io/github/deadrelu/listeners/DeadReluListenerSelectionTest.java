@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.reinit.UnitSelection;
-import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
 import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
@@ -50,13 +49,7 @@ class DeadReluListenerSelectionTest {
 
     private static Model model(MultiLayerNetwork net, boolean graph, DeadReluListener l) {
         plant(net.getLayer(0));
-        if (graph) {
-            ComputationGraph cg = net.toComputationGraph();
-            cg.setListeners(l);
-            return cg;
-        }
-        net.setListeners(l);
-        return net;
+        return DeadReluListenerPlantedTest.model(net, graph, l);
     }
 
     private static INDArray w0(Model m, boolean graph) {
@@ -65,8 +58,7 @@ class DeadReluListenerSelectionTest {
     }
 
     private static LayerGates layer(DeadReluListener l, String name) {
-        GateSnapshot s = l.snapshot();
-        return s.layer(name).orElseThrow(() -> new AssertionError("no layer " + name + " in " + s));
+        return DeadReluListenerPlantedTest.gates(l, name);
     }
 
     /** The columns of W that are not all zero. */
