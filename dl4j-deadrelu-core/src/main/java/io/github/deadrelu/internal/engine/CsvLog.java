@@ -47,9 +47,9 @@ public final class CsvLog implements Closeable {
     /**
      * The CSV header, one row per monitored layer per iteration. After {@code non_finite}: {@code reopened} (units
      * called dead that opened again although nothing feeding them changed: premature dead calls), {@code frozen} and
-     * {@code recoverable} (true/false, per layer); then {@code dormant_units} (units with ReDo score s_j <= the
+     * {@code recoverable} (true/false, per layer); then {@code dormant_units} (units with ReDo score s_j &lt;= the
      * dormancy threshold; empty cell without a threshold), {@code gradient_dormant_units} (units with gradient score
-     * g_j <= the same threshold; empty cell when gradient scores are off or there is no threshold),
+     * g_j &lt;= the same threshold; empty cell when gradient scores are off or there is no threshold),
      * {@code min_dormancy_score} and {@code min_gradient_score} (the smallest s_j and g_j; empty cell when the scores
      * are empty: non-finite entries, or gradient scores off).
      */
