@@ -59,7 +59,7 @@ public final class LayerSpec implements Serializable {
      * @param units         units (nOut), -1 when unknown until the first activation is seen
      * @param recoverable   whether trainable parameters exist upstream of the incoming weights
      * @param frozen        whether the incoming weights are frozen
-     * @param monitorLayer  whether the layer counts its own gates ({@link GateCountSource})
+     * @param monitorLayer  whether the layer counts its own gates ({@link GateMonitorCounts})
      * @param ownerName     name of the layer owning the incoming weights, null when there is none
      * @param ownerMlnIndex MLN index of that layer, -1 when none or in a ComputationGraph
      * @param batchNormName name of a BatchNormalization between the weights and the gate, or null

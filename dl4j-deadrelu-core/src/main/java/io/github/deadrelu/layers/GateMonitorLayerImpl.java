@@ -5,7 +5,6 @@ package io.github.deadrelu.layers;
 
 import io.github.deadrelu.conf.layers.GateMonitorLayer;
 import io.github.deadrelu.internal.Gate;
-import io.github.deadrelu.internal.GateCountSource;
 import io.github.deadrelu.internal.GateCounter;
 import io.github.deadrelu.internal.GateMonitorCounts;
 import io.github.deadrelu.internal.UnitCounts;
@@ -56,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * thread; its counts live in a thread-safe registry keyed by the instance, so a listener may read them from another
  * thread.
  */
-public class GateMonitorLayerImpl extends AbstractLayer<GateMonitorLayer> implements GateCountSource {
+public class GateMonitorLayerImpl extends AbstractLayer<GateMonitorLayer> {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(GateMonitorLayerImpl.class);
 
@@ -205,26 +204,11 @@ public class GateMonitorLayerImpl extends AbstractLayer<GateMonitorLayer> implem
     // ------------------------------------------------------------------------------------------ results
 
     /**
-     * Transitional, for the listeners that still read {@code GateCountSource}: the same as
-     * {@code GateMonitorCounts.take(this)}. Returns the counts gathered by the forward passes since the last take,
-     * and forgets them together with the blocked-gradient sums. Should not be called by external code while a
-     * listener is attached (the listener would miss these counts); to be removed once every listener reads
-     * {@code GateMonitorCounts}.
-     *
-     * @return the counts, or null when no counted forward pass happened since the last take
-     */
-    @Override
-    public UnitCounts takeCounts() {
-        return GateMonitorCounts.take(this);
-    }
-
-    /**
      * The share of the incoming gradient |dL/da| that closed gates blocked, over all units and all backward passes
      * since the last take of the counts: blocked L1 / incoming L1 (0 when the incoming gradient was all zero).
      *
      * @return the share, or empty when no backward pass happened since the last take
      */
-    @Override
     public OptionalDouble blockedGradientShare() {
         return GateMonitorCounts.blockedGradientShare(this);
     }

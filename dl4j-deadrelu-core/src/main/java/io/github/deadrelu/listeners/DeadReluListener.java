@@ -4,7 +4,8 @@
 package io.github.deadrelu.listeners;
 
 import io.github.deadrelu.internal.ActivationCounter;
-import io.github.deadrelu.internal.GateCountSource;
+import io.github.deadrelu.internal.GateMonitorCounts;
+import io.github.deadrelu.internal.GradientScores;
 import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.Models;
 import io.github.deadrelu.internal.UnitCounts;
@@ -128,6 +129,8 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
     private transient MonitorEngine engine;
     private transient ModelStates states;
     private transient Map<Model, Map<String, UnitCounts>> pending;
+    /** Gradient scores per model measured in {@code onGradientCalculation}, consumed in {@code iterationDone}. */
+    private transient Map<Model, Map<String, double[]>> pendingGradients;
     /** Set once the listener is seen on concurrent model replicas (ParallelWrapper workers). */
     private transient volatile boolean replicated;
     private transient RoundMerger rounds;
@@ -165,6 +168,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         engine = new MonitorEngine(config, guard, resumed);
         states = new ModelStates(config, guard, (m, st) -> engine.attached(m, st, toString(), true));
         pending = new IdentityHashMap<>();
+        pendingGradients = new IdentityHashMap<>();
         replicated = false;
         rounds = new RoundMerger(true);
         roundState = null;
@@ -275,6 +279,35 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         });
     }
 
+    /**
+     * With {@code gradientScores(true)}: GraMa's gradient score of every monitored layer's units from the raw gradient
+     * DL4J holds now (after backpropagation, before the updater). A failing layer gets empty scores, one WARN.
+     */
+    @Override
+    public void onGradientCalculation(Model model) {
+        if (!config.gradientScores()) {
+            return;
+        }
+        guard.callback("onGradientCalculation", () -> {
+            if (!Models.isSupported(model) || model.gradient() == null) {
+                return;
+            }
+            ModelState state = state(model);
+            Map<String, INDArray> g = model.gradient().gradientForVariable();
+            Map<String, double[]> scores = new HashMap<>();
+            for (LayerSpec s : state.specs()) {
+                String key = state.key(s);
+                if (!state.dropped(key)) {
+                    scores.put(key, guard.call("gradient scores", () -> GradientScores.of(model, g, s),
+                            new double[0]));
+                }
+            }
+            synchronized (lock) {
+                pendingGradients.put(model, scores);
+            }
+        });
+    }
+
     /** Counts one layer; a failure drops the layer from then on, with one WARN. */
     private void countInto(Map<String, UnitCounts> counts, ModelState state, Model model, LayerSpec s, INDArray act,
                            long examples) {
@@ -320,6 +353,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
                 ModelState state = state(model);
                 Map<String, UnitCounts> p = pending.remove(model);
                 Map<String, UnitCounts> counts = p == null ? new HashMap<>() : p;
+                Map<String, double[]> gradients = pendingGradients.remove(model);
                 Map<String, OptionalDouble> blocked = new HashMap<>();
                 takeMonitorCounts(model, state, counts, blocked);
                 if (!replicated && onParallelWorkerThread()) {
@@ -328,8 +362,8 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
                 lastState = state;
                 if (!replicated) {
                     if (!counts.isEmpty()) {
-                        engine.track(state, model, counts, blocked, iteration, epoch,
-                                seen -> engine.periodicReinit(model, state, seen, iteration));
+                        engine.track(state, model, counts, blocked, gradients == null ? Map.of() : gradients,
+                                iteration, epoch, seen -> engine.periodicReinit(model, state, seen, iteration));
                     }
                     return;
                 }
@@ -350,13 +384,10 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             }
             try {
                 Layer layer = ActivationCounter.layerOf(model, s.name(), s.mlnIndex());
-                if (layer instanceof GateCountSource) {
-                    GateCountSource src = (GateCountSource) layer;
-                    blocked.put(key, src.blockedGradientShare());
-                    UnitCounts c = src.takeCounts();
-                    if (c != null) {
-                        counts.put(key, c);
-                    }
+                blocked.put(key, GateMonitorCounts.blockedGradientShare(layer)); // before take: take forgets it
+                UnitCounts c = GateMonitorCounts.take(layer);
+                if (c != null) {
+                    counts.put(key, c);
                 }
             } catch (RuntimeException e) {
                 state.drop(key, "take the gate counts of", e);
@@ -533,6 +564,52 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         @Override
         public Builder logReports(boolean log) {
             config = config.withLogReports(log);
+            return this;
+        }
+
+        /**
+         * Report the tau-dormant units (ReDo): those whose dormancy score s_j, the unit's mean |a| over the layer's
+         * mean of those means in the latest mini-batch, is at most tau ({@code LayerGates.dormantUnits()}, the CSV's
+         * {@code dormant_units}, the summary line). The scores ({@code LayerGates.dormancyScores()}) are computed for
+         * every monitored layer whether or not a threshold is set. Reporting only: re-initialisation by dormancy is
+         * {@code ReinitPolicy.builder().select(UnitSelection.DORMANT).threshold(t)}.
+         *
+         * @param tau the threshold, in [0, 1] (ReDo uses 0.025 and 0.1)
+         * @return this builder, for chaining
+         * @throws IllegalArgumentException when {@code tau} is not in [0, 1]
+         */
+        public Builder dormancyThreshold(double tau) {
+            config = config.withDormancyThreshold(tau);
+            return this;
+        }
+
+        /**
+         * Measure GraMa's gradient score of every monitored layer's units (default false): per unit, the mean
+         * |dL/dW| over its incoming weights and bias from the raw gradient (before the updater), divided by the
+         * layer's mean ({@code LayerGates.gradientScores()}). A dead unit scores exactly 0. Costs about 2% of a
+         * training step.
+         *
+         * @param on true to measure
+         * @return this builder, for chaining
+         */
+        public Builder gradientScores(boolean on) {
+            config = config.withGradientScores(on);
+            return this;
+        }
+
+        /**
+         * Give every unit its own dead threshold from the gaps between its firings (SNR, Farias and Jozefiak, ICLR
+         * 2025) instead of the fixed {@code deadAfterExamples}: after a firing gap g, the threshold doubles when g
+         * was at least the threshold, else becomes the 0.9-quantile of the unit's gaps; clamped to
+         * [batch size, maxExamples]. A unit that fires once in a few thousand examples is then not called dead.
+         *
+         * @param maxExamples the largest threshold in examples, >= 1 (SNR recommends 20,000)
+         * @return this builder, for chaining
+         * @throws IllegalArgumentException when {@code maxExamples < 1}
+         * @throws IllegalStateException    when {@code deadAfterExamples} was called too
+         */
+        public Builder calibratedDeadThreshold(int maxExamples) {
+            config = config.withCalibratedDeadThreshold(maxExamples);
             return this;
         }
 

@@ -37,6 +37,9 @@ public final class LayerGates {
     private final OptionalDouble blockedGradientShare;
     private final double[] unitClosedFractions;
     private final boolean estimated;
+    private final double[] dormancyScores;
+    private final int[] dormantUnits;
+    private final double[] gradientScores;
 
     /**
      * Creates the record with no reopened unit. Used by dl4j-deadrelu internals, and should not be called by external
@@ -90,6 +93,47 @@ public final class LayerGates {
                       int newlyDead, int revived, int reopened, int reinitialized, long nonFinite,
                       boolean recoverable, OptionalDouble blockedGradientShare, double[] unitClosedFractions,
                       boolean estimated) {
+        this(name, index, units, closedShare, negativeShare, deadUnits, newlyDead, revived, reopened, reinitialized,
+                nonFinite, recoverable, blockedGradientShare, unitClosedFractions, estimated, new double[0],
+                new int[0], new double[0]);
+    }
+
+    /**
+     * Creates the record with dormancy and gradient scores. Used by dl4j-deadrelu internals, and should not be
+     * called by external code.
+     *
+     * @param name                 DL4J layer name
+     * @param index                MLN layer index, or CG topological position
+     * @param units                number of units
+     * @param closedShare          closed entries / finite entries
+     * @param negativeShare        negative entries / finite entries
+     * @param deadUnits            indices of dead units (copied, then sorted)
+     * @param newlyDead            units that became dead in this iteration
+     * @param revived              dead units that opened again by training in this iteration
+     * @param reopened             premature dead calls in this iteration
+     * @param reinitialized        units re-initialised in this iteration
+     * @param nonFinite            non-finite entries
+     * @param recoverable          whether trainable parameters exist upstream of the incoming weights
+     * @param blockedGradientShare share of |dL/da| blocked by closed gates (GateMonitorLayer only), or empty
+     * @param unitClosedFractions  per-unit closed / finite entries (copied)
+     * @param estimated            whether the closed counts are an estimate (dropout or noise downstream)
+     * @param dormancyScores       ReDo's s_j per unit, or empty (copied)
+     * @param dormantUnits         the units with s_j at most the dormancy threshold (copied, then sorted)
+     * @param gradientScores       GraMa's g_j per unit, or empty (copied)
+     * @throws IllegalArgumentException when a value is out of range
+     */
+    public LayerGates(String name, int index, int units, double closedShare, double negativeShare, int[] deadUnits,
+                      int newlyDead, int revived, int reopened, int reinitialized, long nonFinite,
+                      boolean recoverable, OptionalDouble blockedGradientShare, double[] unitClosedFractions,
+                      boolean estimated, double[] dormancyScores, int[] dormantUnits, double[] gradientScores) {
+        this.dormancyScores = Objects.requireNonNull(dormancyScores, "dormancyScores").clone();
+        this.dormantUnits = Objects.requireNonNull(dormantUnits, "dormantUnits").clone();
+        Arrays.sort(this.dormantUnits);
+        this.gradientScores = Objects.requireNonNull(gradientScores, "gradientScores").clone();
+        Preconditions.checkArgument(this.dormancyScores.length == 0 || this.dormancyScores.length == units,
+                "dormancyScores must be empty or have %s entries, got: %s", units, this.dormancyScores.length);
+        Preconditions.checkArgument(this.gradientScores.length == 0 || this.gradientScores.length == units,
+                "gradientScores must be empty or have %s entries, got: %s", units, this.gradientScores.length);
         Preconditions.checkArgument(reopened >= 0, "reopened must be >= 0, got: %s", reopened);
         this.name = Objects.requireNonNull(name, "name");
         Preconditions.checkArgument(units >= 0, "units must be >= 0, got: %s", units);
@@ -217,6 +261,37 @@ public final class LayerGates {
         return estimated;
     }
 
+    /**
+     * ReDo's dormancy score of every unit in the latest mini-batch: s_j = m_j / ((1/U) sum_k m_k), with m_j the mean
+     * |a_j| over the unit's finite, unmasked, dropout-kept entries (convolutions: over batch and spatial axes).
+     * Computed for every monitored layer whether or not a dormancy threshold is set; all 0 when the layer's mean is 0.
+     *
+     * @return s_j per unit (a copy); empty when the mini-batch held a non-finite entry of the layer
+     */
+    public double[] dormancyScores() {
+        return dormancyScores.clone();
+    }
+
+    /**
+     * The tau-dormant units: those with {@code s_j <= tau} for the listener's {@code dormancyThreshold(tau)}.
+     *
+     * @return the sorted units (a copy); empty when no threshold is set or the scores are empty
+     */
+    public int[] dormantUnits() {
+        return dormantUnits.clone();
+    }
+
+    /**
+     * GraMa's gradient score of every unit in the latest backward pass: G_j = mean |dL/dW| over the unit's incoming
+     * weights and bias (before the updater), divided by the layer's mean of those; a unit whose gate blocked every
+     * entry scores exactly 0.
+     *
+     * @return g_j per unit (a copy); empty when gradient scores are off, not measurable for the layer, or not finite
+     */
+    public double[] gradientScores() {
+        return gradientScores.clone();
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -231,7 +306,9 @@ public final class LayerGates {
                 && revived == g.revived && reopened == g.reopened && reinitialized == g.reinitialized && nonFinite == g.nonFinite
                 && recoverable == g.recoverable && estimated == g.estimated && name.equals(g.name)
                 && Arrays.equals(deadUnits, g.deadUnits) && blockedGradientShare.equals(g.blockedGradientShare)
-                && Arrays.equals(unitClosedFractions, g.unitClosedFractions);
+                && Arrays.equals(unitClosedFractions, g.unitClosedFractions)
+                && Arrays.equals(dormancyScores, g.dormancyScores) && Arrays.equals(dormantUnits, g.dormantUnits)
+                && Arrays.equals(gradientScores, g.gradientScores);
     }
 
     @Override

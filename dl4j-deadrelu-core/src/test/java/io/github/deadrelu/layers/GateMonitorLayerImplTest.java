@@ -236,19 +236,19 @@ class GateMonitorLayerImplTest {
 
     @Test
     void counts_accumulateUntilTaken() {
-        // Through the transitional GateCountSource methods, which delegate to GateMonitorCounts.
+        // The counts through the GateMonitorCounts registry, the shares through the layer's own accessors.
         MultiLayerNetwork net = hand();
         GateMonitorLayerImpl g = (GateMonitorLayerImpl) net.getLayer(1);
-        assertNull(g.takeCounts());
+        assertNull(GateMonitorCounts.take(g));
         assertFalse(g.blockedGradientShare().isPresent());
         assertEquals(0, g.unitBlockedGradientShares().length);
         net.fit(handData());
         net.fit(handData());
-        UnitCounts c = g.takeCounts();
+        UnitCounts c = GateMonitorCounts.take(g);
         assertEquals(6, c.examples(), "two forward passes of 3 examples");
         assertEquals(4, c.closed(0));
         assertEquals(2, c.closed(1));
-        assertNull(g.takeCounts(), "taking forgets");
+        assertNull(GateMonitorCounts.take(g), "taking forgets");
         assertFalse(g.blockedGradientShare().isPresent(), "taking forgets the blocked gradient too");
     }
 

@@ -455,11 +455,12 @@ class DeadReluListenerTest {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertEquals(List.of(
                 "iteration,epoch,layer,index,units,closed_share,negative_share,dead_units,dead_fraction,newly_dead,"
-                        + "revived,reinitialized,non_finite,reopened,frozen,recoverable",
-                "0,0,layer0,0,6,0.333333,0.333333,2,0.333333,2,0,0,0,0,false,false",
-                "0,0,layer1,1,5,0.200000,0.200000,1,0.200000,1,0,0,0,0,false,true",
-                "1,0,layer0,0,6,0.333333,0.333333,2,0.333333,0,0,0,0,0,false,false",
-                "1,0,layer1,1,5,0.200000,0.200000,1,0.200000,0,0,0,0,0,false,true"), lines);
+                        + "revived,reinitialized,non_finite,reopened,frozen,recoverable,dormant_units,"
+                        + "gradient_dormant_units,min_dormancy_score,min_gradient_score",
+                "0,0,layer0,0,6,0.333333,0.333333,2,0.333333,2,0,0,0,0,false,false,,,0.000000,",
+                "0,0,layer1,1,5,0.200000,0.200000,1,0.200000,1,0,0,0,0,false,true,,,0.000000,",
+                "1,0,layer0,0,6,0.333333,0.333333,2,0.333333,0,0,0,0,0,false,false,,,0.000000,",
+                "1,0,layer1,1,5,0.200000,0.200000,1,0.200000,0,0,0,0,0,false,true,,,0.000000,"), lines);
         assertEquals(DeadReluListener.CSV_HEADER, lines.get(0));
     }
 
@@ -477,8 +478,8 @@ class DeadReluListenerTest {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertEquals(5, lines.size(), lines.toString());
         assertEquals(DeadReluListener.CSV_HEADER, lines.get(0));
-        assertEquals("0,0,0,1,6,0.333333,0.333333,2,0.333333,2,0,0,0,0,false,false", lines.get(1));
-        assertEquals("1,0,1,2,5,0.200000,0.200000,1,0.200000,0,0,0,0,0,false,true", lines.get(4));
+        assertEquals("0,0,0,1,6,0.333333,0.333333,2,0.333333,2,0,0,0,0,false,false,,,0.000000,", lines.get(1));
+        assertEquals("1,0,1,2,5,0.200000,0.200000,1,0.200000,0,0,0,0,0,false,true,,,0.000000,", lines.get(4));
         assertFalse(lines.contains("stale"));
     }
 

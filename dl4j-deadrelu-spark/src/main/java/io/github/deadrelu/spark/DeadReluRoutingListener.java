@@ -4,7 +4,7 @@
 package io.github.deadrelu.spark;
 
 import io.github.deadrelu.internal.ActivationCounter;
-import io.github.deadrelu.internal.GateCountSource;
+import io.github.deadrelu.internal.GateMonitorCounts;
 import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.Models;
 import io.github.deadrelu.internal.UnitCounts;
@@ -161,11 +161,9 @@ public final class DeadReluRoutingListener extends BaseTrainingListener implemen
                 }
                 try {
                     Layer layer = ActivationCounter.layerOf(model, s.name(), s.mlnIndex());
-                    if (layer instanceof GateCountSource) {
-                        UnitCounts c = ((GateCountSource) layer).takeCounts();
-                        if (c != null) {
-                            add(s.name(), c);
-                        }
+                    UnitCounts c = GateMonitorCounts.take(layer);
+                    if (c != null) {
+                        add(s.name(), c);
                     }
                 } catch (RuntimeException e) {
                     st.drop(s.name(), "take the gate counts of", e);

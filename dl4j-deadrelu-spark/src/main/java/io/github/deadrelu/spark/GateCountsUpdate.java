@@ -35,7 +35,8 @@ public final class GateCountsUpdate implements Persistable {
     /** The type ID of these updates in a stats storage. */
     public static final String TYPE_ID = "DeadReluGateCounts";
 
-    private static final int FORMAT = 1;
+    /** Format 2 adds the per-unit sums of |a| (ReDo's dormancy scores); format 1 (without them) is still read. */
+    private static final int FORMAT = 2;
 
     /** The session the update belongs to. */
     private String sessionID;
@@ -61,6 +62,8 @@ public final class GateCountsUpdate implements Persistable {
     private long[][] nonFinite;
     /** Counted entries per layer and unit. */
     private long[][] entries;
+    /** Per layer, the sums of |a| per unit, or null when the counts carried none. */
+    private double[][] absSums;
 
     /** An empty update, to be filled by one of the {@code decode} methods (used by DL4J's stats storages). */
     public GateCountsUpdate() {
@@ -71,6 +74,7 @@ public final class GateCountsUpdate implements Persistable {
         this.negative = new long[0][];
         this.nonFinite = new long[0][];
         this.entries = new long[0][];
+        this.absSums = new double[0][];
     }
 
     GateCountsUpdate(String sessionID, String workerID, long timeStamp, int iteration, int epoch,
@@ -88,6 +92,7 @@ public final class GateCountsUpdate implements Persistable {
         negative = new long[n][];
         nonFinite = new long[n][];
         entries = new long[n][];
+        absSums = new double[n][];
         int i = 0;
         for (Map.Entry<String, UnitCounts> e : counts.entrySet()) {
             UnitCounts c = e.getValue();
@@ -105,6 +110,7 @@ public final class GateCountsUpdate implements Persistable {
                 nonFinite[i][k] = c.nonFinite(k);
                 entries[i][k] = c.entries(k);
             }
+            absSums[i] = c.hasAbsSums() ? c.absSums() : null;
             i++;
         }
     }
@@ -137,7 +143,9 @@ public final class GateCountsUpdate implements Persistable {
     Map<String, UnitCounts> counts() {
         Map<String, UnitCounts> m = new LinkedHashMap<>();
         for (int i = 0; i < layers.length; i++) {
-            m.put(layers[i], new UnitCounts(closed[i], negative[i], nonFinite[i], entries[i], examples[i],
+            m.put(layers[i], absSums[i] == null
+                    ? new UnitCounts(closed[i], negative[i], nonFinite[i], entries[i], examples[i], estimated[i])
+                    : new UnitCounts(closed[i], negative[i], nonFinite[i], entries[i], absSums[i], examples[i],
                     estimated[i]));
         }
         return m;
@@ -204,6 +212,12 @@ public final class GateCountsUpdate implements Persistable {
                     out.writeLong(v);
                 }
             }
+            out.writeBoolean(absSums[i] != null);
+            if (absSums[i] != null) {
+                for (double v : absSums[i]) {
+                    out.writeDouble(v);
+                }
+            }
         }
         out.flush();
     }
@@ -228,8 +242,8 @@ public final class GateCountsUpdate implements Persistable {
     public void decode(InputStream inputStream) throws IOException {
         DataInputStream in = new DataInputStream(inputStream);
         int format = in.readInt();
-        if (format != FORMAT) {
-            throw new IOException("format must be " + FORMAT + ", got: " + format);
+        if (format != FORMAT && format != 1) {
+            throw new IOException("format must be 1 or " + FORMAT + ", got: " + format);
         }
         String s = in.readUTF();
         String w = in.readUTF();
@@ -244,6 +258,7 @@ public final class GateCountsUpdate implements Persistable {
         long[] ex = new long[n];
         boolean[] est = new boolean[n];
         long[][][] arrays = new long[4][n][];
+        double[][] sums = new double[n][];
         for (int i = 0; i < n; i++) {
             ls[i] = in.readUTF();
             ex[i] = in.readLong();
@@ -256,6 +271,12 @@ public final class GateCountsUpdate implements Persistable {
                 arrays[a][i] = new long[u];
                 for (int k = 0; k < u; k++) {
                     arrays[a][i][k] = in.readLong();
+                }
+            }
+            if (format >= 2 && in.readBoolean()) {
+                sums[i] = new double[u];
+                for (int k = 0; k < u; k++) {
+                    sums[i][k] = in.readDouble();
                 }
             }
         }
@@ -271,6 +292,7 @@ public final class GateCountsUpdate implements Persistable {
         negative = arrays[1];
         nonFinite = arrays[2];
         entries = arrays[3];
+        absSums = sums;
     }
 
     @Override
@@ -287,7 +309,7 @@ public final class GateCountsUpdate implements Persistable {
                 && Arrays.equals(layers, g.layers) && Arrays.equals(examples, g.examples)
                 && Arrays.equals(estimated, g.estimated) && Arrays.deepEquals(closed, g.closed)
                 && Arrays.deepEquals(negative, g.negative) && Arrays.deepEquals(nonFinite, g.nonFinite)
-                && Arrays.deepEquals(entries, g.entries);
+                && Arrays.deepEquals(entries, g.entries) && Arrays.deepEquals(absSums, g.absSums);
     }
 
     @Override

@@ -122,7 +122,7 @@ class DeadReluAggregatorTest {
         // Spark ships it by Java serialisation.
         assertEquals(u, roundTrip(u));
         var e = assertThrows(java.io.UncheckedIOException.class, () -> new GateCountsUpdate().decode(new byte[]{0, 0, 0, 9}));
-        assertTrue(e.getMessage().contains("format must be 1, got: 9"), e.getMessage());
+        assertTrue(e.getMessage().contains("format must be 1 or 2, got: 9"), e.getMessage());
     }
 
     @SuppressWarnings("unchecked")

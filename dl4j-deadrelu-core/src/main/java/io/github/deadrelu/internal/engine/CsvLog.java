@@ -45,12 +45,17 @@ import java.util.function.Predicate;
  */
 public final class CsvLog implements Closeable {
     /**
-     * The CSV header, one row per monitored layer per iteration. The last three columns: {@code reopened} (units
+     * The CSV header, one row per monitored layer per iteration. After {@code non_finite}: {@code reopened} (units
      * called dead that opened again although nothing feeding them changed: premature dead calls), {@code frozen} and
-     * {@code recoverable} (true/false, per layer).
+     * {@code recoverable} (true/false, per layer); then {@code dormant_units} (units with ReDo score s_j &lt;= the
+     * dormancy threshold; empty cell without a threshold), {@code gradient_dormant_units} (units with gradient score
+     * g_j &lt;= the same threshold; empty cell when gradient scores are off or there is no threshold),
+     * {@code min_dormancy_score} and {@code min_gradient_score} (the smallest s_j and g_j; empty cell when the scores
+     * are empty: non-finite entries, or gradient scores off).
      */
     public static final String HEADER = "iteration,epoch,layer,index,units,closed_share,negative_share,"
-            + "dead_units,dead_fraction,newly_dead,revived,reinitialized,non_finite,reopened,frozen,recoverable";
+            + "dead_units,dead_fraction,newly_dead,revived,reinitialized,non_finite,reopened,frozen,recoverable,"
+            + "dormant_units,gradient_dormant_units,min_dormancy_score,min_gradient_score";
 
     /** An open file the rows go to: the test seam for injected write failures. */
     interface Out extends Closeable {
@@ -163,12 +168,23 @@ public final class CsvLog implements Closeable {
      * @param frozen whether a layer's incoming weights are frozen
      */
     public synchronized void write(GateSnapshot snap, Predicate<LayerGates> frozen) {
+        write(snap, frozen, Double.NaN);
+    }
+
+    /**
+     * Writes the rows of one snapshot (one write), opening the file first if needed; never throws.
+     *
+     * @param snap              the snapshot
+     * @param frozen            whether a layer's incoming weights are frozen
+     * @param dormancyThreshold the listener's dormancy threshold, or NaN for none
+     */
+    public synchronized void write(GateSnapshot snap, Predicate<LayerGates> frozen, double dormancyThreshold) {
         if (off) {
             return;
         }
         StringBuilder rows = new StringBuilder();
         for (LayerGates g : snap.layers()) {
-            rows.append(row(snap, g, frozen.test(g))).append('\n');
+            rows.append(row(snap, g, frozen.test(g), dormancyThreshold)).append('\n');
         }
         try {
             if (out != null && !stillOurs()) {
@@ -304,10 +320,51 @@ public final class CsvLog implements Closeable {
      * @return the row, without line end
      */
     public static String row(GateSnapshot snap, LayerGates g, boolean frozen) {
-        return String.format(Locale.ROOT, "%d,%d,%s,%d,%d,%.6f,%.6f,%d,%.6f,%d,%d,%d,%d,%d,%s,%s", snap.iteration(),
-                snap.epoch(), field(g.name()), g.index(), g.units(), g.closedShare(), g.negativeShare(),
-                g.deadUnits().length, g.deadFraction(), g.newlyDead(), g.revived(), g.reinitialized(), g.nonFinite(),
-                g.reopened(), frozen, g.recoverable());
+        return row(snap, g, frozen, Double.NaN);
+    }
+
+    /**
+     * One CSV row.
+     *
+     * @param snap              the snapshot (iteration, epoch)
+     * @param g                 the layer
+     * @param frozen            whether the layer's incoming weights are frozen
+     * @param dormancyThreshold the dormancy threshold, or NaN for none (then the two dormant-unit cells are empty)
+     * @return the row, without line end
+     */
+    public static String row(GateSnapshot snap, LayerGates g, boolean frozen, double dormancyThreshold) {
+        double[] s = g.dormancyScores();
+        double[] gs = g.gradientScores();
+        boolean tau = !Double.isNaN(dormancyThreshold);
+        return String.format(Locale.ROOT, "%d,%d,%s,%d,%d,%.6f,%.6f,%d,%.6f,%d,%d,%d,%d,%d,%s,%s,%s,%s,%s,%s",
+                snap.iteration(), snap.epoch(), field(g.name()), g.index(), g.units(), g.closedShare(),
+                g.negativeShare(), g.deadUnits().length, g.deadFraction(), g.newlyDead(), g.revived(),
+                g.reinitialized(), g.nonFinite(), g.reopened(), frozen, g.recoverable(),
+                tau ? String.valueOf(g.dormantUnits().length) : "",
+                tau && gs.length > 0 ? String.valueOf(atMost(gs, dormancyThreshold)) : "", min(s), min(gs));
+    }
+
+    /** @return how many values are at most {@code t} */
+    private static int atMost(double[] v, double t) {
+        int n = 0;
+        for (double x : v) {
+            if (x <= t) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** @return the smallest value with six decimals, or the empty cell for no value */
+    private static String min(double[] v) {
+        if (v.length == 0) {
+            return "";
+        }
+        double m = Double.POSITIVE_INFINITY;
+        for (double x : v) {
+            m = Math.min(m, x);
+        }
+        return String.format(Locale.ROOT, "%.6f", m);
     }
 
     private static String field(String s) {

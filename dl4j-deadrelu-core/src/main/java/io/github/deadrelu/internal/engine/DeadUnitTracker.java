@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.internal.engine;
 
+import io.github.deadrelu.internal.DormancyScores;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.stats.LayerGates;
 import java.io.Serializable;
@@ -19,7 +20,8 @@ import org.nd4j.common.base.Preconditions;
  *
  * <p>A unit's dead streak grows by the mini-batch's example count when it is batch-dead, resets to 0 when it has an
  * open entry, and is left unchanged when its entries are all masked or any is non-finite (a non-finite entry neither
- * starts nor extends a streak). A unit is dead while its streak is at least {@code deadAfterExamples}. A dead unit
+ * starts nor extends a streak). A unit is dead while its streak is at least {@code deadAfterExamples} (or, with a
+ * calibrated threshold, at least its own threshold). A dead unit
  * that opens again is <em>revived</em> when something feeding it changed since it was called dead, else
  * <em>reopened</em> (the dead call was premature): always in a layer that is not recoverable, and in a recoverable
  * layer when neither its incoming weights and bias ({@link #observe}, a fingerprint per dead unit after every update)
@@ -34,6 +36,8 @@ public final class DeadUnitTracker implements Serializable {
 
     /** Consecutive batch-dead examples after which a unit is dead. */
     private final long deadAfterExamples;
+    /** SNR's largest calibrated threshold in examples, or 0 for the fixed {@link #deadAfterExamples}. */
+    private final long calibratedMax;
     /** Per-layer state, in the order the layers were first seen. */
     private final Map<String, State> layers = new LinkedHashMap<>();
 
@@ -60,6 +64,8 @@ public final class DeadUnitTracker implements Serializable {
         final double[][] upstream;
         long totalReinitialized;
         UnitCounts last;
+        /** Each unit's own threshold (SNR), or null for the fixed one. */
+        CalibratedThreshold calibrated;
 
         State(int units, long iteration) {
             streak = new long[units];
@@ -79,9 +85,42 @@ public final class DeadUnitTracker implements Serializable {
      * @throws IllegalArgumentException when {@code deadAfterExamples < 1}
      */
     public DeadUnitTracker(long deadAfterExamples) {
+        this(deadAfterExamples, 0);
+    }
+
+    /**
+     * Creates a tracker, with each unit's own dead threshold when {@code calibratedMax > 0}: SNR's
+     * {@link CalibratedThreshold} (percentile {@value CalibratedThreshold#PERCENTILE}, expansion factor
+     * {@value CalibratedThreshold#EXPANSION_FACTOR}) fed with the firings and the streaks they end, so the streak
+     * stays the only age; {@code deadAfterExamples} is then not used.
+     *
+     * @param deadAfterExamples consecutive batch-dead examples after which a unit is dead, >= 1
+     * @param calibratedMax     the largest calibrated threshold in examples, or 0 for the fixed threshold
+     * @throws IllegalArgumentException when {@code deadAfterExamples < 1} or {@code calibratedMax < 0}
+     */
+    public DeadUnitTracker(long deadAfterExamples, long calibratedMax) {
         Preconditions.checkArgument(deadAfterExamples >= 1, "deadAfterExamples must be >= 1, got: %s",
                 deadAfterExamples);
+        Preconditions.checkArgument(calibratedMax >= 0, "calibratedMax must be >= 0, got: %s", calibratedMax);
         this.deadAfterExamples = deadAfterExamples;
+        this.calibratedMax = calibratedMax;
+    }
+
+    /**
+     * @param layer the layer key
+     * @return each unit's calibrated dead threshold in examples (a copy), or null when the fixed threshold is used
+     *         or the layer is unknown
+     */
+    public long[] calibratedThresholds(String layer) {
+        State s = layers.get(layer);
+        if (s == null || s.calibrated == null) {
+            return null;
+        }
+        long[] t = new long[s.streak.length];
+        for (int u = 0; u < t.length; u++) {
+            t[u] = s.calibrated.threshold(u);
+        }
+        return t;
     }
 
     /** @return the streak length (in examples) after which a unit is dead */
@@ -120,6 +159,11 @@ public final class DeadUnitTracker implements Serializable {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(counts, "counts");
         State s = layers.computeIfAbsent(layer, k -> new State(counts.units(), iteration));
+        if (calibratedMax > 0 && s.calibrated == null) {
+            s.calibrated = new CalibratedThreshold(CalibratedThreshold.PERCENTILE,
+                    CalibratedThreshold.EXPANSION_FACTOR, calibratedMax);
+        }
+        CalibratedThreshold cal = s.calibrated;
         Preconditions.checkArgument(s.streak.length == counts.units(),
                 "counts of layer %s must have %s units, got: %s", layer, s.streak.length, counts.units());
         s.newlyDead = 0;
@@ -149,12 +193,15 @@ public final class DeadUnitTracker implements Serializable {
                         s.totalRevived++;
                     }
                 }
+                if (cal != null) {
+                    cal.fired(s.streak.length, u, s.streak[u], ex);
+                }
                 s.streak[u] = 0;
                 s.dead[u] = false;
                 s.upstream[u] = null;
             } else if (counts.batchDead(u)) {
                 s.streak[u] += ex;
-                if (!s.dead[u] && s.streak[u] >= deadAfterExamples) {
+                if (!s.dead[u] && s.streak[u] >= (cal == null ? deadAfterExamples : cal.threshold(u))) {
                     s.dead[u] = true;
                     s.newlyDead++;
                     s.unprinted[u] = true;
@@ -227,6 +274,9 @@ public final class DeadUnitTracker implements Serializable {
             s.dead[u] = false;
             s.bornAt[u] = iteration;
             s.upstream[u] = null;
+        }
+        if (s.calibrated != null) {
+            s.calibrated.markReinitialized(units);
         }
         s.reinitialized += units.length;
         s.totalReinitialized += units.length;
@@ -340,6 +390,38 @@ public final class DeadUnitTracker implements Serializable {
      */
     public LayerGates gates(String layer, String name, int index, boolean recoverable,
                             OptionalDouble blockedGradientShare) {
+        return gates(layer, name, index, recoverable, blockedGradientShare, Double.NaN, new double[0]);
+    }
+
+    /**
+     * ReDo's dormancy scores of a layer from its latest counts (the counts the snapshot reports).
+     *
+     * @param layer the layer key
+     * @return s_j per unit; empty for an unknown layer, counts without sums of |a|, or a non-finite entry
+     */
+    public double[] dormancyScores(String layer) {
+        State s = layers.get(layer);
+        if (s == null || s.last == null || !s.last.hasAbsSums()) {
+            return new double[0];
+        }
+        return DormancyScores.scores(s.last, s.last.absSums());
+    }
+
+    /**
+     * The public record of a layer after the latest update (and re-initialisation, if any), with its scores.
+     *
+     * @param layer                the layer key
+     * @param name                 the layer name to report
+     * @param index                the layer index to report
+     * @param recoverable          whether the layer is recoverable
+     * @param blockedGradientShare the blocked-gradient share, or empty
+     * @param dormancyThreshold    tau for the dormant set, or NaN for none
+     * @param gradientScores       the layer's gradient scores, or empty
+     * @return the record
+     * @throws IllegalArgumentException for an unknown layer
+     */
+    public LayerGates gates(String layer, String name, int index, boolean recoverable,
+                            OptionalDouble blockedGradientShare, double dormancyThreshold, double[] gradientScores) {
         State s = layers.get(layer);
         Preconditions.checkArgument(s != null, "layer must have been updated before, got: %s", layer);
         UnitCounts c = s.last;
@@ -347,8 +429,12 @@ public final class DeadUnitTracker implements Serializable {
         for (int u = 0; u < fractions.length; u++) {
             fractions[u] = c.unitClosedFraction(u);
         }
+        double[] scores = dormancyScores(layer);
+        int[] dormant = Double.isNaN(dormancyThreshold) ? new int[0]
+                : DormancyScores.dormant(scores, dormancyThreshold);
         return new LayerGates(name, index, c.units(), c.closedShare(), c.negativeShare(), deadUnits(layer),
                 s.newlyDead, s.revived, s.reopened, s.reinitialized, c.totalNonFinite(), recoverable, blockedGradientShare,
-                fractions, c.estimated());
+                fractions, c.estimated(), scores, dormant,
+                gradientScores.length == c.units() ? gradientScores : new double[0]);
     }
 }

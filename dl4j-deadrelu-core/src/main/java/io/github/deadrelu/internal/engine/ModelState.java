@@ -5,8 +5,12 @@ package io.github.deadrelu.internal.engine;
 
 import io.github.deadrelu.internal.Discovery;
 import io.github.deadrelu.internal.LayerSpec;
+import io.github.deadrelu.internal.ModelTopology;
 import io.github.deadrelu.internal.Models;
 import io.github.deadrelu.internal.NetworkInspector;
+import io.github.deadrelu.internal.OutgoingSums;
+import io.github.deadrelu.reinit.ReinitPolicy;
+import io.github.deadrelu.reinit.UnitSelection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -43,8 +47,17 @@ public final class ModelState {
     private boolean noCheckReported;
     /** Non-finite entries per layer name in the latest tracked iteration (empty when all were finite). */
     private Map<String, Long> nonFinite = Map.of();
+    /** GraMa's gradient scores per layer key of the latest tracked iteration (empty when off). */
+    private Map<String, double[]> gradientScores = Map.of();
     private final DeadUnitTracker tracker;
     private final ReinitStep reinit;
+    /** Continual Backprop's utility, kept only when the policy selects {@code LOW_UTILITY}; else null. */
+    private final UtilityTracker utility;
+    /** The topology the outgoing sums walk (built at the first use). */
+    private ModelTopology topology;
+    /** Per layer key, the outgoing sums in use and the iteration they were computed at. */
+    private final Map<String, double[]> outgoing = new HashMap<>();
+    private final Map<String, Integer> outgoingAt = new HashMap<>();
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
     private final FailureGuard guard;
 
@@ -73,9 +86,10 @@ public final class ModelState {
             keys.put(s, k);
             byIndex.put(s.index(), s);
         }
-        this.tracker = new DeadUnitTracker(config.deadAfterExamples());
+        this.tracker = new DeadUnitTracker(config.deadAfterExamples(), config.calibratedDeadThreshold());
         this.reinit = config.policy() == null ? null
                 : new ReinitStep(config.policy(), (k, m) -> guard.warnOnce(k, guard.who() + ": " + m));
+        this.utility = utilityOf(config);
         if (specs.isEmpty()) {
             guard.warnOnce("no-gated-layer", guard.who() + ": " + model.getClass().getSimpleName() + " has no layer "
                     + "with a ReLU-family activation to monitor; the " + guard.who() + " does nothing");
@@ -90,8 +104,55 @@ public final class ModelState {
         this.specs = List.of();
         this.notMonitored = List.of();
         this.startIteration = 0;
-        this.tracker = new DeadUnitTracker(config.deadAfterExamples());
+        this.tracker = new DeadUnitTracker(config.deadAfterExamples(), config.calibratedDeadThreshold());
         this.reinit = null;
+        this.utility = null;
+    }
+
+    private static UtilityTracker utilityOf(MonitorConfig config) {
+        ReinitPolicy p = config.policy();
+        return p != null && p.select() == UnitSelection.LOW_UTILITY
+                ? new UtilityTracker(UtilityTracker.DECAY, p.replacementRate()) : null;
+    }
+
+    /** @return the utility tracker, or null unless the policy selects {@code LOW_UTILITY} */
+    public UtilityTracker utility() {
+        return utility;
+    }
+
+    /**
+     * A layer's outgoing sums {@code sum_k |w_out[j, k]|}, recomputed when none is kept, when they are
+     * {@code refresh} iterations old, or after {@link #outgoingChanged()}; else the kept ones.
+     *
+     * @param model     the network
+     * @param spec      the gated layer
+     * @param units     its units
+     * @param iteration the iteration
+     * @param refresh   the most iterations a kept array is used for, >= 1
+     * @return the sums, or null when the walk does not support the layer's consumers
+     */
+    double[] outgoing(Model model, LayerSpec spec, int units, int iteration, int refresh) {
+        String k = key(spec);
+        double[] o = outgoing.get(k);
+        Integer at = outgoingAt.get(k);
+        if (o == null || o.length != units || at == null || iteration - at >= refresh || iteration < at) {
+            if (topology == null) {
+                topology = ModelTopology.of(model);
+            }
+            o = OutgoingSums.of(topology, spec, units);
+            if (o == null) {
+                return null;
+            }
+            outgoing.put(k, o);
+            outgoingAt.put(k, iteration);
+        }
+        return o;
+    }
+
+    /** Forgets the kept outgoing sums (a re-initialisation wrote weights). */
+    void outgoingChanged() {
+        outgoing.clear();
+        outgoingAt.clear();
     }
 
     /**
@@ -170,6 +231,18 @@ public final class ModelState {
 
     void nonFinite(Map<String, Long> perLayer) {
         this.nonFinite = Map.copyOf(perLayer);
+    }
+
+    /**
+     * @param layer the layer key
+     * @return its gradient scores of the latest tracked iteration, or empty
+     */
+    public double[] gradientScores(String layer) {
+        return gradientScores.getOrDefault(layer, new double[0]);
+    }
+
+    void gradientScores(Map<String, double[]> perLayer) {
+        this.gradientScores = Map.copyOf(perLayer);
     }
 
     /** Counts one re-initialisation check that ran. */

@@ -35,6 +35,16 @@ public final class MonitorConfig implements Serializable {
     private final boolean logReports;
     /** See {@link #withReport}; null for no report. */
     private final String report;
+    /** See {@link #withDormancyThreshold}; meaningful only when {@link #dormancySet}. */
+    private double dormancyThreshold;
+    /** Whether {@link #withDormancyThreshold} was called (a form serialised before it reads as false). */
+    private boolean dormancySet;
+    /** See {@link #withGradientScores}. */
+    private boolean gradientScores;
+    /** See {@link #withCalibratedDeadThreshold}; 0 when off. */
+    private int calibratedDeadThreshold;
+    /** Whether {@link #withDeadAfterExamples} was called. */
+    private boolean deadAfterSet;
 
     private MonitorConfig(int deadAfterExamples, int frequency, ReinitPolicy policy, String csv, boolean csvAppend,
                           int historySize, boolean logReports, String report) {
@@ -63,7 +73,13 @@ public final class MonitorConfig implements Serializable {
      */
     public MonitorConfig withDeadAfterExamples(int examples) {
         Preconditions.checkArgument(examples >= 1, "deadAfterExamples must be >= 1, got: %s", examples);
-        return new MonitorConfig(examples, frequency, policy, csv, csvAppend, historySize, logReports, report);
+        Preconditions.checkState(calibratedDeadThreshold == 0, "deadAfterExamples(%s) cannot be combined with "
+                + "calibratedDeadThreshold(%s): the calibrated threshold replaces the fixed streak; call one of them",
+                examples, calibratedDeadThreshold);
+        MonitorConfig c = keep(new MonitorConfig(examples, frequency, policy, csv, csvAppend, historySize, logReports,
+                report));
+        c.deadAfterSet = true;
+        return c;
     }
 
     /**
@@ -75,8 +91,8 @@ public final class MonitorConfig implements Serializable {
      */
     public MonitorConfig withFrequency(int iterations) {
         Preconditions.checkArgument(iterations >= 0, "frequency must be >= 0, got: %s", iterations);
-        return new MonitorConfig(deadAfterExamples, iterations, policy, csv, csvAppend, historySize, logReports,
-                report);
+        return keep(new MonitorConfig(deadAfterExamples, iterations, policy, csv, csvAppend, historySize, logReports,
+                report));
     }
 
     /**
@@ -90,7 +106,7 @@ public final class MonitorConfig implements Serializable {
     public MonitorConfig withPolicy(ReinitPolicy p) {
         Objects.requireNonNull(p, "policy");
         Preconditions.checkState(this.policy == null, "reinitialize was already set to %s", this.policy);
-        return new MonitorConfig(deadAfterExamples, frequency, p, csv, csvAppend, historySize, logReports, report);
+        return keep(new MonitorConfig(deadAfterExamples, frequency, p, csv, csvAppend, historySize, logReports, report));
     }
 
     /**
@@ -105,8 +121,8 @@ public final class MonitorConfig implements Serializable {
      */
     public MonitorConfig withCsv(Path file, boolean append) {
         Objects.requireNonNull(file, "file");
-        return new MonitorConfig(deadAfterExamples, frequency, policy, file.toString(), append, historySize,
-                logReports, report);
+        return keep(new MonitorConfig(deadAfterExamples, frequency, policy, file.toString(), append, historySize,
+                logReports, report));
     }
 
     /**
@@ -118,7 +134,7 @@ public final class MonitorConfig implements Serializable {
      */
     public MonitorConfig withHistorySize(int snapshots) {
         Preconditions.checkArgument(snapshots >= 1, "historySize must be >= 1, got: %s", snapshots);
-        return new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, snapshots, logReports, report);
+        return keep(new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, snapshots, logReports, report));
     }
 
     /**
@@ -128,7 +144,7 @@ public final class MonitorConfig implements Serializable {
      * @return a copy with this option
      */
     public MonitorConfig withLogReports(boolean log) {
-        return new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize, log, report);
+        return keep(new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize, log, report));
     }
 
     /**
@@ -142,8 +158,86 @@ public final class MonitorConfig implements Serializable {
      */
     public MonitorConfig withReport(Path html) {
         Objects.requireNonNull(html, "html");
-        return new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize, logReports,
-                html.toString());
+        return keep(new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize, logReports,
+                html.toString()));
+    }
+
+    /** Carries the options outside the constructor's arguments from this value into {@code c}. */
+    private MonitorConfig keep(MonitorConfig c) {
+        c.dormancyThreshold = dormancyThreshold;
+        c.dormancySet = dormancySet;
+        c.gradientScores = gradientScores;
+        c.calibratedDeadThreshold = calibratedDeadThreshold;
+        c.deadAfterSet = deadAfterSet;
+        return c;
+    }
+
+    /**
+     * Report the units whose ReDo score s_j (mean |a_j| over the layer's mean of those means) is at most tau as
+     * dormant ({@code LayerGates.dormantUnits()}, the CSV and the summary line). The scores themselves are always
+     * computed.
+     *
+     * @param tau the threshold, in [0, 1]
+     * @return a copy with this option
+     * @throws IllegalArgumentException when {@code tau} is not in [0, 1]
+     */
+    public MonitorConfig withDormancyThreshold(double tau) {
+        Preconditions.checkArgument(tau >= 0 && tau <= 1, "dormancyThreshold must be in [0, 1], got: %s", tau);
+        MonitorConfig c = keep(new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize,
+                logReports, report));
+        c.dormancyThreshold = tau;
+        c.dormancySet = true;
+        return c;
+    }
+
+    /**
+     * Measure GraMa's gradient score of every gated layer's units from the raw gradient in
+     * {@code onGradientCalculation} (default false).
+     *
+     * @param on true to measure
+     * @return a copy with this option
+     */
+    public MonitorConfig withGradientScores(boolean on) {
+        MonitorConfig c = keep(new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize,
+                logReports, report));
+        c.gradientScores = on;
+        return c;
+    }
+
+    /**
+     * Give every unit its own dead threshold from the gaps between its firings (SNR: the 0.9-quantile of its gaps,
+     * doubled after a gap at least as long as the threshold, clamped to [batch size, maxExamples]) instead of the
+     * fixed {@code deadAfterExamples}.
+     *
+     * @param maxExamples the largest threshold, in examples, >= 1 (SNR's tau_max; 20,000 recommended)
+     * @return a copy with this option
+     * @throws IllegalArgumentException when {@code maxExamples < 1}
+     * @throws IllegalStateException    when {@code deadAfterExamples} was set explicitly
+     */
+    public MonitorConfig withCalibratedDeadThreshold(int maxExamples) {
+        Preconditions.checkArgument(maxExamples >= 1, "calibratedDeadThreshold must be >= 1, got: %s", maxExamples);
+        Preconditions.checkState(!deadAfterSet, "calibratedDeadThreshold(%s) cannot be combined with "
+                + "deadAfterExamples(%s): the calibrated threshold replaces the fixed streak; call one of them",
+                maxExamples, deadAfterExamples);
+        MonitorConfig c = keep(new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize,
+                logReports, report));
+        c.calibratedDeadThreshold = maxExamples;
+        return c;
+    }
+
+    /** @return the dormancy threshold tau, or NaN when none is set (no dormant set) */
+    public double dormancyThreshold() {
+        return dormancySet ? dormancyThreshold : Double.NaN;
+    }
+
+    /** @return whether gradient scores are measured */
+    public boolean gradientScores() {
+        return gradientScores;
+    }
+
+    /** @return the calibrated threshold's largest value in examples, or 0 when the fixed streak is used */
+    public int calibratedDeadThreshold() {
+        return calibratedDeadThreshold;
     }
 
     /** @return the HTML report file name, or null for no report */
@@ -195,13 +289,17 @@ public final class MonitorConfig implements Serializable {
      * The options in the front ends' {@code toString} form.
      *
      * @return {@code deadAfterExamples=..., frequency=..., reinitialize=..., csv=..., historySize=..., logReports=...}
-     *         and {@code , report=...} when a report is written
+     *         and {@code , report=...} when a report is written, {@code , dormancyThreshold=...},
+     *         {@code , gradientScores=true} and {@code , calibratedDeadThreshold=...} when set
      */
     @Override
     public String toString() {
         return "deadAfterExamples=" + deadAfterExamples + ", frequency=" + frequency + ", reinitialize="
                 + (policy == null ? "none" : policy) + ", csv=" + csv + (csvAppend ? " (append)" : "")
                 + ", historySize=" + historySize + ", logReports=" + logReports
-                + (report == null ? "" : ", report=" + report);
+                + (report == null ? "" : ", report=" + report)
+                + (dormancySet ? ", dormancyThreshold=" + dormancyThreshold : "")
+                + (gradientScores ? ", gradientScores=true" : "")
+                + (calibratedDeadThreshold > 0 ? ", calibratedDeadThreshold=" + calibratedDeadThreshold : "");
     }
 }

@@ -131,6 +131,26 @@ public final class MonitorEngine {
     public GateSnapshot track(ModelState state, Model model, Map<String, UnitCounts> counts,
                               Map<String, OptionalDouble> blocked, int iteration, int epoch,
                               Consumer<List<LayerSpec>> afterUpdate) {
+        return track(state, model, counts, blocked, Map.of(), iteration, epoch, afterUpdate);
+    }
+
+    /**
+     * The tracking step with the gradient scores measured in the iteration's backward pass (see the other form).
+     *
+     * @param state       the network's state
+     * @param model       the network whose parameters to fingerprint, or null
+     * @param counts      the merged counts per layer key ({@link ModelState#key})
+     * @param blocked     blocked-gradient shares per monitor layer key
+     * @param gradients   GraMa's gradient scores per layer key (a layer missing: empty scores)
+     * @param iteration   the iteration
+     * @param epoch       the epoch
+     * @param afterUpdate called with the layers tracked now, before the snapshot (re-initialisation); may be null
+     * @return the snapshot
+     */
+    public GateSnapshot track(ModelState state, Model model, Map<String, UnitCounts> counts,
+                              Map<String, OptionalDouble> blocked, Map<String, double[]> gradients, int iteration,
+                              int epoch, Consumer<List<LayerSpec>> afterUpdate) {
+        state.gradientScores(gradients);
         List<LayerSpec> seen = new ArrayList<>();
         List<String> order = new ArrayList<>();
         Map<String, Long> nonFinite = new LinkedHashMap<>();
@@ -163,6 +183,11 @@ public final class MonitorEngine {
             }
         }
         state.nonFinite(nonFinite);
+        if (state.utility() != null && model != null) {
+            for (LayerSpec s : seen) {
+                guard.callback("utility", () -> updateUtility(state, model, s, counts.get(state.key(s)), iteration));
+            }
+        }
         if (afterUpdate != null) {
             guard.callback("re-initialisation", () -> afterUpdate.accept(List.copyOf(seen)));
         }
@@ -182,6 +207,44 @@ public final class MonitorEngine {
         }
         report(snap, state);
         return snap;
+    }
+
+    /**
+     * Iterations for which the outgoing sums of Continual Backprop's utility are reused: they read every consumer's
+     * weights (about 5% of a training step for an MLP 784-1024-1024-10), while outgoing weights change slowly. They
+     * are recomputed at least every this many iterations and after every re-initialisation event.
+     */
+    static final int OUTGOING_REFRESH = 10;
+
+    /** One step of a layer's utility (mean |a| from the counts the snapshot reports, outgoing sums kept). */
+    private void updateUtility(ModelState state, Model model, LayerSpec s, UnitCounts c, int iteration) {
+        String key = state.key(s);
+        if (c == null || state.dropped(key) || s.frozen() || !c.hasAbsSums()) {
+            return;
+        }
+        double[] out = state.outgoing(model, s, c.units(), iteration, OUTGOING_REFRESH);
+        if (out == null) {
+            guard.warnOnceFor("utility:" + key, guard.who() + ": utility of layer " + s.name() + " unavailable: "
+                    + "its outgoing weights cannot be mapped to its units (a consumer mixes units, or it feeds the "
+                    + "network output), so it is never replaced by LOW_UTILITY");
+            return;
+        }
+        double[] m = c.totalNonFinite() > 0 ? new double[0] : meanAbs(c);
+        int mature = 0;
+        for (int u = 0; u < c.units(); u++) {
+            if (state.tracker().age(key, u, iteration) >= config.policy().maturity()) {
+                mature++;
+            }
+        }
+        state.utility().update(s.name(), m, out, mature);
+    }
+
+    private static double[] meanAbs(UnitCounts c) {
+        double[] m = new double[c.units()];
+        for (int u = 0; u < m.length; u++) {
+            m[u] = c.unitMeanAbs(u);
+        }
+        return m;
     }
 
     /** Fingerprints the incoming weights of a layer's dead units after the update; a failure is logged once. */
@@ -225,7 +288,8 @@ public final class MonitorEngine {
             LayerSpec s = state.byKey().get(key);
             try {
                 gates.add(state.tracker().gates(key, s == null ? key : s.name(), s == null ? -1 : s.index(),
-                        s != null && s.recoverable(), blocked.getOrDefault(key, OptionalDouble.empty())));
+                        s != null && s.recoverable(), blocked.getOrDefault(key, OptionalDouble.empty()),
+                        config.dormancyThreshold(), state.gradientScores(key)));
             } catch (RuntimeException e) {
                 state.drop(key, "track", e);
             }
@@ -279,7 +343,20 @@ public final class MonitorEngine {
             }
             return Map.of();
         }
-        return state.reinit().run(model, layers, state.tracker(), iteration);
+        UnitScores scores = UnitScores.empty();
+        for (LayerSpec s : layers) {
+            String key = state.key(s);
+            scores.dormancy(s.name(), state.tracker().dormancyScores(key));
+            scores.gradient(s.name(), state.gradientScores(key));
+        }
+        if (state.utility() != null) {
+            scores.utility(state.utility());
+        }
+        Map<String, int[]> done = state.reinit().run(model, layers, state.tracker(), scores, iteration);
+        if (!done.isEmpty()) {
+            state.outgoingChanged();
+        }
+        return done;
     }
 
     /** Whether any parameter of the network is NaN or infinite: one ND4J reduction over the flattened parameters. */
@@ -323,7 +400,7 @@ public final class MonitorEngine {
     private void report(GateSnapshot snap, ModelState state) {
         boolean due = config.frequency() > 0 && snap.iteration() % config.frequency() == 0;
         if (config.summaryDue(snap.iteration()) && !snap.layers().isEmpty()) {
-            guard.log().info("{}", ReportFormat.summaryLine(snap, state::spec));
+            guard.log().info("{}", ReportFormat.summaryLine(snap, state::spec, config.dormancyThreshold()));
         }
         for (LayerGates g : snap.layers()) {
             if (g.deadFraction() > ReportFormat.WARN_DEAD_FRACTION && warnedDead.add(g.index() + ":" + g.name())) {
@@ -337,7 +414,7 @@ public final class MonitorEngine {
             csv.write(snap, g -> {
                 LayerSpec s = state.spec(g.index());
                 return s != null && s.frozen();
-            });
+            }, config.dormancyThreshold());
         }
         if (due) {
             fire(EngineEvents.Moment.SUMMARY);

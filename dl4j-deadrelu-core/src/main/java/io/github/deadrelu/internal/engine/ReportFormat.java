@@ -34,6 +34,18 @@ public final class ReportFormat {
      * @return the line
      */
     public static String summaryLine(GateSnapshot snap, IntFunction<LayerSpec> specOf) {
+        return summaryLine(snap, specOf, Double.NaN);
+    }
+
+    /**
+     * The summary line with each layer's tau-dormant units ({@code dormant N}) when a dormancy threshold is set.
+     *
+     * @param snap              the snapshot
+     * @param specOf            the monitored layer at an index, or null
+     * @param dormancyThreshold the dormancy threshold, or NaN for none
+     * @return the line
+     */
+    public static String summaryLine(GateSnapshot snap, IntFunction<LayerSpec> specOf, double dormancyThreshold) {
         StringBuilder sb = new StringBuilder("dead ReLUs at iteration ").append(snap.iteration()).append(':');
         boolean first = true;
         for (LayerGates g : snap.layers()) {
@@ -47,6 +59,9 @@ public final class ReportFormat {
             }
             if (s != null && !s.gate().isGated()) {
                 sb.append(String.format(Locale.ROOT, " negative %.1f%%", 100 * g.negativeShare()));
+            }
+            if (!Double.isNaN(dormancyThreshold)) {
+                sb.append(" dormant ").append(g.dormantUnits().length);
             }
             if (g.reinitialized() > 0) {
                 sb.append(" re-initialised ").append(g.reinitialized());

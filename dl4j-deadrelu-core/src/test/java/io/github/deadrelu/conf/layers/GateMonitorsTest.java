@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.NetworkInspector;
 import io.github.deadrelu.internal.Reinitializer;
+import io.github.deadrelu.internal.GateMonitorCounts;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.layers.GateMonitorLayerImpl;
 import io.github.deadrelu.listeners.DeadReluListener;
@@ -120,7 +121,7 @@ class GateMonitorsTest {
             assertEquals(0.0, maxAbsDiff(plain.output(ds.getFeatures()), mon.output(ds.getFeatures())), format
                     + ": identical outputs");
             mon.fit(ds);
-            UnitCounts c = ((GateMonitorLayerImpl) mon.getLayer(1)).takeCounts();
+            UnitCounts c = GateMonitorCounts.take(mon.getLayer(1));
             assertEquals(4, c.units(), format + ": one unit per channel");
             for (int u = 0; u < 4; u++) {
                 assertEquals(u == 1 ? c.entries(u) : 0, c.closed(u), format + ": channel " + u);
@@ -239,7 +240,7 @@ class GateMonitorsTest {
         INDArray f = Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 5, 3);
         assertEquals(0.0, maxAbsDiff(plain.output(f), mon.output(f)));
         mon.feedForward(f, true);
-        assertEquals(4, ((GateMonitorLayerImpl) mon.getLayer(1)).takeCounts().units(), "units on the last axis");
+        assertEquals(4, GateMonitorCounts.take(mon.getLayer(1)).units(), "units on the last axis");
     }
 
     @Test
@@ -373,8 +374,8 @@ class GateMonitorsTest {
         GateMonitorLayerImpl g0 = (GateMonitorLayerImpl) probe.getLayer(1);
         assertArrayEquals(new double[]{1, 0, 1, 0, 0, 0}, g0.unitBlockedGradientShares(), 0.0,
                 "dead units block all of their gradient, live ones none");
-        UnitCounts c0 = g0.takeCounts();
-        UnitCounts c1 = ((GateMonitorLayerImpl) probe.getLayer(3)).takeCounts();
+        UnitCounts c0 = GateMonitorCounts.take(g0);
+        UnitCounts c1 = GateMonitorCounts.take(probe.getLayer(3));
         for (int u = 0; u < 6; u++) {
             assertEquals(32, c0.entries(u));
             assertEquals(u == 0 || u == 2 ? 32 : 0, c0.closed(u), "layer0 unit " + u);

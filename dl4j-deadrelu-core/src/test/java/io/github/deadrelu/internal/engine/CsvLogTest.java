@@ -36,7 +36,7 @@ class CsvLogTest {
     }
 
     private static String row(int iteration, String layer, int index) {
-        return iteration + ",0," + layer + "," + index + ",2,0.500000,0.500000,1,0.500000,0,0,0,0,0,false,true";
+        return iteration + ",0," + layer + "," + index + ",2,0.500000,0.500000,1,0.500000,0,0,0,0,0,false,true,,,,";
     }
 
     private static List<String> rows(int... iterations) {
@@ -99,14 +99,15 @@ class CsvLogTest {
     void header_endsWithReopenedFrozenRecoverable_andRowsCarryThem(@TempDir Path dir) throws IOException {
         assertTrue(CsvLog.HEADER.startsWith("iteration,epoch,layer,index,units,closed_share,negative_share,"
                 + "dead_units,dead_fraction,newly_dead,revived,reinitialized,non_finite,"), CsvLog.HEADER);
-        assertTrue(CsvLog.HEADER.endsWith(",non_finite,reopened,frozen,recoverable"), CsvLog.HEADER);
+        assertTrue(CsvLog.HEADER.endsWith(",non_finite,reopened,frozen,recoverable,dormant_units,"
+                + "gradient_dormant_units,min_dormancy_score,min_gradient_score"), CsvLog.HEADER);
         Path f = dir.resolve("g.csv");
         CsvLog log = new CsvLog(f.toString(), false, false, guard);
         LayerGates g = new LayerGates("a", 4, 2, 0.5, 0.5, new int[]{0}, 0, 1, 3, 0, 0, false,
                 OptionalDouble.empty(), new double[]{1, 0}, false);
         log.write(new GateSnapshot(9, 1, List.of(g)), l -> l.index() == 4);
         log.close();
-        assertEquals(List.of(CsvLog.HEADER, "9,1,a,4,2,0.500000,0.500000,1,0.500000,0,1,0,0,3,true,false"), read(f));
+        assertEquals(List.of(CsvLog.HEADER, "9,1,a,4,2,0.500000,0.500000,1,0.500000,0,1,0,0,3,true,false,,,,"), read(f));
     }
 
     @Test
