@@ -26,8 +26,12 @@ import io.github.deadrelu.stats.DeadReluAnalysis;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.api.Model;
@@ -191,19 +195,31 @@ final class ReinitDefaultsRunner {
      * @param epochs  epochs
      * @param batch   mini-batch size
      * @param threads  runs at the same time
+     * @param done     runs already done (read back by {@code --resume}), not trained again
      * @param finished called with each run as it finishes (from the run's thread)
      * @return the results, in the order of {@code configs}
      */
     static List<Run> run(List<Config> configs, StudyData data, Sizes sizes, int epochs, int batch, int threads,
-            Consumer<Run> finished) {
+            Map<Config, Run> done, Consumer<Run> finished) {
         List<Callable<Run>> tasks = new ArrayList<>();
         for (Config c : configs) {
-            tasks.add(() -> finished(runOne(c, data, sizes, epochs, batch), finished));
+            if (!done.containsKey(c)) {
+                tasks.add(() -> finished(runOne(c, data, sizes, epochs, batch), finished));
+            }
         }
         Progress progress = new Progress("reinit-defaults (runs)", tasks.size());
-        List<Run> runs = Mlp.runAll(tasks, threads, progress);
+        List<Run> ran = Mlp.runAll(tasks, threads, progress);
         progress.finish();
-        return runs;
+        return inOrder(configs, done, ran);
+    }
+
+    /** The runs of {@code configs} in their order: those done before, and those just run. */
+    private static List<Run> inOrder(List<Config> configs, Map<Config, Run> done, List<Run> ran) {
+        Map<Config, Run> all = new HashMap<>(done);
+        for (Run r : ran) {
+            all.put(r.config(), r);
+        }
+        return configs.stream().map(all::get).toList();
     }
 
     /**
@@ -246,34 +262,84 @@ final class ReinitDefaultsRunner {
      * @param fineEpochs fine-tuning epochs
      * @param batch      mini-batch size
      * @param threads    runs at the same time
+     * @param done       runs already done (read back by {@code --resume}), not trained again
      * @param finished   called with each fine-tuning run as it finishes
      * @return the fine-tuning runs, by seed, then rate, then policy
      */
     static List<Run> transfer(double[] rates, Level[] levels, List<Policy> policies, long[] seeds, StudyData data,
-            Sizes sizes, double preLr, int epochs, int fineEpochs, int batch, int threads, Consumer<Run> finished) {
+            Sizes sizes, double preLr, int epochs, int fineEpochs, int batch, int threads, Map<Config, Run> done,
+            Consumer<Run> finished) {
         List<DataSet> batches = data.trainBatches(batch);
         List<DataSet> first = batches.subList(0, batches.size() / 2);
         List<DataSet> second = batches.subList(batches.size() / 2, batches.size());
-        List<Callable<Pretrained>> pre = new ArrayList<>();
+        List<Config> configs = new ArrayList<>();
+        List<Long> todo = new ArrayList<>();
         for (long seed : seeds) {
-            pre.add(() -> pretrain(seed, data, sizes, preLr, first, epochs));
-        }
-        Progress progress = new Progress("reinit-defaults (transfer)", pre.size()
-                + (long) seeds.length * rates.length * policies.size());
-        List<Pretrained> pretrained = Mlp.runAll(pre, threads, progress);
-        List<Callable<Run>> tasks = new ArrayList<>();
-        for (int s = 0; s < seeds.length; s++) {
-            Pretrained p = pretrained.get(s);
             for (int r = 0; r < rates.length; r++) {
                 for (Policy policy : policies) {
-                    Config c = new Config(Arch.MLP, Optimizer.SGD, levels[r], rates[r], policy, seeds[s], true);
-                    tasks.add(() -> finished(fineTune(c, p, data, sizes, second, fineEpochs), finished));
+                    Config c = new Config(Arch.MLP, Optimizer.SGD, levels[r], rates[r], policy, seed, true);
+                    configs.add(c);
+                    if (!done.containsKey(c) && !todo.contains(seed)) {
+                        todo.add(seed);
+                    }
                 }
             }
         }
-        List<Run> runs = Mlp.runAll(tasks, threads, progress);
+        List<Callable<Pretrained>> pre = new ArrayList<>();
+        for (long seed : todo) {
+            pre.add(() -> pretrain(seed, data, sizes, preLr, first, epochs));
+        }
+        long missing = configs.stream().filter(c -> !done.containsKey(c)).count();
+        Progress progress = new Progress("reinit-defaults (transfer)", pre.size() + missing);
+        List<Pretrained> pretrained = Mlp.runAll(pre, threads, progress);
+        List<Callable<Run>> tasks = new ArrayList<>();
+        for (Config c : configs) {
+            if (!done.containsKey(c)) {
+                Pretrained p = pretrained.get(todo.indexOf(c.seed()));
+                tasks.add(() -> finished(fineTune(c, p, data, sizes, second, fineEpochs), finished));
+            }
+        }
+        List<Run> ran = Mlp.runAll(tasks, threads, progress);
         progress.finish();
+        return inOrder(configs, done, ran);
+    }
+
+    /**
+     * Reads the runs of a {@code reinit-defaults.csv} or {@code reinit-defaults-partial.csv} (no quoted fields), so
+     * that {@code --resume} trains only the runs that are missing: runs are deterministic per configuration, so a
+     * run read back is the run that would have been trained (its time aside).
+     *
+     * @param lines the file's lines, header first
+     * @return the runs by configuration
+     * @throws IllegalArgumentException if the header is not {@link ReinitDefaultsResults#RUNS_HEADER}
+     */
+    static Map<Config, Run> read(List<String> lines) {
+        if (lines.isEmpty() || !lines.get(0).equals(ReinitDefaultsResults.RUNS_HEADER)) {
+            throw new IllegalArgumentException("header must be " + ReinitDefaultsResults.RUNS_HEADER + ", got: "
+                    + (lines.isEmpty() ? "an empty file" : lines.get(0)));
+        }
+        Map<Config, Run> runs = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            boolean transfer = f[0].equals("transfer");
+            Arch arch = transfer ? Arch.MLP : Arch.parse(f[1]);
+            Optimizer o = f[2].equals("sgd") ? Optimizer.SGD : Optimizer.ADAM;
+            Level level = Arrays.stream(Level.values()).filter(l -> l.csvName.equals(f[3])).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("rate_level must be normal, high or killing, "
+                            + "got: " + f[3]));
+            Policy p = f[5].equals("none") ? Policy.NONE : Policy.parse(f[5]);
+            Config c = new Config(arch, o, level, Double.parseDouble(f[4]), p, Long.parseLong(f[10]), transfer);
+            runs.put(c, new Run(c, f[12].isEmpty() ? -1 : Integer.parseInt(f[12]), Integer.parseInt(f[13]),
+                    f[14].isEmpty() ? Double.NaN : Double.parseDouble(f[14]), f[15], intOr(f[16]),
+                    Integer.parseInt(f[17]), intOr(f[18]), Integer.parseInt(f[19]), Long.parseLong(f[20]),
+                    Long.parseLong(f[21]), Double.parseDouble(f[22]),
+                    f[23].isEmpty() ? Double.NaN : Double.parseDouble(f[23]), intOr(f[24]), intOr(f[25])));
+        }
         return runs;
+    }
+
+    private static int intOr(String s) {
+        return s.isEmpty() ? -1 : Integer.parseInt(s);
     }
 
     /** A pre-trained MLP's parameters (read-only, copied by each fine-tuning run) and its measurements. */

@@ -38,6 +38,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -160,6 +161,10 @@ public final class ReinitDefaultsStudy extends StudyCommand {
                     + "mostly cost time; default: ${DEFAULT-VALUE}).")
     private int normalPolicies;
 
+    @Option(names = "--resume", description = "Keep the runs of an interrupted run of the study "
+            + "(reinit-defaults-partial.csv in --out) and train only the missing ones.")
+    private boolean resume;
+
     @Option(names = "--no-transfer", description = "Skip the transfer-learning case.")
     private boolean noTransfer;
 
@@ -281,10 +286,17 @@ public final class ReinitDefaultsStudy extends StudyCommand {
                 d.evalSize(), training.batch(), training.epochs(), Arrays.toString(seeds),
                 policies.stream().map(Policy::label).toList(), threads, out.toAbsolutePath());
         // Each finished run is also written at once, in the order runs finish, so a run that is stopped (or a JVM
-        // that crashes in native code) leaves its completed runs behind; the file is removed once the study is done.
+        // that crashes in native code) leaves its completed runs behind for --resume; the file is removed once the
+        // study is done.
         Path partialFile = out.resolve("reinit-defaults-partial.csv");
         Files.createDirectories(out);
-        Files.writeString(partialFile, ReinitDefaultsResults.RUNS_HEADER + "\n", StandardCharsets.UTF_8);
+        Map<Config, Run> done = new HashMap<>();
+        if (resume && Files.exists(partialFile)) {
+            done.putAll(ReinitDefaultsRunner.read(Files.readAllLines(partialFile, StandardCharsets.UTF_8)));
+            log.info("Resuming: {} runs read from {}", done.size(), partialFile.toAbsolutePath());
+        } else {
+            Files.writeString(partialFile, ReinitDefaultsResults.RUNS_HEADER + "\n", StandardCharsets.UTF_8);
+        }
         Object lock = new Object();
         Consumer<Run> finished = r -> {
             String line = Arrays.stream(ReinitDefaultsResults.row(r)).map(String::valueOf)
@@ -298,7 +310,7 @@ public final class ReinitDefaultsStudy extends StudyCommand {
             }
         };
         List<Run> runs = new ArrayList<>(ReinitDefaultsRunner.run(configs, d, sizes, training.epochs(),
-                training.batch(), threads, finished));
+                training.batch(), threads, done, finished));
         boolean transfer = !noTransfer && archs.contains(Arch.MLP) && opts.contains(Optimizer.SGD);
         if (transfer) {
             double[] mlp = rates.get(Arch.MLP).get(Optimizer.SGD);
@@ -310,7 +322,7 @@ public final class ReinitDefaultsStudy extends StudyCommand {
             }
             runs.addAll(ReinitDefaultsRunner.transfer(new double[] {mlp[1], mlp[2]},
                     new Level[] {Level.HIGH, Level.KILLING}, tp, seeds, d, sizes, mlp[0], training.epochs(),
-                    transferEpochs, training.batch(), threads, finished));
+                    transferEpochs, training.batch(), threads, done, finished));
         }
         Files.delete(partialFile);
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -127,6 +127,44 @@ class ReinitDefaultsStudyTest {
     }
 
     /**
+     * Runs are deterministic per configuration, whatever the number of threads, and {@code --resume} keeps the runs of
+     * an interrupted study: a study resumed (one thread) from the first 5 rows of a finished one (two threads) writes
+     * the same CSV, the training times aside.
+     */
+    @Test
+    @Timeout(120)
+    void study_resume_sameRunsAsUninterrupted(@TempDir Path out) throws IOException {
+        String[] args = {"--models", "mlp,resnet", "--optimizers", "sgd", "--hidden", "16,16", "--resnet-width", "8",
+            "--resnet-blocks", "1", "--train-size", "640", "--eval-size", "100", "--epochs", "3", "--seeds", "1",
+            "--policies", "4/4/1.0/zero", "--no-transfer"};
+        Path full = out.resolve("full");
+        Path resumed = out.resolve("resumed");
+        assertEquals(0, StudyTests.execute(new ReinitDefaultsStudy(), null, concat(args, "--threads", "2", "--out",
+                full.toString())));
+        List<String> lines = java.nio.file.Files.readAllLines(full.resolve("reinit-defaults.csv"));
+        java.nio.file.Files.createDirectories(resumed);
+        java.nio.file.Files.write(resumed.resolve("reinit-defaults-partial.csv"), lines.subList(0, 6));
+        assertEquals(0, StudyTests.execute(new ReinitDefaultsStudy(), null, concat(args, "--threads", "1", "--resume",
+                "--out", resumed.toString())));
+        List<Map<String, String>> a = StudyTests.csv(full.resolve("reinit-defaults.csv"), RUNS_HEADER);
+        List<Map<String, String>> b = StudyTests.csv(resumed.resolve("reinit-defaults.csv"), RUNS_HEADER);
+        assertEquals(2 * 3 * 2, a.size());
+        assertTrue(a.stream().anyMatch(r -> Long.parseLong(r.get("reinitialized")) > 0), "some run re-initialised");
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            a.get(i).remove("train_seconds");
+            b.get(i).remove("train_seconds");
+            assertEquals(a.get(i), b.get(i), "row " + i);
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /**
      * Divergence is counted, never averaged: a cell of three runs, one diverged, has the mean and the t-interval of
      * the two finite runs (t(0.975, 1) = 12.706) and one divergence; the time ratio is against the same cell without
      * re-initialisation.
