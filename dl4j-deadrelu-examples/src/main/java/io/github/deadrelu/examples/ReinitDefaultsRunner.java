@@ -207,6 +207,9 @@ final class ReinitDefaultsRunner {
                 tasks.add(() -> finished(runOne(c, data, sizes, epochs, batch), finished));
             }
         }
+        if (tasks.isEmpty()) {
+            return inOrder(configs, done, List.of());
+        }
         Progress progress = new Progress("reinit-defaults (runs)", tasks.size());
         List<Run> ran = Mlp.runAll(tasks, threads, progress);
         progress.finish();
@@ -290,6 +293,9 @@ final class ReinitDefaultsRunner {
             pre.add(() -> pretrain(seed, data, sizes, preLr, first, epochs));
         }
         long missing = configs.stream().filter(c -> !done.containsKey(c)).count();
+        if (missing == 0) {
+            return inOrder(configs, done, List.of());
+        }
         Progress progress = new Progress("reinit-defaults (transfer)", pre.size() + missing);
         List<Pretrained> pretrained = Mlp.runAll(pre, threads, progress);
         List<Callable<Run>> tasks = new ArrayList<>();
