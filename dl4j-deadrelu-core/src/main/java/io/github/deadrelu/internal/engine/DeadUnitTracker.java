@@ -283,6 +283,40 @@ public final class DeadUnitTracker implements Serializable {
     }
 
     /**
+     * The dead units whose incoming-weight fingerprint can still change what {@link #observe} records: not printed
+     * yet, or printed and not moved since. A unit once marked moved stays moved until it opens (then its state is
+     * reset), so printing it again would be wasted work: with Adam, whose moments keep moving a dead unit's weights,
+     * almost every dead unit is moved within a few steps.
+     *
+     * @param layer the layer key
+     * @return sorted unit indices (empty for an unknown layer)
+     */
+    public int[] unsettledDeadUnits(String layer) {
+        State s = layers.get(layer);
+        if (s == null) {
+            return new int[0];
+        }
+        int n = 0;
+        for (int u = 0; u < s.dead.length; u++) {
+            if (unsettled(s, u)) {
+                n++;
+            }
+        }
+        int[] r = new int[n];
+        int k = 0;
+        for (int u = 0; u < s.dead.length; u++) {
+            if (unsettled(s, u)) {
+                r[k++] = u;
+            }
+        }
+        return r;
+    }
+
+    private static boolean unsettled(State s, int u) {
+        return s.dead[u] && (s.prints == null || s.unprinted[u] || !s.moved[u]);
+    }
+
+    /**
      * @param layer the layer name
      * @return sorted indices of the dead units of a layer (empty for an unknown layer)
      */

@@ -253,8 +253,12 @@ public final class MonitorEngine {
         if (state.dropped(key) || !state.tracker().knows(key)) {
             return;
         }
-        int[] dead = state.tracker().deadUnits(key);
-        if (dead.length == 0 || !s.recoverable()) {
+        if (!s.recoverable()) {
+            return;
+        }
+        // Only the units whose print can still change the verdict (not printed yet, or not moved yet).
+        int[] dead = state.tracker().unsettledDeadUnits(key);
+        if (dead.length == 0) {
             return;
         }
         guard.callback("fingerprint", () -> {

@@ -188,4 +188,23 @@ class DeadUnitTrackerTest {
         assertThrows(IllegalArgumentException.class, () -> t.observe("l", new int[]{0}, new double[]{1, 2, 3}, 2));
         assertThrows(IllegalArgumentException.class, () -> t.observe("x", new int[]{0}, new double[]{1}, 1));
     }
+
+    @Test
+    void unsettledDeadUnits_onlyThoseWhosePrintCanStillMatter() {
+        DeadUnitTracker t = new DeadUnitTracker(10);
+        t.update("l", batch(10, "closed"), 0, true, () -> new double[]{3, 4});
+        assertArrayEquals(new int[]{0}, t.unsettledDeadUnits("l"), "dead, not printed yet");
+        t.observe("l", new int[]{0}, new double[]{1.0}, 1);
+        assertArrayEquals(new int[]{0}, t.unsettledDeadUnits("l"), "printed, not moved");
+        t.observe("l", new int[]{0}, new double[]{1.0}, 1);
+        assertArrayEquals(new int[]{0}, t.unsettledDeadUnits("l"), "same print: still not moved");
+        t.observe("l", new int[]{0}, new double[]{2.0}, 1);
+        assertArrayEquals(new int[0], t.unsettledDeadUnits("l"), "moved: nothing more to learn until it opens");
+        assertArrayEquals(new int[]{0}, t.deadUnits("l"), "still dead");
+        t.update("l", batch(10, "open"), 1, true, () -> new double[]{3, 5});
+        assertEquals(1, t.gates("l", 0, true, OptionalDouble.empty()).revived(), "its weights moved: revived");
+        t.update("l", batch(10, "closed"), 2, true, () -> new double[]{3, 5});
+        assertArrayEquals(new int[]{0}, t.unsettledDeadUnits("l"), "dead again: printed afresh");
+        assertArrayEquals(new int[0], t.unsettledDeadUnits("x"));
+    }
 }
