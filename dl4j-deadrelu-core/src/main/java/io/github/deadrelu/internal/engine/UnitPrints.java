@@ -68,11 +68,12 @@ final class UnitPrints {
         INDArray sel = Nd4j.pullRows(byUnit, 1, dead);   // one native gather of the dead units' rows
         double[] sum = sel.sum(1).toDoubleVector();
         INDArray b = owner.paramTable().get("b");
-        boolean hasBias = b != null && b.length() == units;
+        // The bias read once in bulk (a getDouble per dead unit costs a bounds check and a view lookup each).
+        double[] bias = b != null && b.length() == units ? b.toDoubleVector() : null;
         double[] out = new double[dead.length * WIDTH];
         for (int i = 0; i < dead.length; i++) {   // one value per dead unit, not per weight
             out[i * WIDTH] = sum[i];
-            out[i * WIDTH + 1] = hasBias ? b.getDouble(dead[i]) : 0;
+            out[i * WIDTH + 1] = bias != null ? bias[dead[i]] : 0;
         }
         return out;
     }
