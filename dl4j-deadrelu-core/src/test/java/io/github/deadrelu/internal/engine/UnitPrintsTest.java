@@ -41,6 +41,20 @@ class UnitPrintsTest {
     }
 
     @Test
+    void aUnitsPrint_isExactlyTheSameWhicheverOtherUnitsAreDead_andMovesWhenItsWeightsDo() {
+        MultiLayerNetwork net = Nets.mlp(3);
+        LayerSpec s = NetworkInspector.discover(net).get(1);
+        double[] all = UnitPrints.incoming(net, s, 5, new int[]{0, 1, 2, 3, 4});
+        double[] one = UnitPrints.incoming(net, s, 5, new int[]{3});
+        assertArrayEquals(new double[]{all[6], all[7]}, one, 0.0, "no tolerance: prints are compared for equality");
+        INDArray w = net.getLayer(1).getParam("W");
+        w.putScalar(2, 3, w.getDouble(2, 3) + 0.25);
+        double[] moved = UnitPrints.incoming(net, s, 5, new int[]{1, 3});
+        assertEquals(all[2], moved[0], 0.0, "unit 1's weights did not change");
+        assertEquals(all[6] + 0.25, moved[2], 1e-5, "unit 3's sum moved by the change of one of its weights");
+    }
+
+    @Test
     void convolution_sumOverInputChannelsAndKernel() {
         MultiLayerNetwork net = Nets.mln(5, InputType.convolutional(5, 5, 2),
                 new ConvolutionLayer.Builder().kernelSize(2, 2).nOut(4).activation(Activation.RELU).build(),
