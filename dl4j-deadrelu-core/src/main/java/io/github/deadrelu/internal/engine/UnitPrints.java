@@ -20,9 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * from a revival by training (something changed): per dead unit the sum of its incoming weights
  * (along the fan-in axes of the owner's {@code W}, unit axis from {@link UnitLayouts#inputAxis}) and its bias, from
  * one matrix-vector product of {@code W} with ones ({@link GateCounter#unitSums}: every unit's sum, so a unit's
- * print does not depend on which other units are dead); and per layer the sum of every trainable parameter upstream
- * of the incoming weights (one dot product with ones per upstream layer, asked only when a unit is called dead or
- * opens, computed once per layer and iteration). No Java loop over weight elements.
+ * print does not depend on which other units are dead); and per layer the sum of the magnitudes of every trainable
+ * parameter upstream of the incoming weights (one BLAS {@code asum} per upstream layer, asked only when a unit is
+ * called dead or opens, computed once per layer and iteration). No Java loop over weight elements.
  *
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
  */
@@ -76,8 +76,8 @@ final class UnitPrints {
      *
      * @param model the model
      * @param spec  the monitored layer
-     * @param sums  each upstream layer's parameter sum, computed once per iteration (the caller clears it)
-     * @return one sum per upstream trainable layer, network order (empty when there is none)
+     * @param sums  each upstream layer's sum of parameter magnitudes, computed once per iteration (the caller clears it)
+     * @return one sum of magnitudes per upstream trainable layer, network order (empty when there is none)
      */
     static double[] upstream(Model model, LayerSpec spec, Map<Layer, Double> sums) {
         List<Layer> up = ModelTopology.of(model).trainableUpstream(spec.index(), spec.ownerName());
@@ -85,8 +85,8 @@ final class UnitPrints {
         for (int i = 0; i < out.length; i++) {
             out[i] = sums.computeIfAbsent(up.get(i), l -> {
                 INDArray p = l.params();
-                // One dot product with ones (ND4J's sumNumber costs about ten times as much on 800k parameters).
-                return p == null || p.isEmpty() ? 0.0 : GateCounter.unitSums(p.reshape(1, p.length()), 0)[0];
+                // One BLAS asum (ND4J's sumNumber costs about ten times as much on 800k parameters).
+                return p == null || p.isEmpty() ? 0.0 : GateCounter.absSum(p);
             });
         }
         return out;
