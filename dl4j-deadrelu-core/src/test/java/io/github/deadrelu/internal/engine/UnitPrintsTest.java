@@ -23,6 +23,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** The incoming-weight fingerprints of dead units (issue 14 item 4): the unit axis per layout, exact values. */
 class UnitPrintsTest {
@@ -38,6 +39,20 @@ class UnitPrintsTest {
                 w.getColumn(4).sumNumber().doubleValue(), b.getDouble(4)}, p, 1e-5);
         double[] one = UnitPrints.incoming(net, s, 5, new int[]{4});
         assertArrayEquals(new double[]{p[2], p[3]}, one, 1e-6);
+    }
+
+    @Test
+    void aUnitsPrint_isExactlyTheSameWhicheverOtherUnitsAreDead_andMovesWhenItsWeightsDo() {
+        MultiLayerNetwork net = Nets.mlp(3);
+        LayerSpec s = NetworkInspector.discover(net).get(1);
+        double[] all = UnitPrints.incoming(net, s, 5, new int[]{0, 1, 2, 3, 4});
+        double[] one = UnitPrints.incoming(net, s, 5, new int[]{3});
+        assertArrayEquals(new double[]{all[6], all[7]}, one, 0.0, "no tolerance: prints are compared for equality");
+        INDArray w = net.getLayer(1).getParam("W");
+        w.putScalar(2, 3, w.getDouble(2, 3) + 0.25);
+        double[] moved = UnitPrints.incoming(net, s, 5, new int[]{1, 3});
+        assertEquals(all[2], moved[0], 0.0, "unit 1's weights did not change");
+        assertEquals(all[6] + 0.25, moved[2], 1e-5, "unit 3's sum moved by the change of one of its weights");
     }
 
     @Test
@@ -73,6 +88,7 @@ class UnitPrintsTest {
         assertEquals(0, UnitPrints.upstream(net, specs.get(0), new IdentityHashMap<>()).length,
                 "nothing upstream of the first layer");
         double[] up = UnitPrints.upstream(net, specs.get(1), new IdentityHashMap<>());
-        assertArrayEquals(new double[]{net.getLayer(0).params().sumNumber().doubleValue()}, up, 1e-6);
+        assertArrayEquals(new double[]{Transforms.abs(net.getLayer(0).params(), true).sumNumber().doubleValue()}, up,
+                1e-5);
     }
 }
