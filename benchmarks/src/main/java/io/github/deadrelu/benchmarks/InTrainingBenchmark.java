@@ -68,6 +68,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * which a short run would measure instead of the steady state; {@code DeadReluListener}'s variants also warm up for
  * at least 300 steps, at most 20 seconds); {@code --jit} is how long the listener's callbacks first run on cached
  * arrays of a small MLP, so that the JIT has compiled them (the steady state of a long run) before the first model.
+ *
+ * <p>Why one class of this length: a plain {@code main} that is its own harness (parent and child JVMs, rounds in ABBA
+ * order, the timed listener, the statistics and the table and JSON it writes), so the one command in
+ * {@code benchmarks/README.md} is all a reader has to run and read.
  */
 public final class InTrainingBenchmark {
 

@@ -56,6 +56,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Never modifies or keeps the array. Results are copied to Java arrays at once; the scratch buffers are per-thread
  * arrays outside every workspace (sized by the largest layer seen), so a call from inside a training callback leaks
  * nothing into the caller's workspaces. Used by dl4j-deadrelu internals, and should not be called by external code.
+ *
+ * <p>Why one class of this length: the fast path and the exact paths must agree count for count (the exactness tests
+ * compare them), and they share the layout views, the per-thread scratch buffers and the reused matrix-vector op; kept
+ * together, a change to one path is checked against the others in one place.
  */
 public final class GateCounter {
 
