@@ -152,21 +152,7 @@ public final class GateCounter {
      * @return one sum per unit
      */
     public static double[] unitAbsSums(INDArray a, int unitAxis) {
-        Objects.requireNonNull(a, "a");
-        int[] dims = reduceDims(a.rank(), unitAxis);
-        int units = (int) a.size(unitAxis);
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            DataType dt = a.dataType();
-            int[] perm = units > 0 && !a.isEmpty() && (dt == DataType.FLOAT || dt == DataType.DOUBLE)
-                    ? memoryOrder(a) : null;
-            if (perm == null) {
-                return Transforms.abs(a.castTo(DataType.DOUBLE), true).sum(dims).toDoubleVector();
-            }
-            INDArray mem = isIdentity(perm) ? a : a.permute(perm);
-            Blocks b = Blocks.of(mem.shape(), indexOf(perm, unitAxis));
-            Scratch.Views v = Scratch.get().views(dt, mem.shape(), b);
-            return v.absSums(mem);
-        }
+        return perUnitSums(a, unitAxis, true);
     }
 
     /**
@@ -181,21 +167,28 @@ public final class GateCounter {
      * @return one sum per unit
      */
     public static double[] unitSums(INDArray a, int unitAxis) {
+        return perUnitSums(a, unitAxis, false);
+    }
+
+    /** {@link #unitAbsSums} ({@code abs}) or {@link #unitSums}. */
+    private static double[] perUnitSums(INDArray a, int unitAxis, boolean abs) {
         Objects.requireNonNull(a, "a");
         int[] dims = reduceDims(a.rank(), unitAxis);
         int units = (int) a.size(unitAxis);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             DataType dt = a.dataType();
-            // Any offset: the product reads the view itself (a layer's W is a view into the network's parameters).
+            // Plain sums: any offset, the product reads the view itself (a layer's W is a view into the network's
+            // parameters). Sums of |a| write the abs into this thread's scratch buffer: an array at offset 0.
             int[] perm = units > 0 && !a.isEmpty() && (dt == DataType.FLOAT || dt == DataType.DOUBLE)
-                    ? blockOrder(a) : null;
+                    ? (abs ? memoryOrder(a) : blockOrder(a)) : null;
             if (perm == null) {
-                return a.castTo(DataType.DOUBLE).sum(dims).toDoubleVector();
+                INDArray d = a.castTo(DataType.DOUBLE);
+                return (abs ? Transforms.abs(d, true) : d).sum(dims).toDoubleVector();
             }
             INDArray mem = isIdentity(perm) ? a : a.permute(perm);
             Blocks b = Blocks.of(mem.shape(), indexOf(perm, unitAxis));
             Scratch.Views v = Scratch.get().views(dt, mem.shape(), b);
-            return v.unitSums(v.operand(mem));
+            return abs ? v.absSums(mem) : v.unitSums(v.operand(mem));
         }
     }
 

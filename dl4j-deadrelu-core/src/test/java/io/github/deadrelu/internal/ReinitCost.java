@@ -8,18 +8,8 @@ import io.github.deadrelu.reinit.ReinitPolicy;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Measures the cost of one re-initialisation event against one training step on the MLP 784-1024-1024-10 (batch
@@ -45,24 +35,9 @@ public final class ReinitCost {
      */
     public static void main(String[] args) {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-3))
-                .weightInit(WeightInit.RELU).list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(1024).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(1024).nOut(1024).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(1024).nOut(10)
-                        .activation(Activation.SOFTMAX).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        Nd4j.getRandom().setSeed(2);
-        INDArrayPair d = new INDArrayPair(Nd4j.rand(DataType.FLOAT, 128, 784), Nd4j.zeros(DataType.FLOAT, 128, 10));
-        for (int i = 0; i < 128; i++) {
-            d.labels.putScalar(i, i % 10, 1.0);
-        }
-        DataSet ds = new DataSet(d.features, d.labels);
-        for (int i = 0; i < 5; i++) {
-            net.fit(ds);
-        }
+        CostFixture f = CostFixture.mlp();
+        MultiLayerNetwork net = f.net;
+        DataSet ds = f.batch;
         List<LayerSpec> specs = NetworkInspector.discover(net);
         // Steps and events alternate, and each event is divided by the step just before it, so that the (shared,
         // noisy) machine load hits both alike; the median and range of those ratios are printed.
@@ -100,27 +75,13 @@ public final class ReinitCost {
                         Arrays.sort(sr);
                         System.out.printf(Locale.ROOT, "event %-4s %4d units %-10s x %d layer(s): median %7.2f ms; "
                                         + "step median %7.2f ms; ratio median %.2f (range %.2f-%.2f)%n", o, n,
-                                spread ? "spread" : "contiguous", layers, median(ev), median(step), median(ratio),
-                                sr[0], sr[sr.length - 1]);
+                                spread ? "spread" : "contiguous", layers, CostFixture.median(ev),
+                                CostFixture.median(step), CostFixture.median(ratio), sr[0], sr[sr.length - 1]);
                     }
                 }
             }
         }
     }
 
-    private static double median(double[] a) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 
-    private static final class INDArrayPair {
-        final org.nd4j.linalg.api.ndarray.INDArray features;
-        final org.nd4j.linalg.api.ndarray.INDArray labels;
-
-        INDArrayPair(org.nd4j.linalg.api.ndarray.INDArray features, org.nd4j.linalg.api.ndarray.INDArray labels) {
-            this.features = features;
-            this.labels = labels;
-        }
-    }
 }

@@ -7,19 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Measures, on the MLP 784-1024-1024-10 (batch 128, Adam, CPU), the cost per iteration of the GraMa gradient scores
@@ -45,24 +35,9 @@ public final class ScoresCost {
      */
     public static void main(String[] args) {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 21;
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-3))
-                .weightInit(WeightInit.RELU).list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(1024).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(1024).nOut(1024).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(1024).nOut(10)
-                        .activation(Activation.SOFTMAX).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        Nd4j.getRandom().setSeed(2);
-        INDArray labels = Nd4j.zeros(DataType.FLOAT, 128, 10);
-        for (int i = 0; i < 128; i++) {
-            labels.putScalar(i, i % 10, 1.0);
-        }
-        DataSet ds = new DataSet(Nd4j.rand(DataType.FLOAT, 128, 784), labels);
-        for (int i = 0; i < 5; i++) {
-            net.fit(ds);
-        }
+        CostFixture f = CostFixture.mlp();
+        MultiLayerNetwork net = f.net;
+        DataSet ds = f.batch;
         List<LayerSpec> specs = NetworkInspector.discover(net);
         ModelTopology topo = ModelTopology.of(net);
         double[] grad = new double[reps];
@@ -88,15 +63,10 @@ public final class ScoresCost {
             }
         }
         System.out.printf(Locale.ROOT, "step median %.2f ms; gradient scores %.4f of a step (median; range "
-                        + "%.4f-%.4f); outgoing sums %.4f of a step (range %.4f-%.4f)%n", median(step), median(grad),
-                min(grad), max(grad), median(out), min(out), max(out));
+                        + "%.4f-%.4f); outgoing sums %.4f of a step (range %.4f-%.4f)%n", CostFixture.median(step),
+                CostFixture.median(grad), min(grad), max(grad), CostFixture.median(out), min(out), max(out));
     }
 
-    private static double median(double[] a) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 
     private static double min(double[] a) {
         return Arrays.stream(a).min().orElse(Double.NaN);
