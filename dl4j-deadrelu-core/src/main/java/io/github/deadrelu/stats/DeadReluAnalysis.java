@@ -4,6 +4,7 @@
 package io.github.deadrelu.stats;
 
 import io.github.deadrelu.internal.ActivationCounter;
+import io.github.deadrelu.internal.DormancyScores;
 import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.Models;
 import io.github.deadrelu.internal.NetworkInspector;
@@ -46,7 +47,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In each {@link LayerGates}: {@code closedShare}/{@code negativeShare} are over all finite entries of the data
  * set, {@code unitClosedFractions} per unit (a unit's open fraction is {@code 1 -} its closed fraction),
- * {@code nonFinite} the non-finite entries; newly dead, revived and re-initialised are 0. A condition that makes the
+ * {@code nonFinite} the non-finite entries; newly dead, revived and re-initialised are 0. {@code dormancyScores} are
+ * ReDo's scores over the whole pass: m_j = mean |a_j| over the unit's finite, unmasked entries of the whole data set
+ * (convolutions: batch and spatial axes), s_j = m_j / ((1/U) sum_k m_k), all 0 when that layer mean is 0, and empty
+ * for a layer that had a non-finite entry anywhere in the pass (as {@link LayerGates#dormancyScores()} documents);
+ * {@code dormantUnits} are the units with s_j &lt;= tau when a threshold is set
+ * ({@code DeadReluAnalysis.builder().dormancyThreshold(tau).of(net, data)}), else empty; {@code gradientScores} are
+ * empty (no gradient is computed). A condition that makes the
  * counts of a layer an estimate (a mask that does not fit its activations, ...) is logged once per layer and message
  * as a WARN. Immutable.
  */
@@ -72,6 +79,72 @@ public final class DeadReluAnalysis {
      * @throws NullPointerException     when an argument is null
      */
     public static DeadReluAnalysis of(Model net, DataSetIterator data) {
+        return builder().of(net, data);
+    }
+
+    /**
+     * Starts an analysis with options (the dormancy threshold); {@link #of(Model, DataSetIterator)} is
+     * {@code builder().of(net, data)}.
+     *
+     * @return a builder with no dormancy threshold
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options of an analysis; each {@code of} runs one analysis with them. */
+    public static final class Builder {
+        private double dormancyThreshold = Double.NaN;
+
+        private Builder() {
+        }
+
+        /**
+         * Reports the tau-dormant units ({@link LayerGates#dormantUnits()}): those with ReDo score s_j &lt;= tau over
+         * the whole data set. Without it {@code dormantUnits()} is empty; the scores are filled either way.
+         *
+         * @param tau the threshold, in [0, 1]
+         * @return this builder
+         * @throws IllegalArgumentException when {@code tau} is not in [0, 1]
+         */
+        public Builder dormancyThreshold(double tau) {
+            if (!(tau >= 0 && tau <= 1)) {
+                throw new IllegalArgumentException("dormancyThreshold must be in [0, 1], got: " + tau);
+            }
+            this.dormancyThreshold = tau;
+            return this;
+        }
+
+        /**
+         * Analyses a network over a data set, as {@link DeadReluAnalysis#of(Model, DataSetIterator)} does.
+         *
+         * @param net  a MultiLayerNetwork, or a ComputationGraph with one input
+         * @param data the data set; reset first when it supports reset, then read to its end
+         * @return the analysis
+         * @throws IllegalArgumentException for another model type or a graph with several inputs
+         * @throws NullPointerException     when an argument is null
+         */
+        public DeadReluAnalysis of(Model net, DataSetIterator data) {
+            return analyse(net, data, dormancyThreshold);
+        }
+
+        /**
+         * Analyses a ComputationGraph with any number of inputs, as
+         * {@link DeadReluAnalysis#of(ComputationGraph, MultiDataSetIterator)} does.
+         *
+         * @param net  a ComputationGraph, initialised
+         * @param data the data set; reset first when it supports reset, then read to its end
+         * @return the analysis
+         * @throws IllegalArgumentException when a mini-batch's number of feature arrays is not the graph's number of
+         *                                  inputs
+         * @throws NullPointerException     when an argument is null
+         */
+        public DeadReluAnalysis of(ComputationGraph net, MultiDataSetIterator data) {
+            return analyse(net, data, dormancyThreshold);
+        }
+    }
+
+    private static DeadReluAnalysis analyse(Model net, DataSetIterator data, double tau) {
         Objects.requireNonNull(net, "net");
         Objects.requireNonNull(data, "data");
         if (!Models.isSupported(net)) {
@@ -88,7 +161,7 @@ public final class DeadReluAnalysis {
         if (data.resetSupported()) {
             data.reset();
         }
-        Run run = new Run(net);
+        Run run = new Run(net, tau);
         while (data.hasNext()) {
             DataSet ds = data.next();
             INDArray fm = ds.getFeaturesMaskArray();
@@ -111,13 +184,17 @@ public final class DeadReluAnalysis {
      * @throws NullPointerException     when an argument is null
      */
     public static DeadReluAnalysis of(ComputationGraph net, MultiDataSetIterator data) {
+        return builder().of(net, data);
+    }
+
+    private static DeadReluAnalysis analyse(ComputationGraph net, MultiDataSetIterator data, double tau) {
         Objects.requireNonNull(net, "net");
         Objects.requireNonNull(data, "data");
         int inputs = net.getConfiguration().getNetworkInputs().size();
         if (data.resetSupported()) {
             data.reset();
         }
-        Run run = new Run(net);
+        Run run = new Run(net, tau);
         while (data.hasNext()) {
             MultiDataSet ds = data.next();
             INDArray[] f = ds.getFeatures();
@@ -138,9 +215,12 @@ public final class DeadReluAnalysis {
         private final Map<Integer, UnitCounts> totals = new LinkedHashMap<>();
         private final Set<String> warned = new HashSet<>();
         private long examples;
+        /** The dormancy threshold, NaN for none. */
+        private final double tau;
 
-        Run(Model net) {
+        Run(Model net, double tau) {
             this.net = net;
+            this.tau = tau;
             this.specs = NetworkInspector.discover(net);
         }
 
@@ -215,9 +295,12 @@ public final class DeadReluAnalysis {
                         dead.add(u);
                     }
                 }
+                double[] scores = c.hasAbsSums() ? DormancyScores.scores(c, c.absSums()) : new double[0];
+                int[] dormant = Double.isNaN(tau) ? new int[0] : DormancyScores.dormant(scores, tau);
                 out.add(new LayerGates(s.name(), s.index(), c.units(), c.closedShare(), c.negativeShare(),
-                        dead.stream().mapToInt(Integer::intValue).toArray(), 0, 0, 0, c.totalNonFinite(),
-                        s.recoverable(), OptionalDouble.empty(), fractions, c.estimated()));
+                        dead.stream().mapToInt(Integer::intValue).toArray(), 0, 0, 0, 0, c.totalNonFinite(),
+                        s.recoverable(), OptionalDouble.empty(), fractions, c.estimated(), scores, dormant,
+                        new double[0]));
             }
             return new DeadReluAnalysis(out, examples);
         }
