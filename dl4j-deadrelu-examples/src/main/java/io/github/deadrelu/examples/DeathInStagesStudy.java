@@ -18,7 +18,6 @@ import io.github.deadrelu.examples.support.StudyCommand;
 import io.github.deadrelu.examples.support.StudyOptions;
 import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
-import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyData;
 import io.github.deadrelu.examples.support.Table;
 import io.github.deadrelu.listeners.DeadReluListener;
@@ -34,9 +33,7 @@ import java.util.Locale;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -136,13 +133,8 @@ public final class DeathInStagesStudy extends StudyCommand {
     @Mixin
     private StudyOptions.Training trainingOptions;
 
-    @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "adam",
-            description = "Optimizer (default: ${DEFAULT-VALUE}).")
-    private String optimizer;
-
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.01",
-            description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    private double lr;
+    @Mixin
+    private StudyOptions.Optimizer optimizer = new StudyOptions.Optimizer("adam", 0.01);
 
     @Option(names = "--window", paramLabel = "N", defaultValue = "1",
             description = "Moving-mean window of the line chart, iterations; 1 plots the raw closed fraction per "
@@ -173,8 +165,7 @@ public final class DeathInStagesStudy extends StudyCommand {
 
     @Override
     protected void check(Checks check) {
-        check.oneOf("--optimizer", optimizer, "sgd", "adam");
-        check.positive("--lr", lr);
+        optimizer.check(check);
         dataOptions.check(check);
         trainingOptions.check(check, 1, "one width");
         check.atLeast("--window", window, 1);
@@ -184,32 +175,32 @@ public final class DeathInStagesStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        int epochs = trainingOptions.epochs();
-        int batch = trainingOptions.batch();
-        int[] hidden = trainingOptions.hidden();
         long start = System.nanoTime();
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
-        IUpdater updater = optimizer.equals("sgd") ? new Sgd(lr) : new Adam(lr);
+        int[] hidden = trainingOptions.hidden();
+        int batch = trainingOptions.batch();
+        int epochs = trainingOptions.epochs();
+        double lr = optimizer.lr();
         log.info("Death in stages: {} ({} train), MLP {}, {} lr {}, batch {}, {} epochs, seed {}, output {}",
                 data.description(), data.trainSize(), Mlp.shape(data.features(), hidden, data.classes()),
-                optimizer, lr, batch, epochs, seed, out.toAbsolutePath());
-        Result r = run(data, hidden, updater, batch, epochs, window, partial, seed);
-        double seconds = (System.nanoTime() - start) / 1e9;
+                optimizer.name(), lr, batch, epochs, seed, out.toAbsolutePath());
+        Result r = run(data, hidden, optimizer.updater(), batch, epochs, window, partial, seed);
+        double seconds = secondsSince(start);
 
         writeCsv(r, out.resolve("death-in-stages.csv"));
         writeFractions(r, out.resolve("death-in-stages-fractions.csv"));
         Table table = table(r);
         String footer = String.format(Locale.ROOT, "%s, %d train examples, MLP %s, %s lr %s, batch %d, %d epochs (%d "
                         + "iterations), seed %d; %s; mostly closed from %s; final accuracy %s; run time "
-                        + "%.0f s.", data.mnist() ? "MNIST" : "synthetic task", data.trainSize(),
-                Arrays.toString(hidden), optimizer.equals("sgd") ? "Sgd" : "Adam", lr, batch, epochs, r.iterations(),
+                        + "%.0f s.", data.name(), data.trainSize(),
+                Arrays.toString(hidden), optimizer.label(), lr, batch, epochs, r.iterations(),
                 seed, r.layer(), partial, Mlp.formatAccuracy(r.accuracy()), seconds);
         writeReport(out, "death-in-stages", table, footer);
         DeathInStagesCharts.plotHeatMap(r, 0, r.iterations(), bin, out.resolve("death-in-stages-heatmap.png"));
         DeathInStagesCharts.plotHeatMap(r, 0, Math.min(ZOOM, r.iterations()), 1,
                 out.resolve("death-in-stages-zoom.png"));
         DeathInStagesCharts.plotLines(r, out.resolve("death-in-stages.png"));
-        logFinished(log, "Death in stages study", String.format(Locale.ROOT, "%.0f s", seconds), out,
+        logFinished(log, "Death in stages study", seconds, out,
                 "death-in-stages.csv", "death-in-stages-fractions.csv", "death-in-stages.md",
                 "death-in-stages-heatmap.png", "death-in-stages-zoom.png", "death-in-stages.png");
     }
@@ -235,14 +226,7 @@ public final class DeathInStagesStudy extends StudyCommand {
         DeadReluListener listener = DeadReluListener.builder().deadAfterExamples(data.trainSize()).frequency(0)
                 .logReports(false).historySize(iterations).build();
         net.setListeners(listener);
-        Progress progress = new Progress("death-in-stages (epochs)", epochs);
-        boolean diverged = false;
-        for (int e = 0; e < epochs && !diverged; e++) {
-            diverged = !Mlp.fitEpoch(net, batches);
-            progress.advance(1);
-        }
-        progress.finish();
-        double accuracy = diverged ? Double.NaN : Mlp.accuracy(net, data.eval());
+        double accuracy = Mlp.trainEpochs(net, batches, epochs, "death-in-stages", data.eval());
         List<GateSnapshot> history = listener.history();
         String layer = history.get(0).layers().get(0).name();
         double[][] fractions = new double[history.size()][];

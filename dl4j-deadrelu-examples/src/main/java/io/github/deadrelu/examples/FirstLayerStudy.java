@@ -19,7 +19,6 @@ import io.github.deadrelu.examples.support.StudyOptions;
 import io.github.deadrelu.examples.support.Charts;
 import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
-import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyData;
 import io.github.deadrelu.examples.support.StudyCharts;
 import io.github.deadrelu.examples.support.Table;
@@ -162,29 +161,29 @@ public final class FirstLayerStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        int epochs = trainingOptions.epochs();
-        int batch = trainingOptions.batch();
-        int[] hidden = trainingOptions.hidden();
         long start = System.nanoTime();
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
+        int[] hidden = trainingOptions.hidden();
+        int batch = trainingOptions.batch();
+        int epochs = trainingOptions.epochs();
         int streak = deadAfter == 0 ? data.trainSize() : deadAfter;
         log.info("First layer: {} ({} train), MLP {}, SGD lr {}, batch {}, {} epochs, dead after {} examples, "
                         + "seed {}, output {}", data.description(), data.trainSize(),
                 Mlp.shape(data.features(), hidden, data.classes()), lr,
                 batch, epochs, streak, seed, out.toAbsolutePath());
         Result r = run(data, hidden, lr, batch, epochs, streak, seed);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = secondsSince(start);
 
         writeCsv(r, out.resolve("first-layer.csv"));
         writeTimeline(r, out.resolve("first-layer-timeline.csv"));
         Table table = table(r);
         String footer = String.format(Locale.ROOT, "%s, %d train examples, MLP %s, plain SGD lr %s, batch %d, %d epochs "
                         + "(%d iterations), dead after %d examples, seed %d; final accuracy %s; run time %.0f s.",
-                data.mnist() ? "MNIST" : "synthetic task", data.trainSize(), Arrays.toString(hidden), lr, batch,
+                data.name(), data.trainSize(), Arrays.toString(hidden), lr, batch,
                 epochs, r.iterations(), streak, seed, Mlp.formatAccuracy(r.accuracy()), seconds);
         writeReport(out, "first-layer", table, footer);
         plot(r, out.resolve("first-layer.png"));
-        logFinished(log, "First layer study", String.format(Locale.ROOT, "%.0f s", seconds), out,
+        logFinished(log, "First layer study", seconds, out,
                 "first-layer.csv", "first-layer-timeline.csv", "first-layer.md", "first-layer.png");
     }
 
@@ -208,14 +207,7 @@ public final class FirstLayerStudy extends StudyCommand {
         // Order matters: DL4J calls listeners in list order, so the probe sees this iteration's snapshot.
         net.setListeners(dead, probe);
         List<DataSet> batches = data.trainBatches(batch);
-        Progress progress = new Progress("first-layer (epochs)", epochs);
-        boolean diverged = false;
-        for (int e = 0; e < epochs && !diverged; e++) {
-            diverged = !Mlp.fitEpoch(net, batches);
-            progress.advance(1);
-        }
-        progress.finish();
-        double accuracy = diverged ? Double.NaN : Mlp.accuracy(net, data.eval());
+        double accuracy = Mlp.trainEpochs(net, batches, epochs, "first-layer", data.eval());
         return new Result(probe.results(), probe.iterations, batches.size(), accuracy);
     }
 

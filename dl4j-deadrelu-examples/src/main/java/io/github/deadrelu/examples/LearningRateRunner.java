@@ -15,7 +15,6 @@
 package io.github.deadrelu.examples;
 
 import io.github.deadrelu.examples.support.Mlp;
-import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyData;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.reinit.OutgoingWeights;
@@ -151,14 +150,11 @@ final class LearningRateRunner {
      */
     static List<Run> run(List<Config> configs, StudyData data, int[] hidden, int epochs, int batch, int reinitEvery,
             int bin, int threads) {
-        Progress progress = new Progress("learning-rate (runs)", configs.size());
         List<Callable<Run>> tasks = new ArrayList<>();
         for (Config c : configs) {
             tasks.add(() -> runOne(c, data, hidden, epochs, batch, reinitEvery, bin));
         }
-        List<Run> runs = Mlp.runAll(tasks, threads, progress);
-        progress.finish();
-        return runs;
+        return Mlp.runAll(tasks, threads, "learning-rate");
     }
 
     /** Trains and measures one configuration. */

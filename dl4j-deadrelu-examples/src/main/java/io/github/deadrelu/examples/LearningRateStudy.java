@@ -186,7 +186,7 @@ public final class LearningRateStudy extends StudyCommand {
                 out.toAbsolutePath());
         List<Run> results = LearningRateRunner.run(configs, d, hidden, training.epochs(), training.batch(),
                 runs.reinitEvery(), bin, runs.threads());
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = secondsSince(start);
 
         LearningRateResults.writeCsv(results, out.resolve("learning-rate.csv"));
         LearningRateResults.writeCurves(results, out.resolve("learning-rate-curves.csv"));
@@ -197,7 +197,7 @@ public final class LearningRateStudy extends StudyCommand {
                 training.batch(), seconds, runs.threads(), Runtime.getRuntime().availableProcessors());
         writeReport(out, "learning-rate", table, footer);
         LearningRateCharts.plot(results, out.resolve("learning-rate.png"));
-        logFinished(log, "Learning rate study", String.format(Locale.ROOT, "%.0f s", seconds), out,
+        logFinished(log, "Learning rate study", seconds, out,
                 "learning-rate.csv", "learning-rate-curves.csv", "learning-rate.md", "learning-rate.png");
     }
 }

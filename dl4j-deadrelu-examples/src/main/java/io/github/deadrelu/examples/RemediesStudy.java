@@ -19,7 +19,6 @@ import io.github.deadrelu.examples.support.StudyOptions;
 import io.github.deadrelu.examples.support.Charts;
 import io.github.deadrelu.examples.support.CsvWriter;
 import io.github.deadrelu.examples.support.Mlp;
-import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyData;
 import io.github.deadrelu.examples.support.StudyCharts;
 import io.github.deadrelu.examples.support.Table;
@@ -134,13 +133,8 @@ public final class RemediesStudy extends StudyCommand {
     @Mixin
     private StudyOptions.Data dataOptions;
 
-    @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "sgd",
-            description = "Optimizer (default: ${DEFAULT-VALUE}).")
-    private String optimizer;
-
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1.0",
-            description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    private double lr;
+    @Mixin
+    private StudyOptions.Optimizer optimizer = new StudyOptions.Optimizer("sgd", 1.0);
 
     @Mixin
     private StudyOptions.Training trainingOptions;
@@ -163,8 +157,7 @@ public final class RemediesStudy extends StudyCommand {
 
     @Override
     protected void check(Checks check) {
-        check.oneOf("--optimizer", optimizer, "sgd", "adam");
-        check.positive("--lr", lr);
+        optimizer.check(check);
         dataOptions.check(check);
         trainingOptions.check(check, 2, "two widths");
         runOptions.check(check);
@@ -173,31 +166,31 @@ public final class RemediesStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        int epochs = trainingOptions.epochs();
-        int batch = trainingOptions.batch();
-        int[] hidden = trainingOptions.hidden();
-        long[] seeds = runOptions.seeds();
-        int reinitEvery = runOptions.reinitEvery();
-        int threads = runOptions.threads();
         long start = System.nanoTime();
         StudyData data = dataOptions.load(runOptions.evalSize());
+        int[] hidden = trainingOptions.hidden();
+        int batch = trainingOptions.batch();
+        int epochs = trainingOptions.epochs();
+        long[] seeds = runOptions.seeds();
+        int threads = runOptions.threads();
+        double lr = optimizer.lr();
         log.info("Remedies: {} ({} train / {} eval), MLP {}, {} lr {}, batch {}, {} epochs, seeds {}, output {}",
                 data.description(), data.trainSize(), data.evalSize(),
                 Mlp.shape(data.features(), hidden, data.classes()),
-                optimizer, lr, batch, epochs, Arrays.toString(seeds), out.toAbsolutePath());
-        List<Run> runs = run(data, hidden, optimizer.equals("sgd"), lr, seeds, epochs, batch, evalEvery, reinitEvery,
-                threads);
-        double seconds = (System.nanoTime() - start) / 1e9;
+                optimizer.name(), lr, batch, epochs, Arrays.toString(seeds), out.toAbsolutePath());
+        List<Run> runs = run(data, hidden, optimizer.sgd(), lr, seeds, epochs, batch, evalEvery,
+                runOptions.reinitEvery(), threads);
+        double seconds = secondsSince(start);
 
         writeCsv(runs, out.resolve("remedies.csv"));
         Table table = table(runs);
         String footer = String.format(Locale.ROOT, "%s (%d train / %d eval), MLP %s, %s lr %s, batch %d, %d epochs, "
-                        + "seeds %s; run time %.0f s (%d threads).", data.mnist() ? "MNIST" : "synthetic task",
-                data.trainSize(), data.evalSize(), Arrays.toString(hidden), optimizer.equals("sgd") ? "Sgd" : "Adam",
+                        + "seeds %s; run time %.0f s (%d threads).", data.name(),
+                data.trainSize(), data.evalSize(), Arrays.toString(hidden), optimizer.label(),
                 lr, batch, epochs, Arrays.toString(seeds), seconds, threads);
         writeReport(out, "remedies", table, footer);
-        plot(runs, optimizer.equals("sgd") ? "Sgd" : "Adam", lr, out.resolve("remedies.png"));
-        logFinished(log, "Remedies study", String.format(Locale.ROOT, "%.0f s", seconds), out, "remedies.csv",
+        plot(runs, optimizer.label(), lr, out.resolve("remedies.png"));
+        logFinished(log, "Remedies study", seconds, out, "remedies.csv",
                 "remedies.md", "remedies.png");
     }
 
@@ -225,10 +218,7 @@ public final class RemediesStudy extends StudyCommand {
                         evalEvery, reinitEvery));
             }
         }
-        Progress progress = new Progress("remedies (runs)", tasks.size());
-        List<Run> runs = Mlp.runAll(tasks, threads, progress);
-        progress.finish();
-        return runs;
+        return Mlp.runAll(tasks, threads, "remedies");
     }
 
     static Run runOne(Variant v, long seed, StudyData data, int[] hidden, IUpdater updater, int epochs, int batch,

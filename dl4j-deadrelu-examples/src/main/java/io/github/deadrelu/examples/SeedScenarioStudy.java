@@ -193,7 +193,7 @@ public final class SeedScenarioStudy extends StudyCommand {
         log.info("Seed scenario: {} clean iterations, one spike, {} clean iterations; batch {}, SGD lr {}, target "
                 + "mean z {}, seed {}, output {}", before, after, batch, lr, target, seed, out.toAbsolutePath());
         Result r = run(before, after, batch, lr, target, seed);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = secondsSince(start);
 
         writeCsv(r, out.resolve("seed-scenario.csv"));
         Table table = table(r);

@@ -17,8 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,31 +75,19 @@ class BornDeadStudyTest {
 
     @Test
     void study_trialsZero_usageError(@TempDir Path out) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new BornDeadStudy());
-        cli.setErr(new PrintWriter(err));
-        assertEquals(2, cli.execute("--trials", "0", "--out", out.toString()));
-        assertTrue(err.toString().contains("--trials must be >= 1, got: 0"), err.toString());
+        StudyTests.assertUsageError(new BornDeadStudy(), "--trials must be >= 1, got: 0", "--trials", "0", "--out",
+                out.toString());
     }
 
     @Test
     void study_depthOne_usageError(@TempDir Path out) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new BornDeadStudy());
-        cli.setErr(new PrintWriter(err));
-        assertEquals(2, cli.execute("--depths", "1", "--out", out.toString()));
-        assertTrue(err.toString().contains("--depths must be >= 2"), err.toString());
+        StudyTests.assertUsageError(new BornDeadStudy(), "--depths must be >= 2", "--depths", "1", "--out",
+                out.toString());
     }
 
     @Test
     void study_help_listsOptions() {
-        StringWriter text = new StringWriter();
-        CommandLine cli = new CommandLine(new BornDeadStudy());
-        cli.setOut(new PrintWriter(text));
-        assertEquals(0, cli.execute("--help"));
-        for (String option : List.of("--out", "--trials", "--widths", "--depths", "--seed")) {
-            assertTrue(text.toString().contains(option), option);
-        }
+        StudyTests.assertHelpLists(new BornDeadStudy(), "--out", "--trials", "--widths", "--depths", "--seed");
     }
 
     @Test

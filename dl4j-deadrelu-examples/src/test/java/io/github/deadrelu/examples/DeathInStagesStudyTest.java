@@ -18,7 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deadrelu.examples.DeathInStagesStudy.Dying;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -100,17 +99,13 @@ class DeathInStagesStudyTest {
 
     @Test
     void study_partialOne_usageError(@TempDir Path out) {
-        StringWriter err = new StringWriter();
-        assertEquals(2, StudyTests.execute(new DeathInStagesStudy(), err, "--partial", "1", "--out", out.toString()));
-        assertTrue(err.toString().contains("--partial must be in (0, 1), got: 1.0"), err.toString());
+        StudyTests.assertUsageError(new DeathInStagesStudy(), "--partial must be in (0, 1), got: 1.0", "--partial", "1",
+                "--out", out.toString());
     }
 
     @Test
     void study_help_listsOptions() {
-        String help = StudyTests.help(new DeathInStagesStudy());
-        for (String option : List.of("--mnist", "--out", "--optimizer", "--lr", "--epochs", "--window", "--partial",
-                "--bin")) {
-            assertTrue(help.contains(option), option);
-        }
+        StudyTests.assertHelpLists(new DeathInStagesStudy(), "--mnist", "--out", "--optimizer", "--lr", "--epochs",
+                "--window", "--partial", "--bin");
     }
 }

@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.deadrelu.examples.FirstLayerStudy.LayerResult;
 import io.github.deadrelu.examples.FirstLayerStudy.Result;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -76,16 +75,13 @@ class FirstLayerStudyTest {
 
     @Test
     void study_oneHiddenLayer_usageError(@TempDir Path out) {
-        StringWriter err = new StringWriter();
-        assertEquals(2, StudyTests.execute(new FirstLayerStudy(), err, "--hidden", "64", "--out", out.toString()));
-        assertTrue(err.toString().contains("--hidden must list at least two widths"), err.toString());
+        StudyTests.assertUsageError(new FirstLayerStudy(), "--hidden must list at least two widths", "--hidden", "64",
+                "--out", out.toString());
     }
 
     @Test
     void study_help_listsOptions() {
-        String help = StudyTests.help(new FirstLayerStudy());
-        for (String option : List.of("--mnist", "--out", "--lr", "--epochs", "--hidden", "--dead-after", "--seed")) {
-            assertTrue(help.contains(option), option);
-        }
+        StudyTests.assertHelpLists(new FirstLayerStudy(), "--mnist", "--out", "--lr", "--epochs", "--hidden",
+                "--dead-after", "--seed");
     }
 }

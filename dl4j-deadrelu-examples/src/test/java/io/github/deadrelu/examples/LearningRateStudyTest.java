@@ -17,7 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -77,27 +76,20 @@ class LearningRateStudyTest {
 
     @Test
     void study_unknownVariant_usageError(@TempDir Path out) {
-        StringWriter err = new StringWriter();
-        assertEquals(2, StudyTests.execute(new LearningRateStudy(), err, "--variants", "relu,elu", "--out",
-                out.toString()));
-        assertTrue(err.toString().contains("variant must be one of relu, leaky, reinit-zero, reinit-keep, got: elu"),
-                err.toString());
+        StudyTests.assertUsageError(new LearningRateStudy(),
+                "variant must be one of relu, leaky, reinit-zero, reinit-keep, got: elu", "--variants", "relu,elu",
+                "--out", out.toString());
     }
 
     @Test
     void study_noRate_usageError(@TempDir Path out) {
-        StringWriter err = new StringWriter();
-        assertEquals(2, StudyTests.execute(new LearningRateStudy(), err, "--sgd-rates", "", "--adam-rates", "",
-                "--out", out.toString()));
-        assertTrue(err.toString().contains("must list at least one rate, got: none"), err.toString());
+        StudyTests.assertUsageError(new LearningRateStudy(), "must list at least one rate, got: none", "--sgd-rates",
+                "", "--adam-rates", "", "--out", out.toString());
     }
 
     @Test
     void study_help_listsOptions() {
-        String help = StudyTests.help(new LearningRateStudy());
-        for (String option : List.of("--mnist", "--out", "--sgd-rates", "--adam-rates", "--variants", "--seeds",
-                "--epochs", "--batch", "--threads")) {
-            assertTrue(help.contains(option), option);
-        }
+        StudyTests.assertHelpLists(new LearningRateStudy(), "--mnist", "--out", "--sgd-rates", "--adam-rates",
+                "--variants", "--seeds", "--epochs", "--batch", "--threads");
     }
 }

@@ -17,7 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -66,18 +65,13 @@ class RemediesStudyTest {
 
     @Test
     void study_badOptimizer_usageError(@TempDir Path out) {
-        StringWriter err = new StringWriter();
-        assertEquals(2, StudyTests.execute(new RemediesStudy(), err, "--optimizer", "rmsprop", "--out",
-                out.toString()));
-        assertTrue(err.toString().contains("--optimizer must be sgd or adam, got: rmsprop"), err.toString());
+        StudyTests.assertUsageError(new RemediesStudy(), "--optimizer must be sgd or adam, got: rmsprop", "--optimizer",
+                "rmsprop", "--out", out.toString());
     }
 
     @Test
     void study_help_listsOptions() {
-        String help = StudyTests.help(new RemediesStudy());
-        for (String option : List.of("--mnist", "--out", "--optimizer", "--lr", "--seeds", "--eval-every",
-                "--reinit-every", "--threads")) {
-            assertTrue(help.contains(option), option);
-        }
+        StudyTests.assertHelpLists(new RemediesStudy(), "--mnist", "--out", "--optimizer", "--lr", "--seeds",
+                "--eval-every", "--reinit-every", "--threads");
     }
 }

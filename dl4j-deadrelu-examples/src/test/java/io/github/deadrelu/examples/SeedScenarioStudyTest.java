@@ -20,7 +20,6 @@ import io.github.deadrelu.examples.SeedScenarioStudy.Phase;
 import io.github.deadrelu.examples.SeedScenarioStudy.Result;
 import io.github.deadrelu.examples.SeedScenarioStudy.Step;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -80,16 +79,13 @@ class SeedScenarioStudyTest {
 
     @Test
     void study_positiveTarget_usageError(@TempDir Path out) {
-        StringWriter err = new StringWriter();
-        assertEquals(2, StudyTests.execute(new SeedScenarioStudy(), err, "--target", "0.1", "--out", out.toString()));
-        assertTrue(err.toString().contains("--target must be in (-1, 0), got: 0.1"), err.toString());
+        StudyTests.assertUsageError(new SeedScenarioStudy(), "--target must be in (-1, 0), got: 0.1", "--target", "0.1",
+                "--out", out.toString());
     }
 
     @Test
     void study_help_listsOptions() {
-        String help = StudyTests.help(new SeedScenarioStudy());
-        for (String option : List.of("--out", "--before", "--after", "--batch", "--lr", "--target", "--seed")) {
-            assertTrue(help.contains(option), option);
-        }
+        StudyTests.assertHelpLists(new SeedScenarioStudy(), "--out", "--before", "--after", "--batch", "--lr",
+                "--target", "--seed");
     }
 }

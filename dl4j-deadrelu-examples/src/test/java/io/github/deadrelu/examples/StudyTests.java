@@ -75,6 +75,23 @@ final class StudyTests {
         return text.toString();
     }
 
+    /**
+     * Asserts that a study's command line is a usage error: exit code 2 and {@code message} in the error text.
+     */
+    static void assertUsageError(Callable<Integer> study, String message, String... args) {
+        StringWriter err = new StringWriter();
+        assertEquals(2, execute(study, err, args));
+        assertTrue(err.toString().contains(message), err.toString());
+    }
+
+    /** Asserts that a study's {@code --help} text names each option. */
+    static void assertHelpLists(Callable<Integer> study, String... options) {
+        String help = help(study);
+        for (String option : options) {
+            assertTrue(help.contains(option), option);
+        }
+    }
+
     /** Reads a CSV written by a study (no quoted fields) as header-keyed rows; asserts the exact header. */
     static List<Map<String, String>> csv(Path file, String header) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);

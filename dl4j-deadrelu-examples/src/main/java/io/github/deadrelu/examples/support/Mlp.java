@@ -117,6 +117,31 @@ public final class Mlp {
     }
 
     /**
+     * Trains for up to {@code epochs} epochs with a {@link Progress} line {@code "<task> (epochs)"}, stopping at the
+     * first epoch that diverges (see {@link #fitEpoch(MultiLayerNetwork, List)}), then measures the accuracy on
+     * {@code eval}. The loop the single-run studies share; the listeners attached to {@code net} record what they
+     * study.
+     *
+     * @param net     the network, listeners attached
+     * @param batches the mini-batches of one epoch, in order
+     * @param epochs  the epochs, at least 0
+     * @param task    the progress line's task name, for example {@code "first-layer"}
+     * @param eval    the evaluation examples
+     * @return the accuracy on {@code eval} after training, NaN when training diverged
+     */
+    public static double trainEpochs(MultiLayerNetwork net, List<DataSet> batches, int epochs, String task,
+            DataSet eval) {
+        Progress progress = new Progress(task + " (epochs)", epochs);
+        boolean diverged = false;
+        for (int e = 0; e < epochs && !diverged; e++) {
+            diverged = !fitEpoch(net, batches);
+            progress.advance(1);
+        }
+        progress.finish();
+        return diverged ? Double.NaN : accuracy(net, eval);
+    }
+
+    /**
      * Trains on one mini-batch; see {@link #fitEpoch(MultiLayerNetwork, List)} for how divergence is detected.
      *
      * @param net   the network
@@ -241,6 +266,25 @@ public final class Mlp {
         if (logger instanceof ch.qos.logback.classic.Logger) {
             ((ch.qos.logback.classic.Logger) logger).setLevel(Level.ERROR);
         }
+    }
+
+    /**
+     * Runs independent training runs as {@link #runAll(List, int, Progress)} does, with a progress line
+     * {@code "<task> (runs)"} of its own that is finished when all runs are.
+     *
+     * @param tasks   the runs
+     * @param threads the number of threads, at least 1
+     * @param task    the progress line's task name, for example {@code "remedies"}
+     * @param <T>     the result type
+     * @return the results, in the order of {@code tasks}
+     * @throws IllegalArgumentException if {@code threads} is below 1
+     * @throws IllegalStateException    if a run fails (its exception is the cause)
+     */
+    public static <T> List<T> runAll(List<Callable<T>> tasks, int threads, String task) {
+        Progress progress = new Progress(task + " (runs)", tasks.size());
+        List<T> results = runAll(tasks, threads, progress);
+        progress.finish();
+        return results;
     }
 
     /**

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import picocli.CommandLine;
@@ -122,6 +123,30 @@ public abstract class StudyCommand implements Callable<Integer> {
                 StandardCharsets.UTF_8);
         System.out.print(table);
         System.out.println(footer);
+    }
+
+    /**
+     * The seconds since a start time.
+     *
+     * @param startNanos a {@link System#nanoTime()} reading
+     * @return the seconds elapsed since it
+     */
+    protected static double secondsSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /**
+     * Logs the study's closing line with the run time in whole seconds, as {@code "%.0f s"}; see
+     * {@link #logFinished(Logger, String, String, Path, String...)}.
+     *
+     * @param log     the study's logger
+     * @param study   the study's name
+     * @param seconds the run time in seconds
+     * @param out     the output directory
+     * @param files   the files written, in order
+     */
+    protected static void logFinished(Logger log, String study, double seconds, Path out, String... files) {
+        logFinished(log, study, String.format(Locale.ROOT, "%.0f s", seconds), out, files);
     }
 
     /**

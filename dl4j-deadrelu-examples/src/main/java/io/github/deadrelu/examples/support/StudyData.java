@@ -193,6 +193,15 @@ public final class StudyData {
         return mnist;
     }
 
+    /**
+     * The data's name in a report footer.
+     *
+     * @return {@code "MNIST"} or {@code "synthetic task"}
+     */
+    public String name() {
+        return mnist ? "MNIST" : "synthetic task";
+    }
+
     /** @return a short description: "MNIST (dir)" or "synthetic task (seed s)" */
     public String description() {
         return description;

@@ -17,6 +17,9 @@ package io.github.deadrelu.examples.support;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -178,6 +181,87 @@ public final class StudyOptions {
          */
         public int[] hidden() {
             return hidden.clone();
+        }
+    }
+
+    /**
+     * {@code --optimizer} ({@code sgd} or {@code adam}) and {@code --lr}: one updater at one learning rate. The
+     * defaults are the mixee's choice: {@code @Mixin Optimizer optimizer = new Optimizer("adam", 0.01);}.
+     */
+    public static final class Optimizer {
+
+        @Option(names = "--optimizer", paramLabel = "sgd|adam", description = "Optimizer (default: ${DEFAULT-VALUE}).")
+        private String optimizer;
+
+        @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+        private double lr;
+
+        /**
+         * Creates the options with the study's defaults.
+         *
+         * @param defaultOptimizer the default of {@code --optimizer}, {@code "sgd"} or {@code "adam"}
+         * @param defaultLr        the default of {@code --lr}
+         */
+        public Optimizer(String defaultOptimizer, double defaultLr) {
+            this.optimizer = defaultOptimizer;
+            this.lr = defaultLr;
+        }
+
+        /**
+         * Validates the options.
+         *
+         * @param check the command's checks
+         * @throws picocli.CommandLine.ParameterException if {@code --optimizer} is neither {@code sgd} nor
+         *                                                {@code adam}, or {@code --lr} is not positive
+         */
+        public void check(Checks check) {
+            check.oneOf("--optimizer", optimizer, "sgd", "adam");
+            check.positive("--lr", lr);
+        }
+
+        /**
+         * Whether the optimizer is plain SGD.
+         *
+         * @return true for {@code --optimizer sgd}
+         */
+        public boolean sgd() {
+            return optimizer.equals("sgd");
+        }
+
+        /**
+         * The optimizer as given.
+         *
+         * @return {@code "sgd"} or {@code "adam"}
+         */
+        public String name() {
+            return optimizer;
+        }
+
+        /**
+         * The optimizer's name in reports and chart titles.
+         *
+         * @return {@code "Sgd"} or {@code "Adam"}
+         */
+        public String label() {
+            return sgd() ? "Sgd" : "Adam";
+        }
+
+        /**
+         * The learning rate.
+         *
+         * @return {@code --lr}
+         */
+        public double lr() {
+            return lr;
+        }
+
+        /**
+         * A new updater of the chosen kind at the learning rate.
+         *
+         * @return {@code new Sgd(lr)} or {@code new Adam(lr)}
+         */
+        public IUpdater updater() {
+            return sgd() ? new Sgd(lr) : new Adam(lr);
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 /**
  * A console table: fixed columns, rows of strings, each column as wide as its widest cell. Numeric cells are
@@ -78,18 +79,7 @@ public final class Table {
      */
     @Override
     public String toString() {
-        int[] widths = widths();
-        StringBuilder sb = new StringBuilder();
-        line(sb, header, widths, "", "  ", "");
-        String[] rule = new String[header.length];
-        for (int c = 0; c < rule.length; c++) {
-            rule[c] = "-".repeat(widths[c]);
-        }
-        line(sb, rule, widths, "", "  ", "");
-        for (String[] row : rows) {
-            line(sb, row, widths, "", "  ", "");
-        }
-        return sb.toString();
+        return render("", "  ", "", (c, width) -> "-".repeat(width));
     }
 
     /**
@@ -98,16 +88,22 @@ public final class Table {
      * @return the Markdown text, each line ending in a line break
      */
     public String toMarkdown() {
+        return render("| ", " | ", " |", (c, width) -> numericColumn(c) ? "-".repeat(Math.max(1, width - 1)) + ":"
+                : "-".repeat(width));
+    }
+
+    /** The header, a rule whose cells {@code ruleCell(column, width)} draws, then the rows, each line framed. */
+    private String render(String open, String sep, String close, BiFunction<Integer, Integer, String> ruleCell) {
         int[] widths = widths();
         StringBuilder sb = new StringBuilder();
-        line(sb, header, widths, "| ", " | ", " |");
+        line(sb, header, widths, open, sep, close);
         String[] rule = new String[header.length];
         for (int c = 0; c < rule.length; c++) {
-            rule[c] = numericColumn(c) ? "-".repeat(Math.max(1, widths[c] - 1)) + ":" : "-".repeat(widths[c]);
+            rule[c] = ruleCell.apply(c, widths[c]);
         }
-        line(sb, rule, widths, "| ", " | ", " |");
+        line(sb, rule, widths, open, sep, close);
         for (String[] row : rows) {
-            line(sb, row, widths, "| ", " | ", " |");
+            line(sb, row, widths, open, sep, close);
         }
         return sb.toString();
     }

@@ -25,6 +25,8 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Sgd;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +42,8 @@ class StudyOptionsTest {
         StudyOptions.Training training = new StudyOptions.Training(7);
         @Mixin
         StudyOptions.Runs runs;
+        @Mixin
+        StudyOptions.Optimizer optimizer = new StudyOptions.Optimizer("adam", 0.01);
         final List<Path> outs = new ArrayList<>();
 
         @Override
@@ -47,6 +51,7 @@ class StudyOptionsTest {
             data.check(check);
             training.check(check, 2, "two widths");
             runs.check(check);
+            optimizer.check(check);
         }
 
         @Override
@@ -78,6 +83,19 @@ class StudyOptionsTest {
         assertEquals(2000, p.runs.evalSize());
         assertEquals(25, p.runs.reinitEvery());
         assertEquals(2, p.runs.threads());
+        assertEquals("adam", p.optimizer.name());
+        assertEquals("Adam", p.optimizer.label());
+        assertEquals(0.01, p.optimizer.lr());
+        assertEquals(new Adam(0.01), p.optimizer.updater());
+    }
+
+    @Test
+    void given_optimizer_sgdUpdaterAtTheRate() {
+        Probe p = new Probe();
+        assertEquals(0, run(p, new StringWriter(), "--optimizer", "sgd", "--lr", "0.5"));
+        assertTrue(p.optimizer.sgd());
+        assertEquals("Sgd", p.optimizer.label());
+        assertEquals(new Sgd(0.5), p.optimizer.updater());
     }
 
     @Test
@@ -95,7 +113,8 @@ class StudyOptionsTest {
     @Test
     void invalid_usageErrorBeforeTheStudyRuns() {
         for (String[] args : new String[][] {{"--train-size", "8001"}, {"--epochs", "0"}, {"--hidden", "8"},
-            {"--hidden", "8,0"}, {"--eval-size", "0"}, {"--threads", "0"}, {"--reinit-every", "0"}}) {
+            {"--hidden", "8,0"}, {"--eval-size", "0"}, {"--threads", "0"}, {"--reinit-every", "0"},
+            {"--optimizer", "rmsprop"}, {"--lr", "0"}}) {
             Probe p = new Probe();
             StringWriter err = new StringWriter();
             assertEquals(2, run(p, err, args), String.join(" ", args));
@@ -113,10 +132,12 @@ class StudyOptionsTest {
         CommandLine cli = new CommandLine(new Probe());
         cli.setOut(new PrintWriter(text));
         assertEquals(0, cli.execute("--help"));
-        String help = text.toString();
+        // Whitespace normalised: picocli wraps the description column where the longest option name sets it.
+        String help = text.toString().replaceAll("\\s+", " ");
         for (String expected : List.of("Output directory (default: target/studies/probe-study).",
                 "Training epochs (default: 7).", "Mini-batch size (default: 64).", "--mnist=DIR",
-                "Training examples used, at most 8000 (default: 8000).", "(default: 1,2,3)", "--threads=N")) {
+                "Training examples used, at most 8000 (default: 8000).", "(default: 1,2,3)", "--threads=N",
+                "Optimizer (default: adam).", "Learning rate (default: 0.01).")) {
             assertTrue(help.contains(expected), expected + " in\n" + help);
         }
     }
