@@ -104,4 +104,44 @@ class ReportParityTest {
         assertEquals(1, attachLines.size());
         assertTrue(attachLines.get(0).endsWith("on reinitialize() between fit calls"), attachLines.get(0));
     }
+
+    /**
+     * The options of the shared builder base on the aggregator: the same CSV rows (dormant units included) as the
+     * listener's from the same forward passes, and {@code close()} flushes the file as the listener's does.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aggregator_takesTheSharedOptions_sameCsvAsTheListener(@TempDir Path dir) throws Exception {
+        Path lf = dir.resolve("listener.csv");
+        Path af = dir.resolve("aggregator.csv");
+        MultiLayerNetwork net = Nets.planted(new Sgd(0.01), 700);
+        DeadReluListener listener = DeadReluListener.builder().frequency(0).dormancyThreshold(0.1).csv(lf).build();
+        DeadReluAggregator agg = DeadReluAggregator.builder().frequency(0).dormancyThreshold(0.1).csv(af).build()
+                .attach(net);
+        DeadReluRoutingListener routing = agg.newListener();
+        routing.setStorageRouter(agg);
+        net.setListeners(listener, routing);
+        for (int k = 0; k < 3; k++) {
+            net.fit(Nets.batches(16, 16, k).get(0));
+        }
+        listener.close();
+        agg.close();
+        List<String> rows = Files.readAllLines(lf);
+        assertEquals(1 + 3 * listener.snapshot().layers().size(), rows.size(), rows.toString());
+        assertEquals(rows, Files.readAllLines(af));
+    }
+
+    @Test
+    void aggregatorBuilder_validatesTheSharedOptionsAsTheListenerDoes() {
+        assertEquals("dormancyThreshold must be in [0, 1], got: 1.5", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> DeadReluAggregator.builder().dormancyThreshold(1.5))
+                .getMessage());
+        assertEquals("calibratedDeadThreshold must be >= 1, got: 0", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> DeadReluAggregator.builder().calibratedDeadThreshold(0))
+                .getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> DeadReluAggregator.builder().deadAfterExamples(64).calibratedDeadThreshold(20_000));
+        assertTrue(DeadReluAggregator.builder().calibratedDeadThreshold(20_000).build().toString()
+                .contains("20000"), "the option reaches the aggregator's configuration");
+    }
 }
