@@ -249,32 +249,31 @@ public final class DeadReluAggregator implements StatsStorageRouter, Closeable {
     /** Forwarded to the {@link Builder#forwardTo} router, if any. */
     @Override
     public void putStorageMetaData(StorageMetaData storageMetaData) {
-        if (delegate != null) {
-            delegate.putStorageMetaData(storageMetaData);
-        }
+        forward(d -> d.putStorageMetaData(storageMetaData));
     }
 
     /** Forwarded to the {@link Builder#forwardTo} router, if any. */
     @Override
     public void putStorageMetaData(Collection<? extends StorageMetaData> storageMetaData) {
-        if (delegate != null) {
-            delegate.putStorageMetaData(storageMetaData);
-        }
+        forward(d -> d.putStorageMetaData(storageMetaData));
     }
 
     /** Forwarded to the {@link Builder#forwardTo} router, if any. */
     @Override
     public void putStaticInfo(Persistable staticInfo) {
-        if (delegate != null) {
-            delegate.putStaticInfo(staticInfo);
-        }
+        forward(d -> d.putStaticInfo(staticInfo));
     }
 
     /** Forwarded to the {@link Builder#forwardTo} router, if any. */
     @Override
     public void putStaticInfo(Collection<? extends Persistable> staticInfo) {
+        forward(d -> d.putStaticInfo(staticInfo));
+    }
+
+    /** Hands a call to the {@link Builder#forwardTo} router, if any. */
+    private void forward(java.util.function.Consumer<StatsStorageRouter> call) {
         if (delegate != null) {
-            delegate.putStaticInfo(staticInfo);
+            call.accept(delegate);
         }
     }
 
@@ -292,9 +291,7 @@ public final class DeadReluAggregator implements StatsStorageRouter, Closeable {
     public void putUpdate(Persistable update) {
         GateCountsUpdate u = ours(update);
         if (u == null) {
-            if (delegate != null) {
-                delegate.putUpdate(update);
-            }
+            forward(d -> d.putUpdate(update));
             return;
         }
         guard.callback("putUpdate", () -> {
