@@ -3,8 +3,6 @@
  */
 package io.github.deadrelu.listeners;
 
-import io.github.deadrelu.internal.ActivationCounter;
-import io.github.deadrelu.internal.GateMonitorCounts;
 import io.github.deadrelu.internal.GradientScores;
 import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.Models;
@@ -12,6 +10,7 @@ import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.internal.engine.CsvLog;
 import io.github.deadrelu.internal.engine.EngineEvents;
 import io.github.deadrelu.internal.engine.FailureGuard;
+import io.github.deadrelu.internal.engine.LayerCounting;
 import io.github.deadrelu.internal.engine.ModelState;
 import io.github.deadrelu.internal.engine.ModelStates;
 import io.github.deadrelu.internal.engine.MonitorConfig;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -81,7 +79,7 @@ import org.slf4j.LoggerFactory;
  * non-finite activations, and no re-initialisation in an iteration with non-finite activations or parameters; one INFO
  * at {@code close()} (or at an epoch end) when no re-initialisation check ran. A unit called dead that opens again
  * without anything feeding it having changed (always in a layer that is not recoverable) is counted as
- * {@code reopened}, not {@code revived}. With {@link Builder#report(Path)} a self-contained HTML report is rewritten
+ * {@code reopened}, not {@code revived}. With {@link MonitorOptions#report(Path)} a self-contained HTML report is rewritten
  * at every summary, every epoch end and {@link #close()}.
  *
  * <p>Never in the way of training: every callback body is guarded, a layer whose activations cannot be counted or
@@ -143,7 +141,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
     private transient ModelState lastState;
 
     private DeadReluListener(Builder b) {
-        this.config = b.config;
+        this.config = b.config();
         initState();
     }
 
@@ -247,15 +245,8 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             if (!Models.isMultiLayer(model) || activations == null || activations.isEmpty()) {
                 return;
             }
-            ModelState state = state(model);
-            long examples = activations.get(0).size(0);
             Map<String, UnitCounts> counts = new HashMap<>();
-            for (LayerSpec s : state.specs()) {
-                int idx = s.mlnIndex() + 1;
-                if (!s.monitorLayer() && idx < activations.size() && activations.get(idx) != null) {
-                    countInto(counts, state, model, s, activations.get(idx), examples);
-                }
-            }
+            LayerCounting.countMln(counts, state(model), model, activations, guard);
             addPending(model, counts);
         });
     }
@@ -266,15 +257,8 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             if (!Models.isGraph(model) || activations == null) {
                 return;
             }
-            ModelState state = state(model);
-            long examples = Models.graphExamples(model, activations);
             Map<String, UnitCounts> counts = new HashMap<>();
-            for (LayerSpec s : state.specs()) {
-                INDArray act = activations.get(s.name());
-                if (!s.monitorLayer() && act != null) {
-                    countInto(counts, state, model, s, act, examples);
-                }
-            }
+            LayerCounting.countGraph(counts, state(model), model, activations, guard);
             addPending(model, counts);
         });
     }
@@ -306,20 +290,6 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
                 pendingGradients.put(model, scores);
             }
         });
-    }
-
-    /** Counts one layer; a failure drops the layer from then on, with one WARN. */
-    private void countInto(Map<String, UnitCounts> counts, ModelState state, Model model, LayerSpec s, INDArray act,
-                           long examples) {
-        String key = state.key(s);
-        if (state.dropped(key)) {
-            return;
-        }
-        try {
-            counts.put(key, ActivationCounter.count(model, s, act, examples, (k, m) -> guard.warnOnce(k, m)));
-        } catch (RuntimeException e) {
-            state.drop(key, "count the gates of", e);
-        }
     }
 
     private void addPending(Model model, Map<String, UnitCounts> counts) {
@@ -355,7 +325,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
                 Map<String, UnitCounts> counts = p == null ? new HashMap<>() : p;
                 Map<String, double[]> gradients = pendingGradients.remove(model);
                 Map<String, OptionalDouble> blocked = new HashMap<>();
-                takeMonitorCounts(model, state, counts, blocked);
+                LayerCounting.takeMonitorCounts(counts, blocked, state, model);
                 if (!replicated && onParallelWorkerThread()) {
                     replicated = true;
                 }
@@ -372,27 +342,6 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
                 roundState = state;
             }
         });
-    }
-
-    /** The counts a GateMonitorLayer gathered itself; a failing layer is dropped with one WARN. */
-    private void takeMonitorCounts(Model model, ModelState state, Map<String, UnitCounts> counts,
-                                   Map<String, OptionalDouble> blocked) {
-        for (LayerSpec s : state.specs()) {
-            String key = state.key(s);
-            if (!s.monitorLayer() || state.dropped(key)) {
-                continue;
-            }
-            try {
-                Layer layer = ActivationCounter.layerOf(model, s.name(), s.mlnIndex());
-                blocked.put(key, GateMonitorCounts.blockedGradientShare(layer)); // before take: take forgets it
-                UnitCounts c = GateMonitorCounts.take(layer);
-                if (c != null) {
-                    counts.put(key, c);
-                }
-            } catch (RuntimeException e) {
-                state.drop(key, "take the gate counts of", e);
-            }
-        }
     }
 
     private void track(RoundMerger.Round r) {
@@ -494,93 +443,11 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
 
     /**
      * Builds a {@link DeadReluListener}; every argument is validated as it is set. The options it shares with the
-     * other front ends are documented on {@link MonitorOptions}; {@link #csv(Path)} is the listener's own.
+     * other front ends live on {@link MonitorOptions}; {@link #gradientScores(boolean)} is the listener's own.
      */
-    public static final class Builder implements MonitorOptions<Builder> {
-        private MonitorConfig config = MonitorConfig.defaults();
+    public static final class Builder extends MonitorOptions<Builder> {
 
         private Builder() {
-        }
-
-        @Override
-        public Builder deadAfterExamples(int examples) {
-            config = config.withDeadAfterExamples(examples);
-            return this;
-        }
-
-        @Override
-        public Builder frequency(int iterations) {
-            config = config.withFrequency(iterations);
-            return this;
-        }
-
-        @Override
-        public Builder reinitialize(ReinitPolicy policy) {
-            config = config.withPolicy(policy);
-            return this;
-        }
-
-        /**
-         * Write one CSV row per monitored layer per iteration to this file, started afresh (truncated, header
-         * {@value DeadReluListener#CSV_HEADER}) at the first row, as Keras' {@code CSVLogger} does by default. A
-         * deserialised copy of the listener continues the file (appends, no second header).
-         *
-         * @param file the file
-         * @return this builder, for chaining
-         * @throws NullPointerException when {@code file} is null
-         */
-        public Builder csv(Path file) {
-            config = config.withCsv(file, false);
-            return this;
-        }
-
-        /**
-         * Like {@link #csv(Path)}; with {@code append} an existing file is continued instead of started afresh, like
-         * Keras' {@code CSVLogger(append=True)}: rows are appended, the header is written only to a new or empty
-         * file, and a file whose first line is not the header is refused with one WARN (CSV output off).
-         *
-         * @param file   the file
-         * @param append true to append to an existing file
-         * @return this builder, for chaining
-         * @throws NullPointerException when {@code file} is null
-         */
-        public Builder csv(Path file, boolean append) {
-            config = config.withCsv(file, append);
-            return this;
-        }
-
-        @Override
-        public Builder report(Path html) {
-            config = config.withReport(html);
-            return this;
-        }
-
-        @Override
-        public Builder historySize(int snapshots) {
-            config = config.withHistorySize(snapshots);
-            return this;
-        }
-
-        @Override
-        public Builder logReports(boolean log) {
-            config = config.withLogReports(log);
-            return this;
-        }
-
-        /**
-         * Report the tau-dormant units (ReDo): those whose dormancy score s_j, the unit's mean |a| over the layer's
-         * mean of those means in the latest mini-batch, is at most tau ({@code LayerGates.dormantUnits()}, the CSV's
-         * {@code dormant_units}, the summary line). The scores ({@code LayerGates.dormancyScores()}) are computed for
-         * every monitored layer whether or not a threshold is set. Reporting only: re-initialisation by dormancy is
-         * {@code ReinitPolicy.builder().select(UnitSelection.DORMANT).threshold(t)}.
-         *
-         * @param tau the threshold, in [0, 1] (ReDo uses 0.025 and 0.1)
-         * @return this builder, for chaining
-         * @throws IllegalArgumentException when {@code tau} is not in [0, 1]
-         */
-        public Builder dormancyThreshold(double tau) {
-            config = config.withDormancyThreshold(tau);
-            return this;
         }
 
         /**
@@ -593,24 +460,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
          * @return this builder, for chaining
          */
         public Builder gradientScores(boolean on) {
-            config = config.withGradientScores(on);
-            return this;
-        }
-
-        /**
-         * Give every unit its own dead threshold from the gaps between its firings (SNR, Farias and Jozefiak, ICLR
-         * 2025) instead of the fixed {@code deadAfterExamples}: after a firing gap g, the threshold doubles when g
-         * was at least the threshold, else becomes the 0.9-quantile of the unit's gaps; clamped to
-         * [batch size, maxExamples]. A unit that fires once in a few thousand examples is then not called dead.
-         *
-         * @param maxExamples the largest threshold in examples, >= 1 (SNR recommends 20,000)
-         * @return this builder, for chaining
-         * @throws IllegalArgumentException when {@code maxExamples < 1}
-         * @throws IllegalStateException    when {@code deadAfterExamples} was called too
-         */
-        public Builder calibratedDeadThreshold(int maxExamples) {
-            config = config.withCalibratedDeadThreshold(maxExamples);
-            return this;
+            return with(c -> c.withGradientScores(on));
         }
 
         /**

@@ -107,8 +107,7 @@ public final class ReinitNets {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(5).nOut(3)
                         .activation(Activation.SOFTMAX).build())
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        MultiLayerNetwork net = init(conf);
         Planted.dense(net.getLayer(0), 0, 2);
         Planted.dense(net.getLayer(1), 1);
         Planted.dense(net.getLayer(2));
@@ -140,8 +139,7 @@ public final class ReinitNets {
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(6, 6, 3, format))
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        MultiLayerNetwork net = init(conf);
         Planted.conv(net.getLayer(0), 1, 3);
         Planted.conv(net.getLayer(1), 0);
         Planted.dense(net.getLayer(2));
@@ -187,8 +185,7 @@ public final class ReinitNets {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(5).nOut(3)
                         .activation(Activation.SOFTMAX).build())
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        MultiLayerNetwork net = init(conf);
         Layer bn = net.getLayer(1);
         for (int u : new int[]{1, 4}) {
             bn.getParam("gamma").putScalar(u, 0.1);
@@ -252,5 +249,12 @@ public final class ReinitNets {
 
     static Adam frozenAdam() {
         return new Adam(0.0);
+    }
+
+    /** @return the network of {@code conf}, initialised */
+    private static MultiLayerNetwork init(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
     }
 }

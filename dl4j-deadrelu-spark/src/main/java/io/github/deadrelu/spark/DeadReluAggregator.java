@@ -9,10 +9,12 @@ import io.github.deadrelu.internal.engine.FailureGuard;
 import io.github.deadrelu.internal.engine.ModelState;
 import io.github.deadrelu.internal.engine.MonitorConfig;
 import io.github.deadrelu.internal.engine.MonitorEngine;
+import io.github.deadrelu.internal.engine.OptionsAccess;
 import io.github.deadrelu.internal.engine.RoundMerger;
 import io.github.deadrelu.listeners.MonitorOptions;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
+import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -89,7 +91,7 @@ import org.slf4j.LoggerFactory;
  * ParallelWrapper wiring. It is longer than 400 lines because of that wiring's public surface (four {@code attach}
  * variants, the six router methods DL4J calls, results and builder), each documented.
  */
-public final class DeadReluAggregator implements StatsStorageRouter {
+public final class DeadReluAggregator implements StatsStorageRouter, Closeable {
     private static final Logger log = LoggerFactory.getLogger(DeadReluAggregator.class);
 
     private final MonitorConfig config;
@@ -110,7 +112,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
     private int lastIteration = -1;
 
     private DeadReluAggregator(Builder b) {
-        this.config = b.config;
+        this.config = OptionsAccess.configOf(b);
         this.delegate = b.delegate;
         this.engine = new MonitorEngine(config, guard, false);
         this.engine.periodic(false);
@@ -247,32 +249,31 @@ public final class DeadReluAggregator implements StatsStorageRouter {
     /** Forwarded to the {@link Builder#forwardTo} router, if any. */
     @Override
     public void putStorageMetaData(StorageMetaData storageMetaData) {
-        if (delegate != null) {
-            delegate.putStorageMetaData(storageMetaData);
-        }
+        forward(d -> d.putStorageMetaData(storageMetaData));
     }
 
     /** Forwarded to the {@link Builder#forwardTo} router, if any. */
     @Override
     public void putStorageMetaData(Collection<? extends StorageMetaData> storageMetaData) {
-        if (delegate != null) {
-            delegate.putStorageMetaData(storageMetaData);
-        }
+        forward(d -> d.putStorageMetaData(storageMetaData));
     }
 
     /** Forwarded to the {@link Builder#forwardTo} router, if any. */
     @Override
     public void putStaticInfo(Persistable staticInfo) {
-        if (delegate != null) {
-            delegate.putStaticInfo(staticInfo);
-        }
+        forward(d -> d.putStaticInfo(staticInfo));
     }
 
     /** Forwarded to the {@link Builder#forwardTo} router, if any. */
     @Override
     public void putStaticInfo(Collection<? extends Persistable> staticInfo) {
+        forward(d -> d.putStaticInfo(staticInfo));
+    }
+
+    /** Hands a call to the {@link Builder#forwardTo} router, if any. */
+    private void forward(java.util.function.Consumer<StatsStorageRouter> call) {
         if (delegate != null) {
-            delegate.putStaticInfo(staticInfo);
+            call.accept(delegate);
         }
     }
 
@@ -290,9 +291,7 @@ public final class DeadReluAggregator implements StatsStorageRouter {
     public void putUpdate(Persistable update) {
         GateCountsUpdate u = ours(update);
         if (u == null) {
-            if (delegate != null) {
-                delegate.putUpdate(update);
-            }
+            forward(d -> d.putUpdate(update));
             return;
         }
         guard.callback("putUpdate", () -> {
@@ -517,6 +516,21 @@ public final class DeadReluAggregator implements StatsStorageRouter {
         }
     }
 
+    /**
+     * Tracks the open ParallelWrapper round, if any, closes the CSV file, if any (a later iteration reopens it in
+     * append mode) and writes the HTML report, if any, as {@code DeadReluListener.close()} does. Updates may still
+     * arrive afterwards; the aggregator goes on.
+     */
+    @Override
+    public void close() {
+        guard.callback("close", () -> {
+            synchronized (lock) {
+                track(rounds.close());
+                engine.close(model == null ? null : state);
+            }
+        });
+    }
+
     @Override
     public String toString() {
         return "DeadReluAggregator(" + config + ", forwardTo=" + delegate + ", sessionID=" + sessionID + ")";
@@ -524,59 +538,16 @@ public final class DeadReluAggregator implements StatsStorageRouter {
 
     /**
      * Builds a {@link DeadReluAggregator}; every argument is validated as it is set. The options it shares with the
-     * other front ends are documented on {@link MonitorOptions}; {@link #forwardTo} is the aggregator's own.
+     * other front ends live on {@link MonitorOptions}; {@link #forwardTo} is the aggregator's own. The listener's
+     * {@code gradientScores} does not apply: the scores come from the raw gradient of each worker's copy in
+     * {@code onGradientCalculation}, which the workers do not publish (a {@link GateCountsUpdate} holds gate counts
+     * and sums of |a| only), and a mean over workers of per-worker normalised scores would not be GraMa's score of the
+     * averaged network.
      */
-    public static final class Builder implements MonitorOptions<Builder> {
-        private MonitorConfig config = MonitorConfig.defaults();
+    public static final class Builder extends MonitorOptions<Builder> {
         private StatsStorageRouter delegate;
 
         private Builder() {
-        }
-
-        /**
-         * A unit is dead once it has been closed on every entry of every worker for at least this many consecutive
-         * training examples, counted over all workers (default 1024).
-         *
-         * @param examples the streak length, >= 1
-         * @return this builder, for chaining
-         * @throws IllegalArgumentException when {@code examples < 1}
-         */
-        @Override
-        public Builder deadAfterExamples(int examples) {
-            config = config.withDeadAfterExamples(examples);
-            return this;
-        }
-
-        @Override
-        public Builder frequency(int iterations) {
-            config = config.withFrequency(iterations);
-            return this;
-        }
-
-        @Override
-        public Builder historySize(int snapshots) {
-            config = config.withHistorySize(snapshots);
-            return this;
-        }
-
-        @Override
-        public Builder report(java.nio.file.Path html) {
-            config = config.withReport(html);
-            return this;
-        }
-
-        /**
-         * Enables {@link DeadReluAggregator#reinitialize()} with this policy (default: none, monitor only).
-         *
-         * @param policy the policy
-         * @return this builder, for chaining
-         * @throws NullPointerException  when {@code policy} is null
-         * @throws IllegalStateException when a policy was already set
-         */
-        @Override
-        public Builder reinitialize(ReinitPolicy policy) {
-            config = config.withPolicy(policy);
-            return this;
         }
 
         /**
@@ -589,12 +560,6 @@ public final class DeadReluAggregator implements StatsStorageRouter {
          */
         public Builder forwardTo(StatsStorageRouter router) {
             this.delegate = Objects.requireNonNull(router, "router");
-            return this;
-        }
-
-        @Override
-        public Builder logReports(boolean log) {
-            config = config.withLogReports(log);
             return this;
         }
 

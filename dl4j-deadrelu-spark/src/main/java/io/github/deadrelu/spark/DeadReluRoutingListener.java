@@ -3,12 +3,10 @@
  */
 package io.github.deadrelu.spark;
 
-import io.github.deadrelu.internal.ActivationCounter;
-import io.github.deadrelu.internal.GateMonitorCounts;
-import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.Models;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.internal.engine.FailureGuard;
+import io.github.deadrelu.internal.engine.LayerCounting;
 import io.github.deadrelu.internal.engine.ModelState;
 import io.github.deadrelu.internal.engine.MonitorConfig;
 import java.io.IOException;
@@ -20,7 +18,6 @@ import java.util.Objects;
 import java.util.UUID;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.core.storage.listener.RoutingIterationListener;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * counting code as {@link io.github.deadrelu.listeners.DeadReluListener}) and, in every {@code iterationDone},
  * publishes that iteration's counts as one {@link GateCountsUpdate} to its {@link StatsStorageRouter}. It keeps no
  * state beyond the current iteration and decides nothing: {@link DeadReluAggregator} sums the updates of all workers
- * and tracks dead units.
+ * and tracks dead units. Layers are keyed as the engine keys them ({@code ModelState.key}: the layer name, or
+ * name@index when names repeat), so the aggregator matches them with its own network's layers.
  *
  * <p>DL4J clones it per ParallelWrapper worker ({@link #clone()}) and deserialises a copy per Spark task, injecting the
  * router each time, which is why the router field is transient. Normally created by
@@ -96,14 +94,7 @@ public final class DeadReluRoutingListener extends BaseTrainingListener implemen
                 return;
             }
             synchronized (lock) {
-                ModelState st = discover(model);
-                long examples = activations.get(0).size(0);
-                for (LayerSpec s : st.specs()) {
-                    int idx = s.mlnIndex() + 1;
-                    if (!s.monitorLayer() && idx < activations.size() && activations.get(idx) != null) {
-                        count(st, model, s, activations.get(idx), examples);
-                    }
-                }
+                LayerCounting.countMln(pending, discover(model), model, activations, guard);
             }
         });
     }
@@ -115,32 +106,9 @@ public final class DeadReluRoutingListener extends BaseTrainingListener implemen
                 return;
             }
             synchronized (lock) {
-                ModelState st = discover(model);
-                long examples = Models.graphExamples(model, activations);
-                for (LayerSpec s : st.specs()) {
-                    INDArray act = activations.get(s.name());
-                    if (!s.monitorLayer() && act != null) {
-                        count(st, model, s, act, examples);
-                    }
-                }
+                LayerCounting.countGraph(pending, discover(model), model, activations, guard);
             }
         });
-    }
-
-    /** Counts one layer; a failure drops the layer from then on, with one WARN. */
-    private void count(ModelState st, Model model, LayerSpec s, INDArray act, long examples) {
-        if (st.dropped(s.name())) {
-            return;
-        }
-        try {
-            add(s.name(), ActivationCounter.count(model, s, act, examples, guard::warnOnce));
-        } catch (RuntimeException e) {
-            st.drop(s.name(), "count the gates of", e);
-        }
-    }
-
-    private void add(String layer, UnitCounts c) {
-        pending.merge(layer, c, UnitCounts::plus);
     }
 
     @Override
@@ -154,21 +122,7 @@ public final class DeadReluRoutingListener extends BaseTrainingListener implemen
         }
         GateCountsUpdate update;
         synchronized (lock) {
-            ModelState st = discover(model);
-            for (LayerSpec s : st.specs()) {
-                if (!s.monitorLayer() || st.dropped(s.name())) {
-                    continue;
-                }
-                try {
-                    Layer layer = ActivationCounter.layerOf(model, s.name(), s.mlnIndex());
-                    UnitCounts c = GateMonitorCounts.take(layer);
-                    if (c != null) {
-                        add(s.name(), c);
-                    }
-                } catch (RuntimeException e) {
-                    st.drop(s.name(), "take the gate counts of", e);
-                }
-            }
+            LayerCounting.takeMonitorCounts(pending, null, discover(model), model);
             if (pending.isEmpty()) {
                 return;
             }

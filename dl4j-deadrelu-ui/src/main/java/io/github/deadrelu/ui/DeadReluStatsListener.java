@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * not, and a deserialised listener without one monitors without publishing (one WARN). A deserialised listener starts
  * a new session.
  */
-public final class DeadReluStatsListener implements TrainingListener, Serializable {
+public final class DeadReluStatsListener extends ForwardingListener implements TrainingListener, Serializable {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(DeadReluStatsListener.class);
 
@@ -97,8 +97,9 @@ public final class DeadReluStatsListener implements TrainingListener, Serializab
      * @throws NullPointerException when {@code router} or {@code listener} is null
      */
     public DeadReluStatsListener(StatsStorageRouter router, DeadReluListener listener) {
+        super(listener);
         this.router = Objects.requireNonNull(router, "router");
-        this.delegate = Objects.requireNonNull(listener, "listener");
+        this.delegate = listener;
         initState();
     }
 
@@ -148,39 +149,14 @@ public final class DeadReluStatsListener implements TrainingListener, Serializab
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
-        delegate.iterationDone(model, iteration, epoch);
+        super.iterationDone(model, iteration, epoch);
         publish(false);
     }
 
     @Override
-    public void onEpochStart(Model model) {
-        delegate.onEpochStart(model);
-    }
-
-    @Override
     public void onEpochEnd(Model model) {
-        delegate.onEpochEnd(model);
+        super.onEpochEnd(model);
         publish(true);
-    }
-
-    @Override
-    public void onForwardPass(Model model, List<INDArray> activations) {
-        delegate.onForwardPass(model, activations);
-    }
-
-    @Override
-    public void onForwardPass(Model model, Map<String, INDArray> activations) {
-        delegate.onForwardPass(model, activations);
-    }
-
-    @Override
-    public void onGradientCalculation(Model model) {
-        delegate.onGradientCalculation(model);
-    }
-
-    @Override
-    public void onBackwardPass(Model model) {
-        delegate.onBackwardPass(model);
     }
 
     /**

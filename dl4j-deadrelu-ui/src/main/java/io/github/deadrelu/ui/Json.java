@@ -18,28 +18,13 @@ final class Json {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '"':
-                    sb.append("\\\"");
-                    break;
-                case '\\':
-                    sb.append("\\\\");
-                    break;
-                case '\n':
-                    sb.append("\\n");
-                    break;
-                case '\r':
-                    sb.append("\\r");
-                    break;
-                case '\t':
-                    sb.append("\\t");
-                    break;
-                default:
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                        sb.append(String.format("\\u%04x", (int) c)); // also safe inside an HTML page
-                    } else {
-                        sb.append(c);
-                    }
+            int k = "\"\\\n\r\t".indexOf(c);
+            if (k >= 0) {
+                sb.append('\\').append("\"\\nrt".charAt(k));
+            } else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+                sb.append(String.format("\\u%04x", (int) c)); // also safe inside an HTML page
+            } else {
+                sb.append(c);
             }
         }
         sb.append('"');

@@ -18,7 +18,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 import org.deeplearning4j.ui.model.stats.StatsListener;
@@ -54,7 +53,7 @@ public final class PublishCost {
     }
 
     /** Forwards every callback and records the wall and CPU nanoseconds of each {@code iterationDone}. */
-    private static final class Timed extends BaseTrainingListener {
+    private static final class Timed extends ForwardingListener {
         final TrainingListener inner;
         final long[] wall = new long[STEPS];
         final long[] cpu = new long[STEPS];
@@ -62,27 +61,8 @@ public final class PublishCost {
         boolean on;
 
         Timed(TrainingListener inner) {
+            super(inner);
             this.inner = inner;
-        }
-
-        @Override
-        public void onForwardPass(Model model, List<INDArray> activations) {
-            inner.onForwardPass(model, activations);
-        }
-
-        @Override
-        public void onForwardPass(Model model, Map<String, INDArray> activations) {
-            inner.onForwardPass(model, activations);
-        }
-
-        @Override
-        public void onGradientCalculation(Model model) {
-            inner.onGradientCalculation(model);
-        }
-
-        @Override
-        public void onBackwardPass(Model model) {
-            inner.onBackwardPass(model);
         }
 
         @Override

@@ -47,14 +47,23 @@ public final class CalibratedThreshold implements Serializable {
     /** SNR's largest threshold, in examples. */
     public static final long TAU_MAX = 20_000;
 
+    /** The threshold percentile of a unit's gaps. */
     private final double percentile;
+    /** The factor a threshold grows by after a gap at least as long. */
     private final double expansionFactor;
+    /** The largest threshold, in examples. */
     private final long tauMax;
+    /** The width of one logarithmic gap bin. */
     private final double logStep;
+    /** Per unit, examples since it last fired. */
     private long[] age;
+    /** Per unit, its dead threshold in examples. */
     private long[] threshold;
+    /** Per unit, its gap counts by logarithmic bin. */
     private int[][] gaps;
+    /** Per unit, whether it has fired once (only then does a gap end). */
     private boolean[] firedBefore;
+    /** The latest mini-batch size (the threshold's lower clamp). */
     private long batch = 1;
 
     /** Creates SNR's defaults: percentile 0.9, expansion factor 2.0, tauMax 20000. */

@@ -386,14 +386,9 @@ class GateMonitorsTest {
         }
         assertFalse(c0.estimated());
 
-        DeadReluListener plainListener = listener();
-        DeadReluListener monListener = listener();
-        plain.setListeners(plainListener);
-        mon.setListeners(monListener);
-        for (int i = 0; i < 2; i++) {
-            plain.fit(ds);
-            mon.fit(ds);
-        }
+        DeadReluListener[] listeners = fitTwiceAlongside(plain, mon, ds);
+        DeadReluListener plainListener = listeners[0];
+        DeadReluListener monListener = listeners[1];
         GateSnapshot p = plainListener.snapshot();
         GateSnapshot m = monListener.snapshot();
         LayerGates p0 = p.layer("layer0").orElseThrow();
@@ -420,14 +415,9 @@ class GateMonitorsTest {
         ComputationGraph plain = plantedMln.toComputationGraph();
         ComputationGraph mon = GateMonitors.instrument(plain);
         DataSet ds = Planted.data(32, new long[]{4}, 3, 22);
-        DeadReluListener plainListener = listener();
-        DeadReluListener monListener = listener();
-        plain.setListeners(plainListener);
-        mon.setListeners(monListener);
-        for (int i = 0; i < 2; i++) {
-            plain.fit(ds);
-            mon.fit(ds);
-        }
+        DeadReluListener[] listeners = fitTwiceAlongside(plain, mon, ds);
+        DeadReluListener plainListener = listeners[0];
+        DeadReluListener monListener = listeners[1];
         LayerGates m0 = monListener.snapshot().layer("0_gate").orElseThrow();
         LayerGates m1 = monListener.snapshot().layer("1_gate").orElseThrow();
         assertEquals(1.0 / 3, m0.closedShare(), 0.0);
@@ -563,5 +553,18 @@ class GateMonitorsTest {
         assertArrayEquals(a.shape(), b.shape());
         return a.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
                 .sub(b.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)).amaxNumber().doubleValue();
+    }
+
+    /** Fits {@code plain} and {@code mon} twice on {@code ds}, alternately, each with its own fresh listener. */
+    private static DeadReluListener[] fitTwiceAlongside(org.deeplearning4j.nn.api.Model plain,
+                                                        org.deeplearning4j.nn.api.Model mon, DataSet ds) {
+        DeadReluListener[] listeners = {listener(), listener()};
+        io.github.deadrelu.testutil.Nets.listen(plain, listeners[0]);
+        io.github.deadrelu.testutil.Nets.listen(mon, listeners[1]);
+        for (int i = 0; i < 2; i++) {
+            io.github.deadrelu.testutil.Nets.fit(plain, ds);
+            io.github.deadrelu.testutil.Nets.fit(mon, ds);
+        }
+        return listeners;
     }
 }

@@ -136,11 +136,7 @@ class HtmlReportTest {
         LayerGates ok = gates("d0", 0, 8, 0.4, 0, 0, 0);
         LayerGates nan = gates("d0", 0, 8, 0.4, 0, 0, 1);
         for (int at : FLAG_AT) {
-            ReportState state = new ReportState();
-            for (int it = 0; it < 100_000; it++) {
-                state.record(new GateSnapshot(it, 0, List.of(it == at ? nan : ok)));
-            }
-            Document doc = parse(state);
+            Document doc = parse(hundredThousandWithOne(ok, nan, at));
             Elements marks = doc.select("svg.chart g.nonfinite");
             assertEquals(1, marks.size(), "non-finite at " + at);
             int first = Integer.parseInt(marks.attr("data-first"));
@@ -157,17 +153,22 @@ class HtmlReportTest {
         LayerGates ok = gates("d0", 0, 8, 0.4, 0, 0, 0);
         LayerGates reinit = gates("d0", 0, 8, 0.4, 0, 3, 0);
         for (int at : FLAG_AT) {
-            ReportState state = new ReportState();
-            for (int it = 0; it < 100_000; it++) {
-                state.record(new GateSnapshot(it, 0, List.of(it == at ? reinit : ok)));
-            }
-            Elements marks = parse(state).select("svg.chart g.reinit");
+            Elements marks = parse(hundredThousandWithOne(ok, reinit, at)).select("svg.chart g.reinit");
             assertEquals(1, marks.size(), "re-initialisation at " + at);
             assertEquals("3", marks.attr("data-units"));
             int first = Integer.parseInt(marks.attr("data-first"));
             int last = Integer.parseInt(marks.attr("data-last"));
             assertTrue(first <= at && at <= last, at + ": " + first + ".." + last);
         }
+    }
+
+    /** 100,000 iterations of {@code ok} but {@code flagged} at iteration {@code at}. */
+    private static ReportState hundredThousandWithOne(LayerGates ok, LayerGates flagged, int at) {
+        ReportState state = new ReportState();
+        for (int it = 0; it < 100_000; it++) {
+            state.record(new GateSnapshot(it, 0, List.of(it == at ? flagged : ok)));
+        }
+        return state;
     }
 
     @Test
