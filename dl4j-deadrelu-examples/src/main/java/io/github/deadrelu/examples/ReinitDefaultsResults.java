@@ -36,7 +36,7 @@ final class ReinitDefaultsResults {
     static final String RUNS_HEADER = "part,model,optimizer,rate_level,lr,policy,every,maturity,max_fraction,outgoing,"
             + "seed,diverged,diverged_at,iterations,accuracy,first_layer,first_layer_dead,first_layer_units,all_dead,"
             + "all_units,reinitialized,first_layer_reinitialized,train_seconds,pretrained_accuracy,"
-            + "pretrained_first_layer_dead,pretrained_all_dead";
+            + "pretrained_first_layer_dead,pretrained_all_dead,selection";
 
     /** The header of {@code reinit-defaults-cells.csv} (one row per cell), fixed. */
     static final String CELLS_HEADER = "part,model,optimizer,rate_level,lr,policy,runs,diverged,accuracy_mean,"
@@ -177,7 +177,7 @@ final class ReinitDefaultsResults {
             r.reinitialized(), r.firstReinit(), round(r.seconds()),
             c.transfer() && !Double.isNaN(r.preAccuracy()) ? round(r.preAccuracy()) : "",
             c.transfer() && r.preFirstDead() >= 0 ? r.preFirstDead() : "",
-            c.transfer() && r.preAllDead() >= 0 ? r.preAllDead() : ""};
+            c.transfer() && r.preAllDead() >= 0 ? r.preAllDead() : "", c.policy().selectName()};
     }
 
     /**

@@ -22,6 +22,7 @@ import io.github.deadrelu.examples.support.StudyData;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.reinit.OutgoingWeights;
 import io.github.deadrelu.reinit.ReinitPolicy;
+import io.github.deadrelu.reinit.UnitSelection;
 import io.github.deadrelu.stats.DeadReluAnalysis;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
@@ -75,33 +76,65 @@ final class ReinitDefaultsRunner {
      * @param maturity    {@code ReinitPolicy.maturity}
      * @param maxFraction {@code ReinitPolicy.maxFraction}
      * @param outgoing    {@code ReinitPolicy.outgoing}, null for none
+     * @param select      {@code ReinitPolicy.select}: DEAD, or a criterion of the dormancy issue
+     * @param criterion   {@code threshold} (DORMANT, GRADIENT_DORMANT) or {@code replacementRate} (LOW_UTILITY);
+     *                    NaN for DEAD
      */
-    record Policy(int every, int maturity, double maxFraction, OutgoingWeights outgoing) {
+    record Policy(int every, int maturity, double maxFraction, OutgoingWeights outgoing, UnitSelection select,
+            double criterion) {
 
         /** No re-initialisation. */
         static final Policy NONE = new Policy(0, 0, 0, null);
+
+        /**
+         * A policy that re-draws dead units.
+         *
+         * @param every       the period
+         * @param maturity    the maturity
+         * @param maxFraction the cap
+         * @param outgoing    the outgoing treatment, null for none
+         */
+        Policy(int every, int maturity, double maxFraction, OutgoingWeights outgoing) {
+            this(every, maturity, maxFraction, outgoing, UnitSelection.DEAD, Double.NaN);
+        }
 
         boolean none() {
             return outgoing == null;
         }
 
-        /** @return {@code none} or {@code every/maturity/maxFraction/outgoing}, for example {@code 25/25/1.0/zero} */
+        /**
+         * @return {@code none} or {@code every/maturity/maxFraction/outgoing[/criterion=value]}, for example
+         *         {@code 25/25/1.0/zero} or {@code 25/25/1.0/zero/dormant=0.025}
+         */
         String label() {
             return none() ? "none" : every + "/" + maturity + "/" + fraction(maxFraction) + "/"
-                    + outgoing.name().toLowerCase(Locale.ROOT);
+                    + outgoing.name().toLowerCase(Locale.ROOT)
+                    + (select == UnitSelection.DEAD ? "" : "/" + CRITERIA.get(select) + "=" + criterion);
+        }
+
+        /** @return the selection's short name: dead, dormant, gradient or utility */
+        String selectName() {
+            return none() ? "" : select == UnitSelection.DEAD ? "dead" : CRITERIA.get(select);
         }
 
         ReinitPolicy build(long seed) {
-            return ReinitPolicy.builder().every(every).maturity(maturity).maxFraction(maxFraction).outgoing(outgoing)
-                    .seed(seed).build();
+            ReinitPolicy.Builder b = ReinitPolicy.builder().every(every).maturity(maturity).maxFraction(maxFraction)
+                    .outgoing(outgoing).seed(seed).select(select);
+            if (select == UnitSelection.LOW_UTILITY) {
+                b.replacementRate(criterion);
+            } else if (select != UnitSelection.DEAD) {
+                b.threshold(criterion);
+            }
+            return b.build();
         }
 
         Policy withMaxFraction(double f) {
-            return new Policy(every, maturity, f, outgoing);
+            return new Policy(every, maturity, f, outgoing, select, criterion);
         }
 
         /**
-         * Parses {@code every/maturity/maxFraction/zero|keep}.
+         * Parses {@code every/maturity/maxFraction/zero|keep}, optionally followed by
+         * {@code /dormant=tau}, {@code /gradient=tau} or {@code /utility=rho}.
          *
          * @param spec the text
          * @return the policy
@@ -109,8 +142,8 @@ final class ReinitDefaultsRunner {
          */
         static Policy parse(String spec) {
             String[] p = spec.trim().split("/");
-            if (p.length != 4) {
-                throw new IllegalArgumentException("must be every/maturity/maxFraction/zero|keep, got: " + spec);
+            if (p.length != 4 && p.length != 5) {
+                throw new IllegalArgumentException(FORM + ", got: " + spec);
             }
             try {
                 OutgoingWeights o = switch (p[3].toLowerCase(Locale.ROOT)) {
@@ -118,13 +151,28 @@ final class ReinitDefaultsRunner {
                     case "keep" -> OutgoingWeights.KEEP;
                     default -> throw new IllegalArgumentException("must end in zero or keep, got: " + spec);
                 };
+                UnitSelection select = UnitSelection.DEAD;
+                double criterion = Double.NaN;
+                if (p.length == 5) {
+                    String[] kv = p[4].split("=", -1);
+                    select = CRITERIA.entrySet().stream().filter(e -> e.getValue().equals(kv[0])).findFirst()
+                            .map(Map.Entry::getKey).orElseThrow(() -> new IllegalArgumentException(FORM + ", got: "
+                                    + spec));
+                    if (kv.length != 2) {
+                        throw new IllegalArgumentException(FORM + ", got: " + spec);
+                    }
+                    criterion = Double.parseDouble(kv[1]);
+                }
                 Policy policy = new Policy(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Double.parseDouble(p[2]),
-                        o);
+                        o, select, criterion);
                 policy.build(0); // validates through the public builder
                 return policy;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("must be every/maturity/maxFraction/zero|keep, got: " + spec);
-            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(FORM + ", got: " + spec);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("must be every")) {
+                    throw e;
+                }
                 throw new IllegalArgumentException("must be a valid policy (" + e.getMessage() + "), got: " + spec);
             }
         }
@@ -133,6 +181,13 @@ final class ReinitDefaultsRunner {
             return f == Math.rint(f) ? String.format(Locale.ROOT, "%.1f", f) : String.valueOf(f);
         }
     }
+
+    /** The form of a policy. */
+    private static final String FORM = "must be every/maturity/maxFraction/zero|keep[/dormant=t|gradient=t|utility=r]";
+
+    /** The short names of the selections other than DEAD. */
+    private static final Map<UnitSelection, String> CRITERIA = Map.of(UnitSelection.DORMANT, "dormant",
+            UnitSelection.GRADIENT_DORMANT, "gradient", UnitSelection.LOW_UTILITY, "utility");
 
     /**
      * One training run's configuration.
@@ -377,6 +432,9 @@ final class ReinitDefaultsRunner {
 
     private static Trained train(Model net, Policy policy, long seed, List<DataSet> batches, int epochs) {
         DeadReluListener.Builder lb = DeadReluListener.builder().frequency(0).logReports(false).historySize(1);
+        if (policy.select() == UnitSelection.GRADIENT_DORMANT) {
+            lb.gradientScores(true);
+        }
         if (!policy.none()) {
             lb.reinitialize(policy.build(seed));
         }

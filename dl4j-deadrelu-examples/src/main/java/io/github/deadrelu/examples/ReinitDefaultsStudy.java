@@ -61,7 +61,11 @@ import picocli.CommandLine.Option;
  * add), each with Sgd and Adam at a normal, a high and a killing learning rate (per model and optimizer, options
  * {@code --mlp-sgd} and so on), 1 epoch over the 8,000 training examples in a fixed order, batch 64, seeds 1 to 5.
  * Each cell runs without re-initialisation (the listener monitoring only) and with each {@code --policies} entry
- * {@code every/maturity/maxFraction/zero|keep} (at the normal rate with the first {@code --normal-policies} only). Measured per run: accuracy on the evaluation split; dead units on it
+ * {@code every/maturity/maxFraction/zero|keep}, optionally with a selection criterion of the dormancy work
+ * ({@code /dormant=tau}: ReDo's {@code UnitSelection.DORMANT}; {@code /gradient=tau}: GraMa's
+ * {@code GRADIENT_DORMANT}; {@code /utility=rho}: Continual Backprop's {@code LOW_UTILITY}); at the normal rate with
+ * the first {@code --normal-policies} only, at the high rate with the first {@code --high-policies}, at the killing
+ * rate with all. Measured per run: accuracy on the evaluation split; dead units on it
  * ({@link DeadReluAnalysis}: closed on every example) in the first monitored layer and in all of them; units
  * re-initialised; the wall time of the training loop. A run whose score, parameters or outputs become non-finite is
  * diverged: counted, never averaged into an accuracy or a dead count. Per cell: mean accuracy with a 95% t-interval
@@ -150,9 +154,11 @@ public final class ReinitDefaultsStudy extends StudyCommand {
             description = "ResNet-style graph residual blocks (default: ${DEFAULT-VALUE}).")
     private int resnetBlocks;
 
-    @Option(names = "--policies", paramLabel = "E/M/F/O,...", defaultValue = "25/25/1.0/zero,25/25/1.0/keep,"
-            + "25/25/0.1/zero,25/100/1.0/zero,50/25/1.0/zero",
-            description = "Re-initialisation policies every/maturity/maxFraction/zero|keep; empty for none "
+    @Option(names = "--policies", paramLabel = "E/M/F/O[/C=V],...", defaultValue = "25/25/1.0/zero,"
+            + "25/25/1.0/keep,25/25/1.0/zero/dormant=0.025,25/25/1.0/zero/utility=1.0E-4,25/25/0.1/zero,"
+            + "25/100/1.0/zero,50/25/1.0/zero",
+            description = "Re-initialisation policies every/maturity/maxFraction/zero|keep, optionally with a "
+                    + "selection criterion /dormant=tau, /gradient=tau or /utility=rho; empty for none "
                     + "(default: ${DEFAULT-VALUE}).")
     private String policiesText;
 
@@ -160,6 +166,11 @@ public final class ReinitDefaultsStudy extends StudyCommand {
             description = "At the normal rate, only the first K policies run (few units die there, so the others "
                     + "mostly cost time; default: ${DEFAULT-VALUE}).")
     private int normalPolicies;
+
+    @Option(names = "--high-policies", paramLabel = "K", defaultValue = "4",
+            description = "At the high rate, only the first K policies run (the other factors are varied at the "
+                    + "killing rate, where most units die; default: ${DEFAULT-VALUE}).")
+    private int highPolicies;
 
     @Option(names = "--resume", description = "Keep the runs of an interrupted run of the study "
             + "(reinit-defaults-partial.csv in --out) and train only the missing ones.")
@@ -239,6 +250,7 @@ public final class ReinitDefaultsStudy extends StudyCommand {
             }
         }
         check.atLeast("--normal-policies", normalPolicies, 0);
+        check.atLeast("--high-policies", highPolicies, 0);
         for (double f : transferFractions) {
             check.require(f > 0 && f <= 1, "--transfer-fractions", "in (0, 1]", f);
         }
@@ -271,8 +283,12 @@ public final class ReinitDefaultsStudy extends StudyCommand {
             for (Optimizer o : opts) {
                 double[] r = rates.get(a).get(o);
                 for (Level level : Level.values()) {
-                    List<Policy> ps = level == Level.NORMAL
-                            ? policies.subList(0, Math.min(policies.size(), 1 + normalPolicies)) : policies;
+                    int k = switch (level) {
+                        case NORMAL -> normalPolicies;
+                        case HIGH -> highPolicies;
+                        case KILLING -> policies.size();
+                    };
+                    List<Policy> ps = policies.subList(0, Math.min(policies.size(), 1 + k));
                     for (Policy p : ps) {
                         for (long s : seeds) {
                             configs.add(new Config(a, o, level, r[level.ordinal()], p, s, false));

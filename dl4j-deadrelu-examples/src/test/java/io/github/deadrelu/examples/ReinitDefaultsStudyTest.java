@@ -25,6 +25,8 @@ import io.github.deadrelu.examples.ReinitDefaultsRunner.Level;
 import io.github.deadrelu.examples.ReinitDefaultsRunner.Policy;
 import io.github.deadrelu.examples.ReinitDefaultsRunner.Run;
 import io.github.deadrelu.reinit.OutgoingWeights;
+import io.github.deadrelu.reinit.ReinitPolicy;
+import io.github.deadrelu.reinit.UnitSelection;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -36,14 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReinitDefaultsStudyTest {
 
-    static final String RUNS_HEADER = "part,model,optimizer,rate_level,lr,policy,every,maturity,max_fraction,outgoing,"
-            + "seed,diverged,diverged_at,iterations,accuracy,first_layer,first_layer_dead,first_layer_units,all_dead,"
-            + "all_units,reinitialized,first_layer_reinitialized,train_seconds,pretrained_accuracy,"
-            + "pretrained_first_layer_dead,pretrained_all_dead";
+    /** The run CSV's header: the test reads columns by these names, so renaming one fails a test. */
+    static final String RUNS_HEADER = ReinitDefaultsResults.RUNS_HEADER;
 
-    static final String CELLS_HEADER = "part,model,optimizer,rate_level,lr,policy,runs,diverged,accuracy_mean,"
-            + "accuracy_ci95_low,accuracy_ci95_high,first_layer_dead_mean,first_layer_units,all_dead_mean,all_units,"
-            + "reinitialized_mean,train_seconds_mean,time_ratio_vs_none";
+    /** The cell CSV's header. */
+    static final String CELLS_HEADER = ReinitDefaultsResults.CELLS_HEADER;
 
     /**
      * The MLP part and the transfer case on the synthetic task (1,280 train / 200 eval, MLP 784-64-64-10, Sgd at 0.1,
@@ -216,6 +215,27 @@ class ReinitDefaultsStudyTest {
     }
 
     @Test
+    void policy_parse_criteria() {
+        Policy dormant = Policy.parse("25/25/1.0/zero/dormant=0.025");
+        assertEquals(new Policy(25, 25, 1.0, OutgoingWeights.ZERO, UnitSelection.DORMANT, 0.025), dormant);
+        assertEquals("25/25/1.0/zero/dormant=0.025", dormant.label());
+        assertEquals(dormant, Policy.parse(dormant.label()));
+        assertEquals(UnitSelection.DORMANT, dormant.build(1).select());
+        assertEquals(0.025, dormant.build(1).threshold());
+        ReinitPolicy cbp = Policy.parse("1/100/1.0/zero/utility=1.0E-4").build(3);
+        assertEquals(UnitSelection.LOW_UTILITY, cbp.select());
+        assertEquals(1e-4, cbp.replacementRate());
+        assertEquals(UnitSelection.GRADIENT_DORMANT, Policy.parse("25/25/1.0/keep/gradient=0.01").build(0).select());
+        assertEquals("utility", Policy.parse("1/100/1.0/zero/utility=1.0E-4").selectName());
+        assertEquals("dead", Policy.parse("25/25/1.0/zero").selectName());
+        assertEquals("", Policy.NONE.selectName());
+        assertThrows(IllegalArgumentException.class, () -> Policy.parse("25/25/1.0/zero/dormant=2"));
+        assertThrows(IllegalArgumentException.class, () -> Policy.parse("25/25/1.0/zero/utility=1"));
+        assertThrows(IllegalArgumentException.class, () -> Policy.parse("25/25/1.0/zero/redo=0.1"));
+        assertThrows(IllegalArgumentException.class, () -> Policy.parse("25/25/1.0/zero/dormant"));
+    }
+
+    @Test
     void study_badOptions_usageErrors(@TempDir Path out) {
         StringWriter err = new StringWriter();
         assertEquals(2, StudyTests.execute(new ReinitDefaultsStudy(), err, "--mlp-sgd", "0.1,1.0", "--out",
@@ -236,7 +256,7 @@ class ReinitDefaultsStudyTest {
     void study_help_listsOptions() {
         String help = StudyTests.help(new ReinitDefaultsStudy());
         for (String option : List.of("--mnist", "--out", "--seeds", "--models", "--mlp-sgd", "--lenet-adam",
-                "--resnet-sgd", "--policies", "--no-transfer", "--transfer-fractions", "--threads")) {
+                "--resnet-sgd", "--policies", "--high-policies", "--no-transfer", "--transfer-fractions", "--threads")) {
             assertTrue(help.contains(option), option);
         }
     }
