@@ -598,6 +598,23 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         }
 
         /**
+         * Track Continual Backprop's contribution utility of every monitored layer's units (default false) and report
+         * it, normalised by the layer's mean, in {@code LayerGates.utilityScores()}: per unit
+         * {@code u_j = 0.99 u_j + 0.01 * mean|a_j| * sum_k |w_out[j, k]|} every iteration, from the mini-batch's mean
+         * |a_j| and the unit's outgoing weights in its consumer layers (re-read at least every 10 iterations and
+         * after every re-initialisation). Reporting only, for monitoring without a {@code LOW_UTILITY} policy (which
+         * tracks and reports it anyway). A layer whose outgoing weights cannot be mapped to its units gets one WARN
+         * and empty scores.
+         *
+         * @param on true to track
+         * @return this builder, for chaining
+         */
+        public Builder utilityScores(boolean on) {
+            config = config.withUtilityScores(on);
+            return this;
+        }
+
+        /**
          * Give every unit its own dead threshold from the gaps between its firings (SNR, Farias and Jozefiak, ICLR
          * 2025) instead of the fixed {@code deadAfterExamples}: after a firing gap g, the threshold doubles when g
          * was at least the threshold, else becomes the 0.9-quantile of the unit's gaps; clamped to
