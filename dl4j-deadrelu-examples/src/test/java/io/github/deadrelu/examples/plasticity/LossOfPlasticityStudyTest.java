@@ -42,7 +42,7 @@ class LossOfPlasticityStudyTest {
      * backprop re-initialises nothing while re-initialisation by utility does; the table and the PNG are written.
      */
     @Test
-    @Timeout(120)
+    @Timeout(240)
     void study_reducedRegression_outputs(@TempDir Path out) throws IOException {
         StringWriter err = new StringWriter();
         assertEquals(0, execute(err, "--regression-examples", "4000", "--regression-bin", "1000", "--threads", "1",
@@ -85,7 +85,7 @@ class LossOfPlasticityStudyTest {
      * (minus the fraction left over). The dead-unit variant on the same run re-draws only when units are dead.
      */
     @Test
-    @Timeout(120)
+    @Timeout(240)
     void lowUtility_redrawsAtTheConfiguredRate() {
         Setup s = new Setup(8, 0.08, 8000, 8000, new int[]{5}, 100, 10, 0.01, 1);
         Run r = PlasticityRunner.run(Problem.REGRESSION, Variant.LOW_UTILITY, s, new SlowlyChangingRegression(1)::next,
