@@ -464,6 +464,22 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         }
 
         /**
+         * Track Continual Backprop's contribution utility of every monitored layer's units (default false) and report
+         * it, normalised by the layer's mean, in {@code LayerGates.utilityScores()}: per unit
+         * {@code u_j = 0.99 u_j + 0.01 * mean|a_j| * sum_k |w_out[j, k]|} every iteration, from the mini-batch's mean
+         * |a_j| and the unit's outgoing weights in its consumer layers (re-read at least every 10 iterations and
+         * after every re-initialisation). Reporting only, for monitoring without a {@code LOW_UTILITY} policy (which
+         * tracks and reports it anyway). A layer whose outgoing weights cannot be mapped to its units gets one WARN
+         * and empty scores.
+         *
+         * @param on true to track
+         * @return this builder, for chaining
+         */
+        public Builder utilityScores(boolean on) {
+            return with(c -> c.withUtilityScores(on));
+        }
+
+        /**
          * Builds the listener; the builder can be used again.
          *
          * @return the listener

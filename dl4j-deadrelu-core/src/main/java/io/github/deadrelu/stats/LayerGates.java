@@ -40,6 +40,7 @@ public final class LayerGates {
     private final double[] dormancyScores;
     private final int[] dormantUnits;
     private final double[] gradientScores;
+    private final double[] utilityScores;
 
     /**
      * Creates the record with no reopened unit. Used by dl4j-deadrelu internals, and should not be called by external
@@ -130,6 +131,7 @@ public final class LayerGates {
         this.dormantUnits = Objects.requireNonNull(dormantUnits, "dormantUnits").clone();
         Arrays.sort(this.dormantUnits);
         this.gradientScores = Objects.requireNonNull(gradientScores, "gradientScores").clone();
+        this.utilityScores = new double[0];
         Preconditions.checkArgument(this.dormancyScores.length == 0 || this.dormancyScores.length == units,
                 "dormancyScores must be empty or have %s entries, got: %s", units, this.dormancyScores.length);
         Preconditions.checkArgument(this.gradientScores.length == 0 || this.gradientScores.length == units,
@@ -158,6 +160,44 @@ public final class LayerGates {
         this.blockedGradientShare = Objects.requireNonNull(blockedGradientShare, "blockedGradientShare");
         this.unitClosedFractions = Objects.requireNonNull(unitClosedFractions, "unitClosedFractions").clone();
         this.estimated = estimated;
+    }
+
+    /** A copy of {@code g} with other utility scores (validated by {@link #withUtilityScores}). */
+    private LayerGates(LayerGates g, double[] utilityScores) {
+        this.name = g.name;
+        this.index = g.index;
+        this.units = g.units;
+        this.closedShare = g.closedShare;
+        this.negativeShare = g.negativeShare;
+        this.deadUnits = g.deadUnits;
+        this.newlyDead = g.newlyDead;
+        this.revived = g.revived;
+        this.reopened = g.reopened;
+        this.reinitialized = g.reinitialized;
+        this.nonFinite = g.nonFinite;
+        this.recoverable = g.recoverable;
+        this.blockedGradientShare = g.blockedGradientShare;
+        this.unitClosedFractions = g.unitClosedFractions;
+        this.estimated = g.estimated;
+        this.dormancyScores = g.dormancyScores;
+        this.dormantUnits = g.dormantUnits;
+        this.gradientScores = g.gradientScores;
+        this.utilityScores = utilityScores;
+    }
+
+    /**
+     * This record with Continual Backprop's utility scores. Used by dl4j-deadrelu internals, and should not be called
+     * by external code.
+     *
+     * @param utilityScores the normalised utility per unit, or empty (copied)
+     * @return a copy of this record that differs only in {@link #utilityScores()}
+     * @throws IllegalArgumentException when {@code utilityScores} is neither empty nor one entry per unit
+     */
+    public LayerGates withUtilityScores(double[] utilityScores) {
+        double[] u = Objects.requireNonNull(utilityScores, "utilityScores").clone();
+        Preconditions.checkArgument(u.length == 0 || u.length == units,
+                "utilityScores must be empty or have %s entries, got: %s", units, u.length);
+        return new LayerGates(this, u);
     }
 
     /** @return the DL4J layer name: the CG vertex name, or the MLN configured name (DL4J default "layer&lt;i&gt;") */
@@ -292,6 +332,24 @@ public final class LayerGates {
         return gradientScores.clone();
     }
 
+    /**
+     * Continual Backprop's contribution utility of every unit (Dohare et al., Nature 2024, Eq. 1), divided by the
+     * layer's mean utility like the dormancy and gradient scores: the running average
+     * <pre>
+     * u_j = 0.99 u_j + 0.01 * mean|a_j| * sum_k |w_out[j, k]|
+     * </pre>
+     * updated every iteration from the mini-batch's mean |a_j| (the dormancy scores' m_j) and the unit's outgoing
+     * weights in every consumer layer (through flattening and merges); a re-initialised unit restarts at 0. The score
+     * is {@code u_j / ((1/U) sum_k u_k)}, all 0 when that mean is 0.
+     *
+     * @return the normalised utility per unit (a copy); empty when the utility is not tracked (neither
+     *         {@code DeadReluListener.Builder.utilityScores(true)} nor a {@code LOW_UTILITY} policy), for a frozen
+     *         layer, and for a layer whose outgoing weights cannot be mapped to its units
+     */
+    public double[] utilityScores() {
+        return utilityScores.clone();
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -308,7 +366,7 @@ public final class LayerGates {
                 && Arrays.equals(deadUnits, g.deadUnits) && blockedGradientShare.equals(g.blockedGradientShare)
                 && Arrays.equals(unitClosedFractions, g.unitClosedFractions)
                 && Arrays.equals(dormancyScores, g.dormancyScores) && Arrays.equals(dormantUnits, g.dormantUnits)
-                && Arrays.equals(gradientScores, g.gradientScores);
+                && Arrays.equals(gradientScores, g.gradientScores) && Arrays.equals(utilityScores, g.utilityScores);
     }
 
     @Override

@@ -112,10 +112,11 @@ public final class ModelState {
     private static UtilityTracker utilityOf(MonitorConfig config) {
         ReinitPolicy p = config.policy();
         return p != null && p.select() == UnitSelection.LOW_UTILITY
-                ? new UtilityTracker(UtilityTracker.DECAY, p.replacementRate()) : null;
+                ? new UtilityTracker(UtilityTracker.DECAY, p.replacementRate())
+                : config.utilityScores() ? new UtilityTracker(UtilityTracker.DECAY) : null;
     }
 
-    /** @return the utility tracker, or null unless the policy selects {@code LOW_UTILITY} */
+    /** @return the utility tracker, or null unless the policy selects {@code LOW_UTILITY} or utility scores are on */
     public UtilityTracker utility() {
         return utility;
     }

@@ -43,6 +43,8 @@ public final class MonitorConfig implements Serializable {
     private boolean gradientScores;
     /** See {@link #withCalibratedDeadThreshold}; 0 when off. */
     private int calibratedDeadThreshold;
+    /** See {@link #withUtilityScores}. */
+    private boolean utilityScores;
     /** Whether {@link #withDeadAfterExamples} was called. */
     private boolean deadAfterSet;
 
@@ -169,6 +171,7 @@ public final class MonitorConfig implements Serializable {
         c.gradientScores = gradientScores;
         c.calibratedDeadThreshold = calibratedDeadThreshold;
         c.deadAfterSet = deadAfterSet;
+        c.utilityScores = utilityScores;
         return c;
     }
 
@@ -223,6 +226,26 @@ public final class MonitorConfig implements Serializable {
                 logReports, report));
         c.calibratedDeadThreshold = maxExamples;
         return c;
+    }
+
+    /**
+     * Track Continual Backprop's contribution utility of every monitored layer's units and report it in the snapshot
+     * ({@code LayerGates.utilityScores()}) also without a {@code LOW_UTILITY} policy (default false; a
+     * {@code LOW_UTILITY} policy tracks it anyway).
+     *
+     * @param on true to track
+     * @return a copy with this option
+     */
+    public MonitorConfig withUtilityScores(boolean on) {
+        MonitorConfig c = keep(new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize,
+                logReports, report));
+        c.utilityScores = on;
+        return c;
+    }
+
+    /** @return whether the utility is tracked without a {@code LOW_UTILITY} policy ({@link #withUtilityScores}) */
+    public boolean utilityScores() {
+        return utilityScores;
     }
 
     /** @return the dormancy threshold tau, or NaN when none is set (no dormant set) */
@@ -290,7 +313,8 @@ public final class MonitorConfig implements Serializable {
      *
      * @return {@code deadAfterExamples=..., frequency=..., reinitialize=..., csv=..., historySize=..., logReports=...}
      *         and {@code , report=...} when a report is written, {@code , dormancyThreshold=...},
-     *         {@code , gradientScores=true} and {@code , calibratedDeadThreshold=...} when set
+     *         {@code , gradientScores=true}, {@code , utilityScores=true} and {@code , calibratedDeadThreshold=...}
+     *         when set
      */
     @Override
     public String toString() {
@@ -300,6 +324,7 @@ public final class MonitorConfig implements Serializable {
                 + (report == null ? "" : ", report=" + report)
                 + (dormancySet ? ", dormancyThreshold=" + dormancyThreshold : "")
                 + (gradientScores ? ", gradientScores=true" : "")
+                + (utilityScores ? ", utilityScores=true" : "")
                 + (calibratedDeadThreshold > 0 ? ", calibratedDeadThreshold=" + calibratedDeadThreshold : "");
     }
 }

@@ -231,7 +231,7 @@ public final class MonitorEngine {
         }
         double[] m = c.totalNonFinite() > 0 ? new double[0] : meanAbs(c);
         int mature = 0;
-        for (int u = 0; u < c.units(); u++) {
+        for (int u = 0; config.policy() != null && u < c.units(); u++) {
             if (state.tracker().age(key, u, iteration) >= config.policy().maturity()) {
                 mature++;
             }
@@ -291,9 +291,11 @@ public final class MonitorEngine {
         for (String key : layers) {
             LayerSpec s = state.byKey().get(key);
             try {
-                gates.add(state.tracker().gates(key, s == null ? key : s.name(), s == null ? -1 : s.index(),
+                LayerGates g = state.tracker().gates(key, s == null ? key : s.name(), s == null ? -1 : s.index(),
                         s != null && s.recoverable(), blocked.getOrDefault(key, OptionalDouble.empty()),
-                        config.dormancyThreshold(), state.gradientScores(key)));
+                        config.dormancyThreshold(), state.gradientScores(key));
+                gates.add(state.utility() == null || s == null ? g
+                        : g.withUtilityScores(state.utility().scores(s.name())));
             } catch (RuntimeException e) {
                 state.drop(key, "track", e);
             }

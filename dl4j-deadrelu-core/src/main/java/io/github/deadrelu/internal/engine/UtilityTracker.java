@@ -68,6 +68,19 @@ public final class UtilityTracker implements Serializable {
     }
 
     /**
+     * Creates a tracker that only tracks the utility (for {@code LayerGates.utilityScores()} without a
+     * {@code LOW_UTILITY} policy): its accumulator never grows, so {@link #select} never returns a unit.
+     *
+     * @param decay the running-average decay, in [0, 1)
+     * @throws IllegalArgumentException when {@code decay} is not in [0, 1)
+     */
+    public UtilityTracker(double decay) {
+        Preconditions.checkArgument(decay >= 0 && decay < 1, "decay must be in [0, 1), got: %s", decay);
+        this.decay = decay;
+        this.replacementRate = 0;
+    }
+
+    /**
      * Consumes one step of a layer.
      *
      * @param layer       the layer name
@@ -143,6 +156,19 @@ public final class UtilityTracker implements Serializable {
     public double[] utilities(String layer) {
         State s = layers.get(layer);
         return s == null ? new double[0] : s.utility.clone();
+    }
+
+    /**
+     * The utilities of a layer divided by the layer's mean utility, the normalisation of the dormancy and gradient
+     * scores ({@code u_j / ((1/U) sum_k u_k)}; all 0 when that mean is 0), as {@code LayerGates.utilityScores()}
+     * reports them.
+     *
+     * @param layer the layer name
+     * @return the normalised utilities (a new array), or an empty array for an unknown layer
+     */
+    public double[] scores(String layer) {
+        State s = layers.get(layer);
+        return s == null ? new double[0] : DormancyScores.normalised(s.utility.clone());
     }
 
     /**

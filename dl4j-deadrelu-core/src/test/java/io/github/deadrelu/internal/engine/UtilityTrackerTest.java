@@ -69,4 +69,18 @@ class UtilityTrackerTest {
         assertEquals("mature must be in [0, 2], got: 3", assertThrows(IllegalArgumentException.class,
                 () -> t.update("L", new double[2], new double[2], 3)).getMessage());
     }
+
+    @Test
+    void trackOnlyTracker_badDecay_message_neverSelects() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new UtilityTracker(1.0));
+        assertEquals("decay must be in [0, 1), got: 1.0", e.getMessage());
+        UtilityTracker t = new UtilityTracker(UtilityTracker.DECAY);
+        for (int i = 0; i < 1000; i++) {
+            t.update("l", new double[]{1, 0}, new double[]{1, 1}, 2);
+        }
+        assertArrayEquals(new int[0], t.select("l", u -> true, 2), "a track-only tracker never replaces");
+        assertEquals(0.0, t.accumulated("l"), 0.0);
+        assertArrayEquals(new double[]{2, 0}, t.scores("l"), 1e-12);
+        assertArrayEquals(new double[0], t.scores("unknown"));
+    }
 }

@@ -4,6 +4,9 @@
 package io.github.deadrelu.examples.plasticity;
 
 import io.github.deadrelu.examples.support.MnistIdx;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.common.base.Preconditions;
@@ -30,6 +33,8 @@ public final class OnlinePermutedMnist {
     private int task = -1;
     private int[] pixelPerm;
     private int[] order;
+    /** The features with the current task's pixel permutation applied. */
+    private INDArray permuted;
 
     /**
      * A stream over all digits of a loaded MNIST file (training and evaluation splits together).
@@ -115,20 +120,28 @@ public final class OnlinePermutedMnist {
      */
     public DataSet next(int batch) {
         Preconditions.checkArgument(batch >= 1, "batch must be >= 1, got: %s", batch);
-        INDArray[] xs = new INDArray[batch];
-        INDArray[] ys = new INDArray[batch];
-        for (int e = 0; e < batch; e++) {
+        // Per task the whole feature matrix is permuted once (one ND4J gather); a batch is then one row gather per
+        // task it spans, not one per example.
+        List<INDArray> xs = new ArrayList<>(2);
+        List<INDArray> ys = new ArrayList<>(2);
+        int left = batch;
+        while (left > 0) {
             int t = task();
             if (t != task) {
                 task = t;
                 pixelPerm = permutation(t);
                 order = shuffled(n, rng(t, 2));
+                permuted = features.getColumns(pixelPerm);
             }
-            int row = order[(int) (example % n)];
-            xs[e] = features.getRow(row, true).getColumns(pixelPerm);
-            ys[e] = labels.getRow(row, true);
-            example++;
+            int from = (int) (example % n);
+            int take = Math.min(left, n - from);
+            int[] rows = Arrays.copyOfRange(order, from, from + take);
+            xs.add(permuted.getRows(rows));
+            ys.add(labels.getRows(rows));
+            example += take;
+            left -= take;
         }
-        return new DataSet(Nd4j.vstack(xs), Nd4j.vstack(ys));
+        return xs.size() == 1 ? new DataSet(xs.get(0), ys.get(0))
+                : new DataSet(Nd4j.vstack(xs.toArray(new INDArray[0])), Nd4j.vstack(ys.toArray(new INDArray[0])));
     }
 }
