@@ -54,6 +54,12 @@ public final class ActivationCounter {
     public static UnitCounts count(Model model, LayerSpec spec, INDArray act, long examples,
                                    BiConsumer<String, String> warn) {
         Objects.requireNonNull(act, "act");
+        // One thread for the monitor's small ops: see SingleThreaded (OpenBLAS and OpenMP pools spinning).
+        return SingleThreaded.call(() -> countOnThisThread(model, spec, act, examples, warn));
+    }
+
+    private static UnitCounts countOnThisThread(Model model, LayerSpec spec, INDArray act, long examples,
+                                                BiConsumer<String, String> warn) {
         int unitAxis = spec.layout().unitAxis(act.rank());
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             Layer layer = layerOf(model, spec.name(), spec.mlnIndex());

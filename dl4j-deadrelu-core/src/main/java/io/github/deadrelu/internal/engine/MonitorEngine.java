@@ -4,6 +4,7 @@
 package io.github.deadrelu.internal.engine;
 
 import io.github.deadrelu.internal.LayerSpec;
+import io.github.deadrelu.internal.SingleThreaded;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
@@ -159,7 +160,8 @@ public final class MonitorEngine {
             String key = state.key(s);
             UnitCounts c = counts.get(key);
             Supplier<double[]> up = model == null ? () -> null
-                    : () -> guard.call("fingerprint", () -> UnitPrints.upstream(model, s, upstreamSums), null);
+                    : () -> guard.call("fingerprint", () -> SingleThreaded.call(
+                            () -> UnitPrints.upstream(model, s, upstreamSums)), null);
             if (update(state, key, c, iteration, s.recoverable(), up)) {
                 seen.add(s);
                 order.add(key);
@@ -263,7 +265,7 @@ public final class MonitorEngine {
         }
         guard.callback("fingerprint", () -> {
             long[] st = state.tracker().streaks(key);
-            double[] prints = UnitPrints.incoming(model, s, st.length, dead);
+            double[] prints = SingleThreaded.call(() -> UnitPrints.incoming(model, s, st.length, dead));
             if (prints != null) {
                 state.tracker().observe(key, dead, prints, UnitPrints.WIDTH);
             }

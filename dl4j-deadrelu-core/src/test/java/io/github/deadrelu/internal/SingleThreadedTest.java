@@ -1,0 +1,54 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.deadrelu.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The monitor's single-threaded sections set every ND4J/BLAS thread count to 1 and restore it, nested or not. */
+class SingleThreadedTest {
+
+    private int master;
+    private int max;
+
+    @BeforeEach
+    void twoThreads() {
+        master = Nd4j.getEnvironment().maxMasterThreads();
+        max = Nd4j.getEnvironment().maxThreads();
+        Nd4j.getEnvironment().setMaxMasterThreads(2);
+        Nd4j.getEnvironment().setMaxThreads(2);
+    }
+
+    @AfterEach
+    void restore() {
+        Nd4j.getEnvironment().setMaxMasterThreads(master);
+        Nd4j.getEnvironment().setMaxThreads(max);
+    }
+
+    @Test
+    void insideOneThread_afterTheCountsSeenBefore_evenNestedAndThrowing() {
+        int blas = Nd4j.factory().blas().getMaxThreads();
+        int inside = SingleThreaded.call(() -> {
+            int nested = SingleThreaded.call(() -> Nd4j.getEnvironment().maxMasterThreads());
+            assertEquals(1, nested);
+            // still one thread after the nested section ended
+            // (libnd4j keeps maxThreads as the pool size; maxMasterThreads is what its parallel loops use)
+            return Nd4j.getEnvironment().maxMasterThreads() * 10 + Nd4j.factory().blas().getMaxThreads();
+        });
+        assertEquals(11, inside);
+        assertEquals(2, Nd4j.getEnvironment().maxMasterThreads());
+        assertEquals(2, Nd4j.getEnvironment().maxThreads());
+        assertEquals(blas, Nd4j.factory().blas().getMaxThreads());
+        assertThrows(IllegalStateException.class, () -> SingleThreaded.run(() -> {
+            throw new IllegalStateException("boom");
+        }));
+        assertEquals(2, Nd4j.getEnvironment().maxMasterThreads());
+        assertEquals(blas, Nd4j.factory().blas().getMaxThreads());
+    }
+}
