@@ -814,7 +814,21 @@ public final class GateCounter {
     }
 
     private static long[] match(INDArray act, Condition c, int[] dims) {
+        if (reducesOnlySizeOne(act, dims)) {
+            // ND4J's MatchCondition along dimensions fails when every reduced axis has size 1 (a mini-batch of one
+            // dense example); then the per-unit count is the indicator itself, in unit order.
+            return indicator(act, c, DataType.LONG).reshape(act.length()).toLongVector();
+        }
         return Nd4j.getExecutioner().exec(new MatchCondition(act, c, dims)).toLongVector();
+    }
+
+    private static boolean reducesOnlySizeOne(INDArray act, int[] dims) {
+        for (int d : dims) {
+            if (act.size(d) != 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static INDArray indicator(INDArray act, Condition c, DataType dt) {

@@ -102,8 +102,9 @@ public final class SingleThreaded {
             }
             changed = false;
             try {
-                Nd4j.getEnvironment().setMaxMasterThreads(savedMaster);
+                // the pool size first: libnd4j clamps maxMasterThreads to maxThreads
                 Nd4j.getEnvironment().setMaxThreads(savedMax);
+                Nd4j.getEnvironment().setMaxMasterThreads(savedMaster);
                 Nd4j.factory().blas().setMaxThreads(savedBlas);
             } catch (RuntimeException | LinkageError e) {
                 // nothing to restore on such a backend

@@ -29,6 +29,25 @@ class GateCounterFastPathTest {
 
 
 
+    /**
+     * A mini-batch of one example with a NaN: every reduce axis has size 1, where ND4J's {@code MatchCondition}
+     * along dimensions fails ("Can't reshape(long...) without shape arguments"); the counts are still exact.
+     */
+    @Test
+    void count_oneExampleWithNaN_dense_andConv() {
+        INDArray a = Nd4j.createFromArray(new float[][]{{NAN, 1f, 0f, -INF}});
+        UnitCounts c = GateCounter.count(Gate.relu(), a, 1, 1);
+        assertArrayEquals(new long[]{0, 0, 1, 0}, c.closedCounts());
+        assertArrayEquals(new long[]{0, 0, 1, 0}, c.negativeCounts()); // a ReLU output of 0 had z <= 0
+        assertArrayEquals(new long[]{1, 0, 0, 1}, c.nonFiniteCounts());
+        assertArrayEquals(new long[]{1, 1, 1, 1}, c.entryCounts());
+
+        INDArray conv = Nd4j.createFromArray(new float[]{NAN, 0f, 2f}).reshape(1, 3, 1, 1);
+        UnitCounts k = GateCounter.count(Gate.relu(), conv, 1, 1);
+        assertArrayEquals(new long[]{0, 1, 0}, k.closedCounts());
+        assertArrayEquals(new long[]{1, 0, 0}, k.nonFiniteCounts());
+    }
+
     @Test
     void count_reluDense() {
         INDArray a = Nd4j.createFromArray(new float[][]{

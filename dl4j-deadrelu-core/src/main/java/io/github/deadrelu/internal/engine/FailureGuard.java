@@ -3,6 +3,8 @@
  */
 package io.github.deadrelu.internal.engine;
 
+import io.github.deadrelu.internal.SingleThreaded;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -138,13 +140,16 @@ public final class FailureGuard {
 
     /**
      * Runs a callback body; a failure is logged (in full the first time per callback, then counted) and swallowed.
+     * The body runs inside {@link SingleThreaded}: every front end's callback work (counting, tracking, reporting,
+     * re-initialisation) runs its ND4J and BLAS ops on the calling thread, so that it does not pay the thread-pool
+     * hand-offs between OpenBLAS and OpenMP that cost each small op up to milliseconds at ND4J's default thread count.
      *
      * @param callback the callback name, e.g. "iterationDone"
      * @param body     the body
      */
     public void callback(String callback, Runnable body) {
         try {
-            body.run();
+            SingleThreaded.run(body);
         } catch (RuntimeException | LinkageError | AssertionError e) {
             failed(callback, e);
         }
