@@ -113,7 +113,11 @@ public final class ReinitPolicy implements Serializable {
         this.replacementRate = b.replacementRate;
     }
 
-    /** A policy serialised before selections existed reads as DEAD. */
+    /**
+     * A policy serialised before selections existed reads as DEAD.
+     *
+     * @return this policy, or an equal one selecting DEAD
+     */
     private Object readResolve() {
         if (selection != null) {
             return this;

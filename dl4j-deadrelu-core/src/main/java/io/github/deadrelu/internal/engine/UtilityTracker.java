@@ -48,8 +48,11 @@ public final class UtilityTracker implements Serializable {
         }
     }
 
+    /** The running average's decay (Continual Backprop's 0.99). */
     private final double decay;
+    /** Units replaced per mature unit per step; 0 for a track-only tracker. */
     private final double replacementRate;
+    /** Each layer's utility state, by layer key. */
     private final Map<String, State> layers = new HashMap<>();
 
     /**
