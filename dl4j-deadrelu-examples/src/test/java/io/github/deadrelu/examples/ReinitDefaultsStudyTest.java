@@ -53,7 +53,7 @@ class ReinitDefaultsStudyTest {
      * one divergence counted and no interval.
      */
     @Test
-    @Timeout(120)
+    @Timeout(300)
     void study_mlpAndTransfer_mechanicsAndKillingRate(@TempDir Path out) throws IOException {
         assertEquals(0, StudyTests.execute(new ReinitDefaultsStudy(), null, "--models", "mlp", "--optimizers", "sgd",
                 "--mlp-sgd", "0.1,3.0,1e4", "--hidden", "64,64", "--train-size", "1280", "--eval-size", "200",
@@ -107,7 +107,7 @@ class ReinitDefaultsStudyTest {
 
     /** LeNet and the ResNet-style graph, tiny: the first monitored layer of each and the units of all of them. */
     @Test
-    @Timeout(120)
+    @Timeout(300)
     void study_lenetAndResnet_monitoredLayers(@TempDir Path out) throws IOException {
         assertEquals(0, StudyTests.execute(new ReinitDefaultsStudy(), null, "--models", "lenet,resnet",
                 "--optimizers", "adam", "--lenet-channels", "2,3", "--lenet-dense", "8", "--resnet-width", "8",
@@ -131,7 +131,7 @@ class ReinitDefaultsStudyTest {
      * the same CSV, the training times aside.
      */
     @Test
-    @Timeout(120)
+    @Timeout(300)
     void study_resume_sameRunsAsUninterrupted(@TempDir Path out) throws IOException {
         String[] args = {"--models", "mlp,resnet", "--optimizers", "sgd", "--hidden", "16,16", "--resnet-width", "8",
             "--resnet-blocks", "1", "--train-size", "640", "--eval-size", "100", "--epochs", "3", "--seeds", "1",
