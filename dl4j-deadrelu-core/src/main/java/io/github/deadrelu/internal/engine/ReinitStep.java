@@ -170,7 +170,7 @@ public final class ReinitStep {
                 sb.append("; ");
             }
             sb.append(e.getKey().name()).append(' ').append(e.getValue().length).append(" units ")
-                    .append(unitList(e.getValue()));
+                    .append(ReportFormat.unitList(e.getValue()));
         }
         log.info("DeadReluListener: re-initialised {} units at iteration {}: {} ({})", what(), iteration, sb,
                 policy);
@@ -232,15 +232,6 @@ public final class ReinitStep {
 
     private static List<String> names(Map<LayerSpec, int[]> planned) {
         return planned.keySet().stream().map(LayerSpec::name).collect(java.util.stream.Collectors.toList());
-    }
-
-    private static String unitList(int[] units) {
-        int shown = Math.min(units.length, 10);
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < shown; i++) {
-            sb.append(i == 0 ? "" : ", ").append(units[i]);
-        }
-        return sb.append(units.length > shown ? ", ...]" : "]").toString();
     }
 
     private static int unitsOf(DeadUnitTracker tracker, LayerSpec s) {
