@@ -8,9 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs the monitor's own small ND4J ops on the calling thread only: libnd4j's thread counts
- * ({@code Environment.setMaxMasterThreads}/{@code setMaxThreads}) are set to 1 for the duration and restored after.
- * OpenBLAS's own thread count is not touched: one set/restore pair of it ({@code openblas_set_num_threads}) costs
- * 1.3 to 2.3 ms at 2 threads on this project's 2-core machine, more than all the monitor's work.
+ * ({@code Environment.setMaxMasterThreads}/{@code setMaxThreads}) and OpenBLAS's ({@code blas().setMaxThreads}) are
+ * set to 1 for the duration and restored after.
  *
  * <p>Why: at ND4J's default thread count on a small machine, the training step's OpenBLAS calls leave OpenBLAS's
  * worker threads spinning and libnd4j's OpenMP ops leave OpenMP's spinning; every switch between a BLAS call and an
@@ -33,6 +32,7 @@ public final class SingleThreaded {
     private static int depth;
     private static int savedMaster;
     private static int savedMax;
+    private static int savedBlas;
     private static boolean changed;
 
     private SingleThreaded() {
@@ -79,12 +79,12 @@ public final class SingleThreaded {
             try {
                 savedMaster = Nd4j.getEnvironment().maxMasterThreads();
                 savedMax = Nd4j.getEnvironment().maxThreads();
-                // OpenBLAS's thread count is left alone: setting and restoring it costs 1.3 to 2.3 ms per call
-                // pair at 2 threads (openblas_set_num_threads), more than the whole listener's work
-                changed = savedMaster > 1 || savedMax > 1;
+                savedBlas = Nd4j.factory().blas().getMaxThreads();
+                changed = savedMaster > 1 || savedMax > 1 || savedBlas > 1;
                 if (changed) {
                     Nd4j.getEnvironment().setMaxMasterThreads(1);
                     Nd4j.getEnvironment().setMaxThreads(1);
+                    Nd4j.factory().blas().setMaxThreads(1);
                 }
             } catch (RuntimeException | LinkageError e) {
                 changed = false; // a backend without these settings: run as is
@@ -105,6 +105,7 @@ public final class SingleThreaded {
                 // the pool size first: libnd4j clamps maxMasterThreads to maxThreads
                 Nd4j.getEnvironment().setMaxThreads(savedMax);
                 Nd4j.getEnvironment().setMaxMasterThreads(savedMaster);
+                Nd4j.factory().blas().setMaxThreads(savedBlas);
             } catch (RuntimeException | LinkageError e) {
                 // nothing to restore on such a backend
             }
