@@ -90,7 +90,7 @@ class PrematureDeadCallsStudyTest {
      * needed) while the calibrated one re-draws only the never-firing unit.
      */
     @Test
-    @Timeout(120)
+    @Timeout(300)
     void plantedRareUnit_fixedStreakCallsItDeadAndItReopens_calibratedDoesNot() {
         Setup setup = plantedSetup(3);
         List<Criterion> criteria = List.of(Criterion.fixed(256), Criterion.calibrated(EXAMPLES));
