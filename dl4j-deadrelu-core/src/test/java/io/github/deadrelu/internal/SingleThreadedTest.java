@@ -5,6 +5,7 @@ package io.github.deadrelu.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,5 +54,20 @@ class SingleThreadedTest {
         }));
         assertEquals(masterBefore, Nd4j.getEnvironment().maxMasterThreads());
         assertEquals(blas, Nd4j.factory().blas().getMaxThreads());
+    }
+
+    @Test
+    void openBlasCount_setThroughTheFunctionPointerResolvedOnce() {
+        // ND4J's setter looks four symbols up by name on every call (0.4-0.75 ms at two threads); the section must
+        // not fall back to it on the CPU backend this project tests with
+        assertTrue(SingleThreaded.directBlasSetter(), "the direct openblas_set_num_threads pointer was not resolved");
+        int blas = Nd4j.factory().blas().getMaxThreads();
+        Nd4j.factory().blas().setMaxThreads(2);
+        try {
+            assertEquals(1, SingleThreaded.call(() -> Nd4j.factory().blas().getMaxThreads()));
+            assertEquals(2, Nd4j.factory().blas().getMaxThreads());
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(blas);
+        }
     }
 }
