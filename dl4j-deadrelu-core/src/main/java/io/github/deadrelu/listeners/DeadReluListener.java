@@ -303,6 +303,9 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             for (Map.Entry<String, UnitCounts> e : counts.entrySet()) {
                 p.merge(e.getKey(), e.getValue(), UnitCounts::plus);
             }
+            if (!replicated) {
+                engine.fingerprintReopening(state(model), model, counts);
+            }
         }
     }
 

@@ -24,8 +24,9 @@ import org.nd4j.common.base.Preconditions;
  * calibrated threshold, at least its own threshold). A dead unit
  * that opens again is <em>revived</em> when something feeding it changed since it was called dead, else
  * <em>reopened</em> (the dead call was premature): always in a layer that is not recoverable, and in a recoverable
- * layer when neither its incoming weights and bias ({@link #observe}, a fingerprint per dead unit after every update)
- * nor the trainable parameters upstream (a fingerprint taken when it was called dead and when it opens) changed. One
+ * layer when neither its incoming weights and bias ({@link #observe}: a fingerprint per dead unit when it is called
+ * dead, and again before the counts in which it opens are consumed, or after every update where no such forward-pass
+ * print is taken) nor the trainable parameters upstream (a fingerprint taken when it was called dead and when it opens) changed. One
  * the library re-drew is <em>re-initialised</em> (its streak restarts and it is counted as neither).
  *
  * <p>Not thread-safe: the caller serialises access. Used by dl4j-deadrelu internals, and should not be called by
@@ -296,16 +297,54 @@ public final class DeadUnitTracker implements Serializable {
         if (s == null) {
             return new int[0];
         }
+        return select(s, u -> unsettled(s, u));
+    }
+
+    /**
+     * The dead units not fingerprinted since they were called dead (in this iteration's update, as a rule): what
+     * {@link #observe} still has to record for layers whose reopening is fingerprinted by
+     * {@link #reopening(String, UnitCounts)} before the forward pass's counts are consumed.
+     *
+     * @param layer the layer key
+     * @return sorted unit indices (empty for an unknown layer)
+     */
+    public int[] unprintedDeadUnits(String layer) {
+        State s = layers.get(layer);
+        if (s == null) {
+            return new int[0];
+        }
+        return select(s, u -> s.dead[u] && (s.prints == null || s.unprinted[u]));
+    }
+
+    /**
+     * The printed, not yet moved, dead units that are open in a forward pass's counts, before those counts are
+     * consumed: fingerprinting them now reads the weights that produced that forward pass (the weights after the last
+     * update), so {@link #observe} decides "moved" exactly for the units whose verdict the next {@link #update}
+     * gives. Units already moved need no print (they are revived whatever it says).
+     *
+     * @param layer  the layer key
+     * @param counts the forward pass's counts of the layer
+     * @return sorted unit indices (empty for an unknown layer or a unit count that does not match)
+     */
+    public int[] reopening(String layer, UnitCounts counts) {
+        State s = layers.get(layer);
+        if (s == null || s.prints == null || counts.units() != s.dead.length) {
+            return new int[0];
+        }
+        return select(s, u -> s.dead[u] && !s.unprinted[u] && !s.moved[u] && counts.open(u) > 0);
+    }
+
+    private static int[] select(State s, java.util.function.IntPredicate keep) {
         int n = 0;
         for (int u = 0; u < s.dead.length; u++) {
-            if (unsettled(s, u)) {
+            if (keep.test(u)) {
                 n++;
             }
         }
         int[] r = new int[n];
         int k = 0;
-        for (int u = 0; u < s.dead.length; u++) {
-            if (unsettled(s, u)) {
+        for (int u = 0; u < s.dead.length && k < n; u++) {
+            if (keep.test(u)) {
                 r[k++] = u;
             }
         }

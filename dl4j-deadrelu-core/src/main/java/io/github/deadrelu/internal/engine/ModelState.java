@@ -59,6 +59,8 @@ public final class ModelState {
     private final Map<String, double[]> outgoing = new HashMap<>();
     private final Map<String, Integer> outgoingAt = new HashMap<>();
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
+    /** Layers whose reopening units were fingerprinted in a forward pass of the iteration being tracked. */
+    private final Set<String> printedInForward = new java.util.HashSet<>();
     private final FailureGuard guard;
 
     /**
@@ -263,6 +265,15 @@ public final class ModelState {
         }
         noCheckReported = true;
         return true;
+    }
+
+    /**
+     * @return the layers whose reopening units a forward pass of the iteration being tracked fingerprinted
+     *         ({@link MonitorEngine#fingerprintReopening}); the tracking step then prints only their newly dead units,
+     *         and clears the set. Mutable, guarded by the front end's lock.
+     */
+    public Set<String> printedInForward() {
+        return printedInForward;
     }
 
     /** @return the tracker */

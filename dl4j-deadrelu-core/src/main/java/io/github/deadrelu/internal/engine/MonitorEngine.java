@@ -198,6 +198,7 @@ public final class MonitorEngine {
                 fingerprint(state, model, s);
             }
         }
+        state.printedInForward().clear();
         GateSnapshot snap = snapshot(state, order, iteration, epoch, blocked);
         latest = snap;
         history.addLast(snap);
@@ -258,8 +259,10 @@ public final class MonitorEngine {
         if (!s.recoverable()) {
             return;
         }
-        // Only the units whose print can still change the verdict (not printed yet, or not moved yet).
-        int[] dead = state.tracker().unsettledDeadUnits(key);
+        // Only the units whose print can still change the verdict: the newly dead ones where the forward pass prints
+        // the reopening units (fingerprintReopening), else every dead unit not printed or not moved yet.
+        int[] dead = state.printedInForward().contains(key) ? state.tracker().unprintedDeadUnits(key)
+                : state.tracker().unsettledDeadUnits(key);
         if (dead.length == 0) {
             return;
         }
@@ -270,6 +273,40 @@ public final class MonitorEngine {
                 state.tracker().observe(key, dead, prints, UnitPrints.WIDTH);
             }
         });
+    }
+
+    /**
+     * Fingerprints, in a forward pass and before its counts are consumed, the incoming weights of the dead units that
+     * this pass finds open: the weights that produced the pass (the ones after the last update). With these prints
+     * the tracking step needs to print only newly dead units (one matrix-vector product over the owner's weights in
+     * the iterations where a unit dies or opens, instead of one in every iteration while a dead unit has not moved).
+     * Call with the front end's lock held, for a model that is not one of several replicas; a failure is logged once
+     * and the layer falls back to printing after every update.
+     *
+     * @param state  the model's state
+     * @param model  the model, its parameters as the forward pass used them
+     * @param counts the forward pass's counts by layer key
+     */
+    public void fingerprintReopening(ModelState state, Model model, Map<String, UnitCounts> counts) {
+        for (LayerSpec s : state.specs()) {
+            String key = state.key(s);
+            UnitCounts c = counts.get(key);
+            if (c == null || !s.recoverable() || state.dropped(key) || !state.tracker().knows(key)) {
+                continue;
+            }
+            guard.callback("fingerprint", () -> {
+                int[] opening = state.tracker().reopening(key, c);
+                if (opening.length > 0) {
+                    long[] st = state.tracker().streaks(key);
+                    double[] prints = SingleThreaded.call(() -> UnitPrints.incoming(model, s, st.length, opening));
+                    if (prints == null) {
+                        return;
+                    }
+                    state.tracker().observe(key, opening, prints, UnitPrints.WIDTH);
+                }
+                state.printedInForward().add(key);
+            });
+        }
     }
 
     /** One layer's tracker update; a failure drops the layer with one WARN. */

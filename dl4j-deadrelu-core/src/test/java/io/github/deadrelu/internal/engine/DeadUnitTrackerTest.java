@@ -28,6 +28,13 @@ class DeadUnitTrackerTest {
                 new long[]{entries0, ex}, ex, false);
     }
 
+    /** Two units, each "closed" (batch-dead) or "open" (every entry open). */
+    private static UnitCounts batch(long ex, String unit0, String unit1) {
+        long c0 = unit0.equals("closed") ? ex : 0;
+        long c1 = unit1.equals("closed") ? ex : 0;
+        return new UnitCounts(new long[]{c0, c1}, new long[]{c0, c1}, new long[2], new long[]{ex, ex}, ex, false);
+    }
+
     @Test
     void streak_growsByExamplesDeadAtThreshold() {
         DeadUnitTracker t = new DeadUnitTracker(100);
@@ -206,5 +213,30 @@ class DeadUnitTrackerTest {
         t.update("l", batch(10, "closed"), 2, true, () -> new double[]{3, 5});
         assertArrayEquals(new int[]{0}, t.unsettledDeadUnits("l"), "dead again: printed afresh");
         assertArrayEquals(new int[0], t.unsettledDeadUnits("x"));
+    }
+
+    @Test
+    void unprintedAndReopening_theForwardPassPrintsOnlyDeadUnitsThatOpen() {
+        DeadUnitTracker t = new DeadUnitTracker(10);
+        UnitCounts closed = batch(10, "closed", "closed");
+        t.update("l", closed, 0, true, () -> new double[0]);
+        assertArrayEquals(new int[]{0, 1}, t.unprintedDeadUnits("l"), "called dead now: printed after this update");
+        assertArrayEquals(new int[0], t.reopening("l", batch(10, "open", "open")), "nothing printed yet");
+        t.observe("l", new int[]{0, 1}, new double[]{1.0, 2.0}, 1);
+        assertArrayEquals(new int[0], t.unprintedDeadUnits("l"));
+        assertArrayEquals(new int[0], t.reopening("l", closed), "still closed: nothing to print");
+        assertArrayEquals(new int[]{1}, t.reopening("l", batch(10, "closed", "open")), "unit 1 opens");
+        // the forward pass's print says unit 1 did not move: reopened, not revived
+        t.observe("l", new int[]{1}, new double[]{2.0}, 1);
+        t.update("l", batch(10, "closed", "open"), 1, true, () -> new double[0]);
+        assertEquals(1, t.gates("l", 1, true, OptionalDouble.empty()).reopened());
+        // unit 0 moves before it opens: the print before its opening counts is what decides
+        t.observe("l", new int[]{0}, new double[]{1.5}, 1);
+        assertArrayEquals(new int[0], t.reopening("l", batch(10, "open", "closed")), "moved: no print needed");
+        t.update("l", batch(10, "open", "closed"), 2, true, () -> new double[0]);
+        assertEquals(1, t.gates("l", 2, true, OptionalDouble.empty()).revived());
+        assertArrayEquals(new int[0], t.reopening("x", closed), "unknown layer");
+        assertArrayEquals(new int[0], t.reopening("l", new UnitCounts(new long[1], new long[1], new long[1],
+                new long[]{10}, 10, false)), "another unit count");
     }
 }
