@@ -3,16 +3,12 @@
  */
 package io.github.deadrelu.spark;
 
+import io.github.deadrelu.internal.BinaryRecord;
 import io.github.deadrelu.internal.UnitCounts;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +23,10 @@ import org.deeplearning4j.core.storage.Persistable;
  * {@link DeadReluAggregator}.
  *
  * <p>A {@link Persistable} with a public no-arg constructor, so DL4J's stats storages can rebuild it; Java-serialisable
- * (Spark returns it with the task result). Immutable once built or decoded.
+ * (Spark returns it with the task result). Immutable once built or decoded. The encode/decode overloads and the
+ * session, worker and timestamp come from {@link BinaryRecord}; this class writes and reads its format.
  */
-public final class GateCountsUpdate implements Persistable {
+public final class GateCountsUpdate extends BinaryRecord implements Persistable {
     private static final long serialVersionUID = 1L;
 
     /** The type ID of these updates in a stats storage. */
@@ -38,12 +35,6 @@ public final class GateCountsUpdate implements Persistable {
     /** Format 2 adds the per-unit sums of |a| (ReDo's dormancy scores); format 1 (without them) is still read. */
     private static final int FORMAT = 2;
 
-    /** The session the update belongs to. */
-    private String sessionID;
-    /** The worker that sent it. */
-    private String workerID;
-    /** When it was made (ms since the epoch). */
-    private long timeStamp;
     /** The worker's iteration. */
     private int iteration;
     /** The worker's epoch. */
@@ -79,9 +70,8 @@ public final class GateCountsUpdate implements Persistable {
 
     GateCountsUpdate(String sessionID, String workerID, long timeStamp, int iteration, int epoch,
                      Map<String, UnitCounts> counts) {
-        this.sessionID = Objects.requireNonNull(sessionID, "sessionID");
-        this.workerID = Objects.requireNonNull(workerID, "workerID");
-        this.timeStamp = timeStamp;
+        super(Objects.requireNonNull(sessionID, "sessionID"), Objects.requireNonNull(workerID, "workerID"),
+                timeStamp);
         this.iteration = iteration;
         this.epoch = epoch;
         int n = counts.size();
@@ -152,53 +142,16 @@ public final class GateCountsUpdate implements Persistable {
     }
 
     @Override
-    public String getSessionID() {
-        return sessionID;
-    }
-
-    @Override
     public String getTypeID() {
         return TYPE_ID;
     }
 
     @Override
-    public String getWorkerID() {
-        return workerID;
-    }
-
-    @Override
-    public long getTimeStamp() {
-        return timeStamp;
-    }
-
-    @Override
-    public int encodingLengthBytes() {
-        return encode().length;
-    }
-
-    @Override
-    public byte[] encode() {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try {
-            encode(bos);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bos.toByteArray();
-    }
-
-    @Override
-    public void encode(ByteBuffer buffer) {
-        buffer.put(encode());
-    }
-
-    @Override
-    public void encode(OutputStream outputStream) throws IOException {
-        DataOutputStream out = new DataOutputStream(outputStream);
+    protected void write(DataOutputStream out) throws IOException {
         out.writeInt(FORMAT);
-        out.writeUTF(sessionID == null ? "" : sessionID);
-        out.writeUTF(workerID == null ? "" : workerID);
-        out.writeLong(timeStamp);
+        out.writeUTF(getSessionID() == null ? "" : getSessionID());
+        out.writeUTF(getWorkerID() == null ? "" : getWorkerID());
+        out.writeLong(getTimeStamp());
         out.writeInt(iteration);
         out.writeInt(epoch);
         out.writeInt(layers.length);
@@ -219,28 +172,10 @@ public final class GateCountsUpdate implements Persistable {
                 }
             }
         }
-        out.flush();
     }
 
     @Override
-    public void decode(byte[] decode) {
-        try {
-            decode(new ByteArrayInputStream(decode));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public void decode(ByteBuffer buffer) {
-        byte[] b = new byte[buffer.remaining()];
-        buffer.get(b);
-        decode(b);
-    }
-
-    @Override
-    public void decode(InputStream inputStream) throws IOException {
-        DataInputStream in = new DataInputStream(inputStream);
+    protected void read(DataInputStream in, int length) throws IOException {
         int format = in.readInt();
         if (format != FORMAT && format != 1) {
             throw new IOException("format must be 1 or " + FORMAT + ", got: " + format);
@@ -280,9 +215,7 @@ public final class GateCountsUpdate implements Persistable {
                 }
             }
         }
-        sessionID = s;
-        workerID = w;
-        timeStamp = ts;
+        identify(s, w, ts);
         iteration = it;
         epoch = ep;
         layers = ls;
@@ -295,17 +228,17 @@ public final class GateCountsUpdate implements Persistable {
         absSums = sums;
     }
 
+    /** A malformed encoding: the {@link IOException} that says why, unchecked. */
+    @Override
+    protected RuntimeException malformed(IOException cause, int length) {
+        return new UncheckedIOException(cause);
+    }
+
     @Override
     public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof GateCountsUpdate)) {
-            return false;
-        }
-        GateCountsUpdate g = (GateCountsUpdate) o;
-        return timeStamp == g.timeStamp && iteration == g.iteration && epoch == g.epoch
-                && Objects.equals(sessionID, g.sessionID) && Objects.equals(workerID, g.workerID)
+        return this == o || o instanceof GateCountsUpdate g
+                && getTimeStamp() == g.getTimeStamp() && iteration == g.iteration && epoch == g.epoch
+                && Objects.equals(getSessionID(), g.getSessionID()) && Objects.equals(getWorkerID(), g.getWorkerID())
                 && Arrays.equals(layers, g.layers) && Arrays.equals(examples, g.examples)
                 && Arrays.equals(estimated, g.estimated) && Arrays.deepEquals(closed, g.closed)
                 && Arrays.deepEquals(negative, g.negative) && Arrays.deepEquals(nonFinite, g.nonFinite)
@@ -314,13 +247,13 @@ public final class GateCountsUpdate implements Persistable {
 
     @Override
     public int hashCode() {
-        return Objects.hash(sessionID, workerID, timeStamp, iteration, epoch, Arrays.hashCode(layers),
+        return Objects.hash(getSessionID(), getWorkerID(), getTimeStamp(), iteration, epoch, Arrays.hashCode(layers),
                 Arrays.deepHashCode(closed));
     }
 
     @Override
     public String toString() {
-        return "GateCountsUpdate(session=" + sessionID + ", worker=" + workerID + ", iteration=" + iteration
+        return "GateCountsUpdate(session=" + getSessionID() + ", worker=" + getWorkerID() + ", iteration=" + iteration
                 + ", epoch=" + epoch + ", layers=" + Arrays.toString(layers) + ", examples="
                 + Arrays.toString(examples) + ")";
     }
