@@ -91,16 +91,7 @@ public final class GateMonitors {
     }
 
     /** What to do with one layer: move its activation into a following monitor, or replace it by one. */
-    private static final class Plan {
-        final IActivation activation;
-        final Layout layout;
-        final boolean replace;
-
-        Plan(IActivation activation, Layout layout, boolean replace) {
-            this.activation = activation;
-            this.layout = layout;
-            this.replace = replace;
-        }
+    private record Plan(IActivation activation, Layout layout, boolean replace) {
     }
 
     /** Looks up the layout of a layer's input, when it is not known locally. */
@@ -149,7 +140,7 @@ public final class GateMonitors {
                 continue;
             }
             String name = c.getLayer().getLayerName();
-            if (plan.replace) {
+            if (plan.replace()) {
                 NeuralNetConfiguration m = c.clone();
                 m.setLayer(monitor(name, plan));
                 m.clearVariables();
@@ -237,7 +228,7 @@ public final class GateMonitors {
                 continue;
             }
             LayerVertex lv = (LayerVertex) v;
-            if (plan.replace) {
+            if (plan.replace()) {
                 NeuralNetConfiguration m = lv.getLayerConf().clone();
                 m.setLayer(monitor(name, plan));
                 m.clearVariables();
@@ -419,8 +410,8 @@ public final class GateMonitors {
     }
 
     private static GateMonitorLayer monitor(String name, Plan plan) {
-        return new GateMonitorLayer.Builder().name(name).activation(plan.activation)
-                .dataFormat(plan.layout.dataFormat()).build();
+        return new GateMonitorLayer.Builder().name(name).activation(plan.activation())
+                .dataFormat(plan.layout().dataFormat()).build();
     }
 
     private static String unique(String base, Set<String> names) {
