@@ -39,33 +39,13 @@ public final class GateCountsUpdate extends BinaryRecord implements Persistable 
     private int iteration;
     /** The worker's epoch. */
     private int epoch;
-    /** The layer names, one per row of the arrays below. */
-    private String[] layers;
-    /** Examples counted per layer. */
-    private long[] examples;
-    /** Whether each layer's counts are estimates. */
-    private boolean[] estimated;
-    /** Closed entries per layer and unit. */
-    private long[][] closed;
-    /** Negative entries per layer and unit. */
-    private long[][] negative;
-    /** Non-finite entries per layer and unit. */
-    private long[][] nonFinite;
-    /** Counted entries per layer and unit. */
-    private long[][] entries;
-    /** Per layer, the sums of |a| per unit, or null when the counts carried none. */
-    private double[][] absSums;
+    /** The layer names, one per element of {@link #counts}. */
+    private String[] layers = new String[0];
+    /** The counts per layer (immutable values). */
+    private UnitCounts[] counts = new UnitCounts[0];
 
     /** An empty update, to be filled by one of the {@code decode} methods (used by DL4J's stats storages). */
     public GateCountsUpdate() {
-        this.layers = new String[0];
-        this.examples = new long[0];
-        this.estimated = new boolean[0];
-        this.closed = new long[0][];
-        this.negative = new long[0][];
-        this.nonFinite = new long[0][];
-        this.entries = new long[0][];
-        this.absSums = new double[0][];
     }
 
     GateCountsUpdate(String sessionID, String workerID, long timeStamp, int iteration, int epoch,
@@ -74,35 +54,8 @@ public final class GateCountsUpdate extends BinaryRecord implements Persistable 
                 timeStamp);
         this.iteration = iteration;
         this.epoch = epoch;
-        int n = counts.size();
-        layers = new String[n];
-        examples = new long[n];
-        estimated = new boolean[n];
-        closed = new long[n][];
-        negative = new long[n][];
-        nonFinite = new long[n][];
-        entries = new long[n][];
-        absSums = new double[n][];
-        int i = 0;
-        for (Map.Entry<String, UnitCounts> e : counts.entrySet()) {
-            UnitCounts c = e.getValue();
-            int u = c.units();
-            layers[i] = e.getKey();
-            examples[i] = c.examples();
-            estimated[i] = c.estimated();
-            closed[i] = new long[u];
-            negative[i] = new long[u];
-            nonFinite[i] = new long[u];
-            entries[i] = new long[u];
-            for (int k = 0; k < u; k++) {
-                closed[i][k] = c.closed(k);
-                negative[i][k] = c.negative(k);
-                nonFinite[i][k] = c.nonFinite(k);
-                entries[i][k] = c.entries(k);
-            }
-            absSums[i] = c.hasAbsSums() ? c.absSums() : null;
-            i++;
-        }
+        this.layers = counts.keySet().toArray(new String[0]);
+        this.counts = counts.values().toArray(new UnitCounts[0]);
     }
 
     /** @return the iteration the counts belong to (the worker model's iteration count) */
@@ -126,17 +79,14 @@ public final class GateCountsUpdate extends BinaryRecord implements Persistable 
      */
     public long examples(String layer) {
         int i = Arrays.asList(layers).indexOf(layer);
-        return i < 0 ? 0 : examples[i];
+        return i < 0 ? 0 : counts[i].examples();
     }
 
     /** @return the counts per layer, in publication order */
     Map<String, UnitCounts> counts() {
         Map<String, UnitCounts> m = new LinkedHashMap<>();
         for (int i = 0; i < layers.length; i++) {
-            m.put(layers[i], absSums[i] == null
-                    ? new UnitCounts(closed[i], negative[i], nonFinite[i], entries[i], examples[i], estimated[i])
-                    : new UnitCounts(closed[i], negative[i], nonFinite[i], entries[i], absSums[i], examples[i],
-                    estimated[i]));
+            m.put(layers[i], counts[i]);
         }
         return m;
     }
@@ -156,18 +106,19 @@ public final class GateCountsUpdate extends BinaryRecord implements Persistable 
         out.writeInt(epoch);
         out.writeInt(layers.length);
         for (int i = 0; i < layers.length; i++) {
+            UnitCounts c = counts[i];
             out.writeUTF(layers[i]);
-            out.writeLong(examples[i]);
-            out.writeBoolean(estimated[i]);
-            out.writeInt(closed[i].length);
-            for (long[] a : new long[][]{closed[i], negative[i], nonFinite[i], entries[i]}) {
+            out.writeLong(c.examples());
+            out.writeBoolean(c.estimated());
+            out.writeInt(c.units());
+            for (long[] a : new long[][]{c.closedCounts(), c.negativeCounts(), c.nonFiniteCounts(), c.entryCounts()}) {
                 for (long v : a) {
                     out.writeLong(v);
                 }
             }
-            out.writeBoolean(absSums[i] != null);
-            if (absSums[i] != null) {
-                for (double v : absSums[i]) {
+            out.writeBoolean(c.hasAbsSums());
+            if (c.hasAbsSums()) {
+                for (double v : c.absSums()) {
                     out.writeDouble(v);
                 }
             }
@@ -190,42 +141,37 @@ public final class GateCountsUpdate extends BinaryRecord implements Persistable 
             throw new IOException("layer count must be >= 0, got: " + n);
         }
         String[] ls = new String[n];
-        long[] ex = new long[n];
-        boolean[] est = new boolean[n];
-        long[][][] arrays = new long[4][n][];
-        double[][] sums = new double[n][];
+        UnitCounts[] cs = new UnitCounts[n];
         for (int i = 0; i < n; i++) {
             ls[i] = in.readUTF();
-            ex[i] = in.readLong();
-            est[i] = in.readBoolean();
+            long examples = in.readLong();
+            boolean estimated = in.readBoolean();
             int u = in.readInt();
             if (u < 0) {
                 throw new IOException("unit count must be >= 0, got: " + u);
             }
-            for (int a = 0; a < 4; a++) {
-                arrays[a][i] = new long[u];
+            long[][] arrays = new long[4][u];
+            for (long[] a : arrays) {
                 for (int k = 0; k < u; k++) {
-                    arrays[a][i][k] = in.readLong();
+                    a[k] = in.readLong();
                 }
             }
+            double[] sums = null;
             if (format >= 2 && in.readBoolean()) {
-                sums[i] = new double[u];
+                sums = new double[u];
                 for (int k = 0; k < u; k++) {
-                    sums[i][k] = in.readDouble();
+                    sums[k] = in.readDouble();
                 }
             }
+            cs[i] = sums == null
+                    ? new UnitCounts(arrays[0], arrays[1], arrays[2], arrays[3], examples, estimated)
+                    : new UnitCounts(arrays[0], arrays[1], arrays[2], arrays[3], sums, examples, estimated);
         }
         identify(s, w, ts);
         iteration = it;
         epoch = ep;
         layers = ls;
-        examples = ex;
-        estimated = est;
-        closed = arrays[0];
-        negative = arrays[1];
-        nonFinite = arrays[2];
-        entries = arrays[3];
-        absSums = sums;
+        counts = cs;
     }
 
     /** A malformed encoding: the {@link IOException} that says why, unchecked. */
@@ -239,22 +185,19 @@ public final class GateCountsUpdate extends BinaryRecord implements Persistable 
         return this == o || o instanceof GateCountsUpdate g
                 && getTimeStamp() == g.getTimeStamp() && iteration == g.iteration && epoch == g.epoch
                 && Objects.equals(getSessionID(), g.getSessionID()) && Objects.equals(getWorkerID(), g.getWorkerID())
-                && Arrays.equals(layers, g.layers) && Arrays.equals(examples, g.examples)
-                && Arrays.equals(estimated, g.estimated) && Arrays.deepEquals(closed, g.closed)
-                && Arrays.deepEquals(negative, g.negative) && Arrays.deepEquals(nonFinite, g.nonFinite)
-                && Arrays.deepEquals(entries, g.entries) && Arrays.deepEquals(absSums, g.absSums);
+                && Arrays.equals(layers, g.layers) && Arrays.equals(counts, g.counts);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(getSessionID(), getWorkerID(), getTimeStamp(), iteration, epoch, Arrays.hashCode(layers),
-                Arrays.deepHashCode(closed));
+                Arrays.hashCode(counts));
     }
 
     @Override
     public String toString() {
         return "GateCountsUpdate(session=" + getSessionID() + ", worker=" + getWorkerID() + ", iteration=" + iteration
                 + ", epoch=" + epoch + ", layers=" + Arrays.toString(layers) + ", examples="
-                + Arrays.toString(examples) + ")";
+                + Arrays.toString(Arrays.stream(counts).mapToLong(UnitCounts::examples).toArray()) + ")";
     }
 }
