@@ -3,22 +3,12 @@
  */
 package io.github.deadrelu.listeners;
 
-import static io.github.deadrelu.listeners.ReinitNets.BATCH;
-import static io.github.deadrelu.listeners.ReinitNets.BIAS_INIT;
-import static io.github.deadrelu.testutil.Nets.fit;
-import static io.github.deadrelu.testutil.Nets.listen;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.github.deadrelu.reinit.OutgoingWeights;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
 import io.github.deadrelu.testutil.ModelState;
+import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
 import java.io.File;
 import java.nio.file.Path;
@@ -64,6 +54,16 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import static io.github.deadrelu.listeners.ReinitNets.BATCH;
+import static io.github.deadrelu.listeners.ReinitNets.BIAS_INIT;
+import static io.github.deadrelu.testutil.Nets.fit;
+import static io.github.deadrelu.testutil.Nets.listen;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Re-initialisation driven by {@link DeadReluListener}: planted dead units on networks trained with {@code Adam(0.0)}
@@ -409,8 +409,7 @@ class DeadReluListenerReinitTest {
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(3)
                         .activation(Activation.SOFTMAX).build(), "d2")
                 .setOutputs("out").build();
-        ComputationGraph cg = new ComputationGraph(conf);
-        cg.init();
+        ComputationGraph cg = Nets.init(conf);
         Planted.dense(cg.getLayer("d0"), 0, 2);
         Planted.dense(cg.getLayer("dB"));
         Planted.dense(cg.getLayer("d2"), 1);
@@ -474,8 +473,7 @@ class DeadReluListenerReinitTest {
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3)
                         .activation(Activation.SOFTMAX).build(), "d2")
                 .setOutputs("out").build();
-        ComputationGraph cg = new ComputationGraph(conf);
-        cg.init();
+        ComputationGraph cg = Nets.init(conf);
         Planted.dense(cg.getLayer("dA"));
         Planted.dense(cg.getLayer("dB"), 1, 3);
         Planted.dense(cg.getLayer("d2"));
@@ -537,8 +535,7 @@ class DeadReluListenerReinitTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(8).nOut(3)
                         .activation(Activation.SOFTMAX).build())
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        MultiLayerNetwork net = Nets.init(conf);
         DataSet all = Planted.data(64, new long[]{8}, 3, 8);
         org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<DataSet> it =
                 new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(all.asList(), 16);

@@ -28,9 +28,8 @@ import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.Deconvolution3D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -274,13 +273,11 @@ class DeadReluAnalysisTest {
                 .addLayer("a", new DenseLayer.Builder().nOut(4).activation(Activation.RELU).build(), "in1")
                 .addLayer("b", new DenseLayer.Builder().nOut(3).activation(Activation.RELU).build(), "in2")
                 .addVertex("merge", new MergeVertex(), "a", "b")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "merge")
+                .addLayer("out", Nets.softmaxOut(), "merge")
                 .setOutputs("out")
                 .setInputTypes(InputType.feedForward(3), InputType.feedForward(2))
                 .build();
-        ComputationGraph cg = new ComputationGraph(conf);
-        cg.init();
+        ComputationGraph cg = Nets.init(conf);
         Planted.dense(cg.getLayer("a"), 1, 3);
         Planted.dense(cg.getLayer("b"), 0);
         return cg;

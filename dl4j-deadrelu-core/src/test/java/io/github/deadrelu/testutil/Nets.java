@@ -4,6 +4,8 @@
 package io.github.deadrelu.testutil;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -53,6 +55,30 @@ public final class Nets {
     }
 
     /**
+     * An initialised MultiLayerNetwork of a configuration.
+     *
+     * @param conf the configuration
+     * @return the network, initialised
+     */
+    public static MultiLayerNetwork init(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /**
+     * An initialised ComputationGraph of a configuration.
+     *
+     * @param conf the configuration
+     * @return the graph, initialised
+     */
+    public static ComputationGraph init(ComputationGraphConfiguration conf) {
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        return graph;
+    }
+
+    /**
      * An initialised MultiLayerNetwork of the given layers, trained by {@code Sgd(0.0)} (nothing moves).
      *
      * @param seed   seed
@@ -61,10 +87,17 @@ public final class Nets {
      * @return the network
      */
     public static MultiLayerNetwork mln(long seed, InputType input, Layer... layers) {
-        MultiLayerNetwork net = new MultiLayerNetwork(base(seed, new Sgd(0.0)).list(layers).setInputType(input)
-                .build());
-        net.init();
-        return net;
+        return init(base(seed, new Sgd(0.0)).list(layers).setInputType(input).build());
+    }
+
+    /**
+     * The output layer of the planted test networks: {@link #CLASSES} softmax units, MCXENT loss.
+     *
+     * @return the layer configuration
+     */
+    public static OutputLayer softmaxOut() {
+        return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES).activation(Activation.SOFTMAX)
+                .build();
     }
 
     /**

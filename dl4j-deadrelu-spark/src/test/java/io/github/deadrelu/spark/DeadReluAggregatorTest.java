@@ -16,10 +16,7 @@ import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import io.github.deadrelu.testutil.Serial;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -120,20 +117,9 @@ class DeadReluAggregatorTest {
         assertEquals(16, q.examples("layer0"));
         assertEquals(u.counts(), q.counts());
         // Spark ships it by Java serialisation.
-        assertEquals(u, roundTrip(u));
+        assertEquals(u, Serial.roundTrip(u));
         var e = assertThrows(java.io.UncheckedIOException.class, () -> new GateCountsUpdate().decode(new byte[]{0, 0, 0, 9}));
         assertTrue(e.getMessage().contains("format must be 1 or 2, got: 9"), e.getMessage());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T roundTrip(T o) throws Exception {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
-            out.writeObject(o);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bos.toByteArray()))) {
-            return (T) in.readObject();
-        }
     }
 
     @Test
@@ -144,7 +130,7 @@ class DeadReluAggregatorTest {
         DeadReluRoutingListener c = l.clone();
         assertSame(a, c.getStorageRouter());
         assertEquals(a.sessionID(), c.getSessionID());
-        DeadReluRoutingListener d = roundTrip(l);
+        DeadReluRoutingListener d = Serial.roundTrip(l);
         assertNull(d.getStorageRouter(), "the router is injected by DL4J on the worker, never shipped");
         assertEquals(a.sessionID(), d.getSessionID());
         assertEquals(l.getWorkerID(), d.getWorkerID());

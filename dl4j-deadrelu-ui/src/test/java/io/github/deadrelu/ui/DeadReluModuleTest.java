@@ -25,14 +25,17 @@ import org.deeplearning4j.ui.VertxUIServer;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
 import org.junit.jupiter.api.AfterEach;
-import org.nd4j.linalg.dataset.DataSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
 
 /** The /deadrelu page and /deadrelu/data route, served by DL4J's own UI server on a free loopback port. */
 class DeadReluModuleTest {
     private static final int ITERATIONS = 100;
+
+    /** The storage of the test (a fresh one per test). */
+    private final InMemoryStatsStorage storage = new InMemoryStatsStorage();
 
     @AfterEach
     void stop() throws Exception {
@@ -47,7 +50,6 @@ class DeadReluModuleTest {
     @Test
     @Timeout(120)
     void data_inMemoryStorage_equalsCoreSnapshots() throws Exception {
-        InMemoryStatsStorage storage = new InMemoryStatsStorage();
         VertxUIServer ui = UiFixture.startServer(storage);
         MultiLayerNetwork net = UiFixture.plantedNet(11);
         DeadReluListener core = reference();
@@ -77,7 +79,6 @@ class DeadReluModuleTest {
     @Test
     @Timeout(120)
     void data_computationGraph_equalsCoreSnapshots() throws Exception {
-        InMemoryStatsStorage storage = new InMemoryStatsStorage();
         VertxUIServer ui = UiFixture.startServer(storage);
         ComputationGraph net = UiFixture.plantedNet(15).toComputationGraph();
         DeadReluListener core = reference();
@@ -98,7 +99,6 @@ class DeadReluModuleTest {
     @Test
     @Timeout(120)
     void data_reinitialisingDelegate_marksEvents() throws Exception {
-        InMemoryStatsStorage storage = new InMemoryStatsStorage();
         VertxUIServer ui = UiFixture.startServer(storage);
         MultiLayerNetwork net = UiFixture.plantedNet(12);
         DeadReluListener core = DeadReluListener.builder().historySize(10_000).logReports(false)
@@ -168,7 +168,6 @@ class DeadReluModuleTest {
     @Timeout(180)
     void data_remoteRouter_arrivesThroughRemoteReceiver() throws Exception {
         VertxUIServer ui = UiFixture.startServer();
-        InMemoryStatsStorage storage = new InMemoryStatsStorage();
         ui.enableRemoteListener(storage, true);
         RemoteUIStatsStorageRouter remote = new RemoteUIStatsStorageRouter("http://127.0.0.1:" + ui.getPort());
         try {

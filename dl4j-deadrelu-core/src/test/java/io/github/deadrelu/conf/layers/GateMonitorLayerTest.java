@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deadrelu.internal.Layout;
+import io.github.deadrelu.testutil.Nets;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -34,8 +35,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU6;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -323,8 +324,7 @@ class GateMonitorLayerTest {
         return new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2)).list()
                 .layer(new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build())
                 .layer(new GateMonitorLayer.Builder().activation(Activation.RELU6).countInInference(true).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(Nets.softmaxOut())
                 .setInputType(InputType.feedForward(4))
                 .build();
     }

@@ -137,11 +137,8 @@ class HtmlReportTest {
         LayerGates nan = gates("d0", 0, 8, 0.4, 0, 0, 1);
         for (int at : FLAG_AT) {
             Document doc = parse(hundredThousandWithOne(ok, nan, at));
-            Elements marks = doc.select("svg.chart g.nonfinite");
-            assertEquals(1, marks.size(), "non-finite at " + at);
-            int first = Integer.parseInt(marks.attr("data-first"));
-            int last = Integer.parseInt(marks.attr("data-last"));
-            assertTrue(first <= at && at <= last && last - first < 100_000 / 100, at + ": " + first + ".." + last);
+            int width = assertOneMarkHolding(doc.select("svg.chart g.nonfinite"), at, "non-finite");
+            assertTrue(width <= 100_000 / 100, at + ": a bin of " + width + " iterations");
             assertEquals(String.valueOf(at), doc.selectFirst("li.nonfinite").attr("data-first"));
             assertTrue(doc.selectFirst("li.nonfinite").text().contains("in 1 iteration"));
         }
@@ -154,12 +151,22 @@ class HtmlReportTest {
         LayerGates reinit = gates("d0", 0, 8, 0.4, 0, 3, 0);
         for (int at : FLAG_AT) {
             Elements marks = parse(hundredThousandWithOne(ok, reinit, at)).select("svg.chart g.reinit");
-            assertEquals(1, marks.size(), "re-initialisation at " + at);
+            assertOneMarkHolding(marks, at, "re-initialisation");
             assertEquals("3", marks.attr("data-units"));
-            int first = Integer.parseInt(marks.attr("data-first"));
-            int last = Integer.parseInt(marks.attr("data-last"));
-            assertTrue(first <= at && at <= last, at + ": " + first + ".." + last);
         }
+    }
+
+    /**
+     * Exactly one mark, whose bin [data-first, data-last] holds iteration {@code at}.
+     *
+     * @return the bin's width in iterations
+     */
+    private static int assertOneMarkHolding(Elements marks, int at, String what) {
+        assertEquals(1, marks.size(), what + " at " + at);
+        int first = Integer.parseInt(marks.attr("data-first"));
+        int last = Integer.parseInt(marks.attr("data-last"));
+        assertTrue(first <= at && at <= last, at + ": " + first + ".." + last);
+        return last - first + 1;
     }
 
     /** 100,000 iterations of {@code ok} but {@code flagged} at iteration {@code at}. */
