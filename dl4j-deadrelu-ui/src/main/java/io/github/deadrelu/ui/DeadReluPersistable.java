@@ -77,17 +77,11 @@ public final class DeadReluPersistable extends BinaryRecord implements Persistab
         allocate(k);
         for (int s = 0; s < k; s++) {
             GateSnapshot snap = snapshots.get(s);
-            iterations[s] = snap.iteration();
-            epochs[s] = snap.epoch();
             List<LayerGates> ls = snap.layers();
-            allocate(s, ls.size());
+            snapshot(s, snap.iteration(), snap.epoch(), ls.size());
             for (int i = 0; i < ls.size(); i++) {
                 LayerGates g = ls.get(i);
-                layers[s][i] = g.name();
-                units[s][i] = g.units();
-                closedShare[s][i] = g.closedShare();
-                deadFraction[s][i] = g.deadFraction();
-                reinitialized[s][i] = g.reinitialized();
+                layer(s, i, g.name(), g.units(), g.closedShare(), g.deadFraction(), g.reinitialized());
             }
         }
     }
@@ -215,16 +209,13 @@ public final class DeadReluPersistable extends BinaryRecord implements Persistab
         int k = count(in.readInt(), length, "snapshot count");
         allocate(k);
         for (int s = 0; s < k; s++) {
-            iterations[s] = in.readInt();
-            epochs[s] = in.readInt();
+            int iteration = in.readInt();
+            int epoch = in.readInt();
             int n = count(in.readInt(), length, "layer count");
-            allocate(s, n);
+            snapshot(s, iteration, epoch, n);
             for (int i = 0; i < n; i++) {
-                layers[s][i] = in.readUTF();
-                units[s][i] = in.readInt();
-                closedShare[s][i] = in.readDouble();
-                deadFraction[s][i] = in.readDouble();
-                reinitialized[s][i] = in.readInt();
+                // the arguments are read in order: name, units, closed share, dead fraction, re-initialised
+                layer(s, i, in.readUTF(), in.readInt(), in.readDouble(), in.readDouble(), in.readInt());
             }
         }
     }
@@ -246,13 +237,24 @@ public final class DeadReluPersistable extends BinaryRecord implements Persistab
         reinitialized = new int[k][];
     }
 
-    /** Allocates the per-layer arrays of snapshot {@code s} for {@code n} layers. */
-    private void allocate(int s, int n) {
+    /** Sets snapshot {@code s}'s iteration and epoch and allocates its per-layer arrays for {@code n} layers. */
+    private void snapshot(int s, int iteration, int epoch, int n) {
+        iterations[s] = iteration;
+        epochs[s] = epoch;
         layers[s] = new String[n];
         units[s] = new int[n];
         closedShare[s] = new double[n];
         deadFraction[s] = new double[n];
         reinitialized[s] = new int[n];
+    }
+
+    /** Sets layer {@code i} of snapshot {@code s}. */
+    private void layer(int s, int i, String name, int unitCount, double closed, double dead, int reinit) {
+        layers[s][i] = name;
+        units[s][i] = unitCount;
+        closedShare[s][i] = closed;
+        deadFraction[s][i] = dead;
+        reinitialized[s][i] = reinit;
     }
 
     private static int count(int n, int bytes, String what) {
