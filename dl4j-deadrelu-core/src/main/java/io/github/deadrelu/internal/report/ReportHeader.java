@@ -61,4 +61,10 @@ public record ReportHeader(String modelType, int layers, long parameters, String
     public static ReportHeader unknown() {
         return new ReportHeader("(not attached yet)", 0, 0, "", "none (monitor only)");
     }
+
+    @Override
+    public String toString() {
+        return "ReportHeader(modelType=" + modelType + ", layers=" + layers + ", parameters=" + parameters
+                + ", configuration=" + configuration + ", policy=" + policy + ")";
+    }
 }
