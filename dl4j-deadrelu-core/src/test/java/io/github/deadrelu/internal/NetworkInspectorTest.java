@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.internal;
 
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -216,7 +217,7 @@ class NetworkInspectorTest {
         assertEquals("Bidirectional", skipped.get(0).layerType());
         assertTrue(skipped.get(1).reason().contains("both directions") && skipped.get(1).reason().contains("ADD"),
                 skipped.get(1).reason());
-        assertTrue(skipped.get(2).reason().contains("h = o * act(c)"), skipped.get(2).reason());
+        assertContains(skipped.get(2).reason(), "h = o * act(c)");
         assertTrue(skipped.get(3).reason().startsWith("output layer"), skipped.get(3).reason());
         assertEquals(7, skipped.get(3).index());
     }

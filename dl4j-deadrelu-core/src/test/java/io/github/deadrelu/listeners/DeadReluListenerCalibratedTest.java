@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.listeners;
 
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,7 +100,7 @@ class DeadReluListenerCalibratedTest {
         assertTrue(b.getMessage().contains("calibratedDeadThreshold(20000)")
                 && b.getMessage().contains("deadAfterExamples(256)"), b.getMessage());
         String s = DeadReluListener.builder().calibratedDeadThreshold(20_000).build().toString();
-        assertTrue(s.contains("calibratedDeadThreshold=20000"), s);
+        assertContains(s, "calibratedDeadThreshold=20000");
         assertFalse(DeadReluListener.builder().build().toString().contains("calibrated"));
     }
 }

@@ -13,7 +13,9 @@ import io.github.deadrelu.stats.LayerGates;
 import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -43,7 +45,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
@@ -163,46 +167,45 @@ class DeadReluListenerPlantedTest {
         assertPlanted(gates(l, Nets.layerName(0, graph)), 3, 2);
     }
 
-    @ParameterizedTest(name = "graph={0}")
-    @ValueSource(booleans = {false, true})
-    void depthwiseConvolution_planted(boolean graph) {
-        // 2 input channels x depth multiplier 2 = 4 output channels
-        MultiLayerNetwork net = Nets.mln(25, InputType.convolutional(5, 5, 2),
-                new DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(2).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.RELU).build(),
-                Nets.softmaxOut());
-        Planted.byBias(net.getLayer(0), 0, 3);
-        DeadReluListener l = fitOnce(net, graph, Planted.data(MB, new long[]{2, 5, 5}, 3, 26));
-
-        assertPlanted(gates(l, Nets.layerName(0, graph)), 4, 0, 3);
+    /**
+     * A convolution kind whose units are planted dead by bias: the layer (built fresh for each network), the input
+     * type, the seed (the data's seed is the next one), the example shape, its units and the dead ones.
+     */
+    private record ConvCase(String kind, Supplier<org.deeplearning4j.nn.conf.layers.Layer> layer, InputType input,
+                            long seed, long[] shape, int units, int... dead) {
+        @Override
+        public String toString() {
+            return kind;
+        }
     }
 
-    @ParameterizedTest(name = "graph={0}")
-    @ValueSource(booleans = {false, true})
-    void separableConvolution_planted(boolean graph) {
-        MultiLayerNetwork net = Nets.mln(27, InputType.convolutional(5, 5, 2),
-                new SeparableConvolution2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.RELU).build(),
-                Nets.softmaxOut());
-        Planted.byBias(net.getLayer(0), 1);
-        DeadReluListener l = fitOnce(net, graph, Planted.data(MB, new long[]{2, 5, 5}, 3, 28));
-
-        assertPlanted(gates(l, Nets.layerName(0, graph)), 3, 1);
+    static Stream<Arguments> convolutionKinds() {
+        List<ConvCase> cases = List.of(
+                // 2 input channels x depth multiplier 2 = 4 output channels
+                new ConvCase("depthwise2d", () -> new DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(2)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(),
+                        InputType.convolutional(5, 5, 2), 25, new long[]{2, 5, 5}, 4, 0, 3),
+                new ConvCase("separable2d", () -> new SeparableConvolution2D.Builder(3, 3).nOut(3)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(),
+                        InputType.convolutional(5, 5, 2), 27, new long[]{2, 5, 5}, 3, 1),
+                // [mb, C=2, D=3, H=4, W=4] in, 5 channels out
+                new ConvCase("convolution3d", () -> new Convolution3D.Builder(2, 2, 2).nOut(5)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(),
+                        InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 3, 4, 4, 2), 29,
+                        new long[]{2, 3, 4, 4}, 5, 0, 2, 4));
+        return cases.stream().flatMap(c -> Stream.of(Arguments.of(c, false), Arguments.of(c, true)));
     }
 
-    @ParameterizedTest(name = "graph={0}")
-    @ValueSource(booleans = {false, true})
-    void convolution3d_planted(boolean graph) {
-        // [mb, C=2, D=3, H=4, W=4] in, 5 channels out
-        MultiLayerNetwork net = Nets.mln(29, InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 3, 4, 4, 2),
-                new Convolution3D.Builder(2, 2, 2).nOut(5).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.RELU).build(),
-                Nets.softmaxOut());
-        Planted.byBias(net.getLayer(0), 0, 2, 4);
-        DeadReluListener l = fitOnce(net, graph, Planted.data(MB, new long[]{2, 3, 4, 4}, 3, 30));
+    @ParameterizedTest(name = "{0}, graph={1}")
+    @MethodSource("convolutionKinds")
+    void convolutionKind_plantedByBias(ConvCase c, boolean graph) {
+        MultiLayerNetwork net = Nets.mln(c.seed(), c.input(), c.layer().get(), Nets.softmaxOut());
+        Planted.byBias(net.getLayer(0), c.dead());
+        DeadReluListener l = fitOnce(net, graph, Planted.data(MB, c.shape(), 3, c.seed() + 1));
 
-        assertPlanted(gates(l, Nets.layerName(0, graph)), 5, 0, 2, 4);
+        assertPlanted(gates(l, Nets.layerName(0, graph)), c.units(), c.dead());
     }
+
 
     @ParameterizedTest(name = "graph={0}")
     @ValueSource(booleans = {false, true})
@@ -315,9 +318,7 @@ class DeadReluListenerPlantedTest {
     @ParameterizedTest(name = "graph={0}")
     @ValueSource(booleans = {false, true})
     void relu6_closedAtZeroAndAtCap(boolean graph) {
-        MultiLayerNetwork net = Nets.mln(13, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(5).activation(Activation.RELU6).build(),
-                Nets.softmaxOut());
+        MultiLayerNetwork net = Nets.denseSoftmax(13, 4, 5, Activation.RELU6);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 0);     // unit 0: z < 0 on every input
         Planted.bias(net.getLayer(0), 10.0, 3); // unit 3: z > 10 >= 6 on every input (saturated)
@@ -347,8 +348,7 @@ class DeadReluListenerPlantedTest {
      * (positive but not above 1) are closed and dead; units 0 and 3 (z &gt;= 1.5) are open.
      */
     private void assertClosedAtOrBelowOne(IActivation gate, long seed, boolean graph) {
-        MultiLayerNetwork net = Nets.mln(seed, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(4).activation(gate).build(), Nets.softmaxOut());
+        MultiLayerNetwork net = Nets.denseSoftmax(seed, 4, 4, gate);
         Nd4j.getRandom().setSeed(7);
         Layer d = net.getLayer(0);
         Planted.dense(d, 1);                 // unit 1: z < 0
@@ -362,9 +362,7 @@ class DeadReluListenerPlantedTest {
     @ParameterizedTest(name = "graph={0}")
     @ValueSource(booleans = {false, true})
     void leakyRelu_neverClosedNegativeShareExact(boolean graph) {
-        MultiLayerNetwork net = Nets.mln(19, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(5).activation(Activation.LEAKYRELU).build(),
-                Nets.softmaxOut());
+        MultiLayerNetwork net = Nets.denseSoftmax(19, 4, 5, Activation.LEAKYRELU);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 1, 4);
         DeadReluListener l = fitOnce(net, graph, Nets.mlpData(MB, 20));

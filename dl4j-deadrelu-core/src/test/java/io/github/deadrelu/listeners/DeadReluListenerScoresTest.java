@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.listeners;
 
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -170,8 +171,7 @@ class DeadReluListenerScoresTest {
         assertThrows(IllegalArgumentException.class, () -> DeadReluListener.builder().dormancyThreshold(-0.1));
         assertThrows(IllegalArgumentException.class, () -> DeadReluListener.builder().dormancyThreshold(Double.NaN));
         String s = DeadReluListener.builder().dormancyThreshold(0.025).gradientScores(true).build().toString();
-        assertTrue(s.contains("dormancyThreshold=0.025"), s);
-        assertTrue(s.contains("gradientScores=true"), s);
+        assertContains(s, "dormancyThreshold=0.025", "gradientScores=true");
         String d = DeadReluListener.builder().build().toString();
         assertTrue(!d.contains("dormancyThreshold") && !d.contains("gradientScores"), d);
     }

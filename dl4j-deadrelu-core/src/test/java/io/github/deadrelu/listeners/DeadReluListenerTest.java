@@ -5,6 +5,7 @@ package io.github.deadrelu.listeners;
 
 import static io.github.deadrelu.listeners.DeadReluListenerPlantedTest.assertPlanted;
 import static io.github.deadrelu.listeners.DeadReluListenerPlantedTest.gates;
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -92,15 +93,15 @@ class DeadReluListenerTest {
     void reinitialize_twice() {
         DeadReluListener.Builder b = DeadReluListener.builder().reinitialize(ReinitPolicy.builder().build());
         var e = assertThrows(IllegalStateException.class, () -> b.reinitialize(ReinitPolicy.builder().build()));
-        assertTrue(e.getMessage().contains("reinitialize was already set"), e.getMessage());
+        assertContains(e.getMessage(), "reinitialize was already set");
     }
 
     @Test
     void nullArguments_namedInTheMessage() {
         var e = assertThrows(NullPointerException.class, () -> DeadReluListener.builder().reinitialize(null));
-        assertTrue(e.getMessage().contains("policy"), e.getMessage());
+        assertContains(e.getMessage(), "policy");
         e = assertThrows(NullPointerException.class, () -> DeadReluListener.builder().csv(null));
-        assertTrue(e.getMessage().contains("file"), e.getMessage());
+        assertContains(e.getMessage(), "file");
     }
 
     @Test
@@ -111,7 +112,7 @@ class DeadReluListenerTest {
         assertNotSame(a, c);
         assertEquals(a.toString(), c.toString());
         assertTrue(a.toString().startsWith("DeadReluListener(deadAfterExamples=1024, frequency=7"), a.toString());
-        assertTrue(a.toString().contains("historySize=3"), a.toString());
+        assertContains(a.toString(), "historySize=3");
     }
 
     @Test
@@ -221,7 +222,7 @@ class DeadReluListenerTest {
             }
             List<String> warns = logs.messages(Level.WARN);
             assertEquals(1, warns.size(), warns.toString());
-            assertTrue(warns.get(0).contains("no layer with a ReLU-family activation"), warns.get(0));
+            assertContains(warns.get(0), "no layer with a ReLU-family activation");
             assertTrue(summaries(logs).isEmpty(), logs.messages(Level.INFO).toString());
         }
         assertTrue(l.snapshot().isEmpty());
@@ -273,9 +274,7 @@ class DeadReluListenerTest {
         MultiLayerNetwork a = Nets.plantedMlp(67);
         a.setListeners(l);
         a.fit(Nets.mlpData(MB, 1));
-        MultiLayerNetwork b = Nets.mln(68, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(7).activation(Activation.RELU).build(),
-                Nets.softmaxOut());
+        MultiLayerNetwork b = Nets.denseSoftmax(68, 4, 7, Activation.RELU);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(b.getLayer(0), 0, 2);
         b.setListeners(l);
@@ -390,8 +389,8 @@ class DeadReluListenerTest {
             String w1 = warns.stream().filter(w -> w.contains("layer layer1 ")).findFirst().orElseThrow();
             assertTrue(w0.startsWith("2 of 6 ReLU units (33.3%) of layer layer0 (index 0) are dead at iteration 1"),
                     w0);
-            assertTrue(w0.contains("not recoverable"), w0);
-            assertTrue(w1.contains("They are recoverable"), w1);
+            assertContains(w0, "not recoverable");
+            assertContains(w1, "They are recoverable");
             for (String w : warns) {
                 assertTrue(w.contains("Leaky ReLU") && w.contains("learning rate")
                         && w.contains("re-initialise"), "names the remedies: " + w);
@@ -402,9 +401,7 @@ class DeadReluListenerTest {
     @Test
     void deadWarning_notAtExactlyTenPercent() {
         // 1 dead of 10 units is 10%: not past the threshold.
-        MultiLayerNetwork net = Nets.mln(83, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(10).activation(Activation.RELU).build(),
-                Nets.softmaxOut());
+        MultiLayerNetwork net = Nets.denseSoftmax(83, 4, 10, Activation.RELU);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 4);
         DeadReluListener l = planted().build();

@@ -328,9 +328,7 @@ class DeadReluListenerTrackingTest {
     void nanFeatureRow_activationThatMapsNaNToFinite(Activation activation) {
         // libnd4j maps NaN to a finite output for ReLU6 (6, the cap) and ThresholdedReLU (0): counted from the
         // output alone, a NaN row would be closed. The listener must still count it as non-finite.
-        MultiLayerNetwork net = Nets.mln(41, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(5).activation(activation).build(),
-                Nets.softmaxOut());
+        MultiLayerNetwork net = Nets.denseSoftmax(41, 4, 5, activation);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 0);
         Planted.bias(net.getLayer(0), 2.0, 1, 2, 3, 4); // z in [2, 4.4]: open for both activations
@@ -351,9 +349,7 @@ class DeadReluListenerTrackingTest {
     void nanFeatureRow_relu6SquareDenseLayer() {
         // nIn == nOut: the layer's input has the shape of its output, yet a NaN input entry reaches every unit of its
         // row through the weights, so the whole row is non-finite, not just the entry at the same position.
-        MultiLayerNetwork net = Nets.mln(43, InputType.feedForward(5),
-                new DenseLayer.Builder().nOut(5).activation(Activation.RELU6).build(),
-                Nets.softmaxOut());
+        MultiLayerNetwork net = Nets.denseSoftmax(43, 5, 5, Activation.RELU6);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 0);
         DeadReluListener l = DeadReluListener.builder().deadAfterExamples(40).frequency(0).build();
@@ -372,9 +368,7 @@ class DeadReluListenerTrackingTest {
     void nanWeight_relu6UnitIsNonFiniteNotClosed() {
         // A diverged (NaN) weight makes z NaN on every example; ReLU6 outputs a finite value for it, which must not
         // make the unit look closed (and dead).
-        MultiLayerNetwork net = Nets.mln(45, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(5).activation(Activation.RELU6).build(),
-                Nets.softmaxOut());
+        MultiLayerNetwork net = Nets.denseSoftmax(45, 4, 5, Activation.RELU6);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0));
         net.getLayer(0).getParam("W").putScalar(1, 2, Double.NaN);

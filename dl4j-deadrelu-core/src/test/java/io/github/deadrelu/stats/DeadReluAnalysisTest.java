@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.stats;
 
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -448,7 +449,7 @@ class DeadReluAnalysisTest {
             List<String> warns = logs.messages(Level.WARN).stream()
                     .filter(m -> m.contains("cannot be re-initialised")).collect(java.util.stream.Collectors.toList());
             assertEquals(1, warns.size(), logs.messages(Level.WARN).toString());
-            assertTrue(warns.get(0).contains("layer0 (LSTM)"), warns.get(0));
+            assertContains(warns.get(0), "layer0 (LSTM)");
         }
         assertEquals(3, net.getIterationCount());
         assertEquals(before, net.params(), "Sgd(0) and no re-initialisation: nothing moved");

@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -98,6 +99,34 @@ public final class Nets {
     public static OutputLayer softmaxOut() {
         return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES).activation(Activation.SOFTMAX)
                 .build();
+    }
+
+    /**
+     * One dense layer ("layer0") and the {@link #softmaxOut()} layer, {@code Sgd(0.0)}: the network of the tests
+     * that plant one layer's units.
+     *
+     * @param seed       seed
+     * @param nIn        inputs
+     * @param units      units of the dense layer
+     * @param activation its activation
+     * @return the network, initialised
+     */
+    public static MultiLayerNetwork denseSoftmax(long seed, int nIn, int units, IActivation activation) {
+        return mln(seed, InputType.feedForward(nIn),
+                new DenseLayer.Builder().nOut(units).activation(activation).build(), softmaxOut());
+    }
+
+    /**
+     * {@link #denseSoftmax(long, int, int, IActivation)} with one of DL4J's activations.
+     *
+     * @param seed       seed
+     * @param nIn        inputs
+     * @param units      units of the dense layer
+     * @param activation its activation
+     * @return the network, initialised
+     */
+    public static MultiLayerNetwork denseSoftmax(long seed, int nIn, int units, Activation activation) {
+        return denseSoftmax(seed, nIn, units, activation.getActivationFunction());
     }
 
     /**

@@ -42,6 +42,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.slf4j.LoggerFactory;
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -220,7 +221,7 @@ class RandomizedAsymmetricInitTest {
     void apply_notInitialised_throwsIse() {
         MultiLayerNetwork net = new MultiLayerNetwork(mixedNet(DataType.FLOAT).getLayerWiseConfigurations());
         var e = assertThrows(IllegalStateException.class, () -> RandomizedAsymmetricInit.apply(net, 1));
-        assertTrue(e.getMessage().contains("init()"), e.getMessage());
+        assertContains(e.getMessage(), "init()");
     }
 
     @Test

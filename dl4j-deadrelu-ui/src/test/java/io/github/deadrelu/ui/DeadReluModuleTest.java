@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.core.storage.impl.RemoteUIStatsStorageRouter;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -45,6 +46,22 @@ class DeadReluModuleTest {
     /** The core listener that watches the same run independently (the reference numbers). */
     private static DeadReluListener reference() {
         return DeadReluListener.builder().historySize(10_000).logReports(false).build();
+    }
+
+    /**
+     * Trains a planted network {@link #ITERATIONS} iterations with a {@link DeadReluStatsListener} publishing to
+     * {@code router} (flushed at the end) beside a {@link #reference()} listener.
+     *
+     * @return the reference listener
+     */
+    private static DeadReluListener trainPublishing(StatsStorageRouter router, long seed) {
+        MultiLayerNetwork net = UiFixture.plantedNet(seed);
+        DeadReluListener core = reference();
+        DeadReluStatsListener stats = new DeadReluStatsListener(router);
+        net.addListeners(stats, core);
+        UiFixture.train(net, ITERATIONS);
+        stats.flush();
+        return core;
     }
 
     @Test
@@ -140,12 +157,7 @@ class DeadReluModuleTest {
         VertxUIServer ui = UiFixture.startServer();
         FileStatsStorage storage = new FileStatsStorage(file);
         ui.attach(storage);
-        MultiLayerNetwork net = UiFixture.plantedNet(13);
-        DeadReluListener core = reference();
-        DeadReluStatsListener stats = new DeadReluStatsListener(storage);
-        net.addListeners(stats, core);
-        UiFixture.train(net, ITERATIONS);
-        stats.flush();
+        DeadReluListener core = trainPublishing(storage, 13);
         String during = UiFixture.get(ui, "/deadrelu/data").body();
         ui.detach(storage);
         storage.close();
@@ -171,12 +183,7 @@ class DeadReluModuleTest {
         ui.enableRemoteListener(storage, true);
         RemoteUIStatsStorageRouter remote = new RemoteUIStatsStorageRouter("http://127.0.0.1:" + ui.getPort());
         try {
-            MultiLayerNetwork net = UiFixture.plantedNet(14);
-            DeadReluListener core = reference();
-            DeadReluStatsListener stats = new DeadReluStatsListener(remote);
-            net.addListeners(stats, core);
-            UiFixture.train(net, ITERATIONS);
-            stats.flush();
+            DeadReluListener core = trainPublishing(remote, 14);
 
             JsonObject data = UiFixture.data(ui);
             while (points(data) < ITERATIONS) {   // the router posts from its own thread; the test timeout bounds this
