@@ -3,8 +3,8 @@
  */
 package io.github.deadrelu.spark;
 
-import io.github.deadrelu.internal.BinaryRecord;
 import io.github.deadrelu.internal.UnitCounts;
+import io.github.deadrelu.storage.BinaryPersistable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -24,9 +24,9 @@ import org.deeplearning4j.core.storage.Persistable;
  *
  * <p>A {@link Persistable} with a public no-arg constructor, so DL4J's stats storages can rebuild it; Java-serialisable
  * (Spark returns it with the task result). Immutable once built or decoded. The encode/decode overloads and the
- * session, worker and timestamp come from {@link BinaryRecord}; this class writes and reads its format.
+ * session, worker and timestamp come from {@link BinaryPersistable}; this class writes and reads its format.
  */
-public final class GateCountsUpdate extends BinaryRecord implements Persistable {
+public final class GateCountsUpdate extends BinaryPersistable {
     private static final long serialVersionUID = 1L;
 
     /** The type ID of these updates in a stats storage. */

@@ -3,15 +3,14 @@
  */
 package io.github.deadrelu.ui;
 
-import io.github.deadrelu.internal.BinaryRecord;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
+import io.github.deadrelu.storage.BinaryPersistable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
-import org.deeplearning4j.core.storage.Persistable;
 
 /**
  * Dead-ReLU numbers of one or more consecutive iterations as DL4J's UI storage holds them: per iteration and gated
@@ -24,12 +23,12 @@ import org.deeplearning4j.core.storage.Persistable;
  * {@link #decode(byte[])} are what {@code FileStatsStorage} (reopening a file) and the UI server's
  * {@code RemoteReceiverModule} (class name + Base64 of {@link #encode()}) use to rebuild a record; the encoding is a
  * small versioned binary form, not Java serialisation (the overloads and the session, worker and timestamp come from
- * {@link BinaryRecord}; this class writes and reads its format).
+ * {@link BinaryPersistable}; this class writes and reads its format).
  *
  * <p>Used by {@link DeadReluStatsListener} and {@link DeadReluModule}, and should not be constructed by external code
  * other than through the no-arg constructor and {@code decode}.
  */
-public final class DeadReluPersistable extends BinaryRecord implements Persistable {
+public final class DeadReluPersistable extends BinaryPersistable {
     private static final long serialVersionUID = 1L;
 
     /** The StatsStorage type ID of every record. */

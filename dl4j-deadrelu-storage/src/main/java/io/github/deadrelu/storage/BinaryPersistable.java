@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.deadrelu.internal;
+package io.github.deadrelu.storage;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,22 +10,18 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import org.deeplearning4j.core.storage.Persistable;
 
 /**
- * The encoding half of a DL4J {@code Persistable} (the records DL4J's stats storages and routers carry), shared by the
- * spark module's {@code GateCountsUpdate} and the ui module's {@code DeadReluPersistable}: the session, worker and
- * timestamp every record has, and the {@code encode}/{@code decode} overloads over one small versioned binary form
- * that a subclass writes and reads with {@link DataOutputStream}/{@link DataInputStream}.
- *
- * <p>The methods have {@code Persistable}'s signatures, so a subclass that declares {@code implements Persistable}
- * inherits them as the interface's implementation. The interface itself ({@code org.deeplearning4j.core.storage}) lives
- * in {@code deeplearning4j-core}, which the core module does not depend on (it would bring the image and model-import
- * natives), so this class does not name it.
+ * A DL4J {@link Persistable} (the records DL4J's stats storages and routers carry) encoded in one small versioned
+ * binary form, not Java serialisation: the session, worker and timestamp every record has, and the {@code encode} and
+ * {@code decode} overloads, over what a subclass writes and reads with {@link DataOutputStream} and
+ * {@link DataInputStream}. The base of the spark module's {@code GateCountsUpdate} and the ui module's
+ * {@code DeadReluPersistable}; a subclass gives its type ID, its format and its error for a malformed encoding.
  */
-public abstract class BinaryRecord implements Serializable {
+public abstract class BinaryPersistable implements Persistable {
     private static final long serialVersionUID = 1L;
 
     /** The stats-storage session. */
@@ -36,7 +32,7 @@ public abstract class BinaryRecord implements Serializable {
     private long timeStamp;
 
     /** A record without session, worker or timestamp yet (what DL4J's storages construct before decoding). */
-    protected BinaryRecord() {
+    protected BinaryPersistable() {
     }
 
     /**
@@ -46,7 +42,7 @@ public abstract class BinaryRecord implements Serializable {
      * @param workerID  the worker
      * @param timeStamp the storage key
      */
-    protected BinaryRecord(String sessionID, String workerID, long timeStamp) {
+    protected BinaryPersistable(String sessionID, String workerID, long timeStamp) {
         identify(sessionID, workerID, timeStamp);
     }
 
@@ -90,26 +86,31 @@ public abstract class BinaryRecord implements Serializable {
     protected abstract RuntimeException malformed(IOException cause, int length);
 
     /** @return the stats-storage session */
+    @Override
     public String getSessionID() {
         return sessionID;
     }
 
     /** @return the stats-storage worker */
+    @Override
     public String getWorkerID() {
         return workerID;
     }
 
     /** @return the storage key */
+    @Override
     public long getTimeStamp() {
         return timeStamp;
     }
 
     /** @return the length of {@link #encode()} */
+    @Override
     public int encodingLengthBytes() {
         return encode().length;
     }
 
     /** @return the record's encoding, what {@link #write} writes */
+    @Override
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -125,6 +126,7 @@ public abstract class BinaryRecord implements Serializable {
      *
      * @param buffer the buffer, with room for {@link #encodingLengthBytes()} bytes
      */
+    @Override
     public void encode(ByteBuffer buffer) {
         buffer.put(encode());
     }
@@ -135,6 +137,7 @@ public abstract class BinaryRecord implements Serializable {
      * @param outputStream the stream
      * @throws IOException when the stream fails
      */
+    @Override
     public void encode(OutputStream outputStream) throws IOException {
         outputStream.write(encode());
     }
@@ -145,6 +148,7 @@ public abstract class BinaryRecord implements Serializable {
      * @param decode the bytes
      * @throws RuntimeException {@link #malformed}'s exception when the bytes are not such an encoding
      */
+    @Override
     public void decode(byte[] decode) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(decode))) {
             read(in, decode.length);
@@ -158,6 +162,7 @@ public abstract class BinaryRecord implements Serializable {
      *
      * @param buffer the buffer, positioned at the encoding; read to its limit
      */
+    @Override
     public void decode(ByteBuffer buffer) {
         byte[] b = new byte[buffer.remaining()];
         buffer.get(b);
@@ -170,6 +175,7 @@ public abstract class BinaryRecord implements Serializable {
      * @param inputStream the stream, read to its end
      * @throws IOException when the stream fails
      */
+    @Override
     public void decode(InputStream inputStream) throws IOException {
         decode(inputStream.readAllBytes());
     }
