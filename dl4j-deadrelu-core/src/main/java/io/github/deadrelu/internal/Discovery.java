@@ -13,6 +13,7 @@ import java.util.Objects;
  *
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
  *
+ * @serial exclude
  * @param monitored    the monitored layers in network order (MLN index order; CG topological order)
  * @param notMonitored the layers with a ReLU-family activation that are not monitored, in network order
  */
@@ -38,6 +39,7 @@ public record Discovery(List<LayerSpec> monitored, List<NotMonitored> notMonitor
     /**
      * A layer with a ReLU-family activation that is not monitored, and why. Immutable.
      *
+     * @serial exclude
      * @param name      the DL4J layer name
      * @param index     MLN layer index, or position in the CG topological order
      * @param layerType simple class name of the (unwrapped) layer configuration

@@ -15,6 +15,7 @@ import java.util.Objects;
  * (ParallelWrapper workers, Spark tasks). Immutable. Used by dl4j-deadrelu internals, and should not be called by
  * external code.
  *
+ * @serial exclude
  * @param name          DL4J layer name (CG vertex name; MLN configured name)
  * @param index         MLN layer index, or position in the CG topological order
  * @param mlnIndex      MLN layer index, -1 in a ComputationGraph
