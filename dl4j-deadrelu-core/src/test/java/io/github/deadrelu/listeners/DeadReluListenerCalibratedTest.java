@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.listeners;
 
+import static io.github.deadrelu.listeners.DeadReluListenerPlantedTest.gates;
 import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,7 +62,7 @@ class DeadReluListenerCalibratedTest {
         java.util.Arrays.fill(first, -1);
         for (int k = 0; k < batches; k++) {
             net.fit(batch(k));
-            LayerGates g = l.snapshot().layer("layer0").orElseThrow();
+            LayerGates g = gates(l, "layer0");
             for (int u : g.deadUnits()) {
                 if (first[u] < 0) {
                     first[u] = k;
