@@ -52,14 +52,8 @@ public final class GateMonitorCounts {
 
         @Override
         public boolean equals(Object o) {
-            if (this == o) {
-                return true;
-            }
-            if (!(o instanceof Key)) {
-                return false;
-            }
             Layer mine = get();
-            return mine != null && mine == ((Key) o).get();
+            return this == o || o instanceof Key k && mine != null && mine == k.get();
         }
     }
 

@@ -32,16 +32,11 @@ public enum Layout {
     /** Convolution 3D, channels last. */
     NDHWC(1, 2, 3, 4);
 
-    private final int axis2;
-    private final int axis3;
-    private final int axis4;
-    private final int axis5;
+    /** The unit axis at ranks 2, 3, 4 and 5. */
+    private final int[] unitAxes;
 
-    Layout(int axis2, int axis3, int axis4, int axis5) {
-        this.axis2 = axis2;
-        this.axis3 = axis3;
-        this.axis4 = axis4;
-        this.axis5 = axis5;
+    Layout(int... unitAxes) {
+        this.unitAxes = unitAxes;
     }
 
     /**
@@ -52,18 +47,10 @@ public enum Layout {
      * @throws IllegalArgumentException for another rank
      */
     public int unitAxis(int rank) {
-        switch (rank) {
-            case 2:
-                return axis2;
-            case 3:
-                return axis3;
-            case 4:
-                return axis4;
-            case 5:
-                return axis5;
-            default:
-                throw new IllegalArgumentException("rank must be in [2, 5], got: " + rank);
+        if (rank < 2 || rank > 5) {
+            throw new IllegalArgumentException("rank must be in [2, 5], got: " + rank);
         }
+        return unitAxes[rank - 2];
     }
 
     /**

@@ -6,6 +6,7 @@ package io.github.deadrelu.internal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -54,13 +55,8 @@ public final class Models {
      * @throws IllegalArgumentException when the model is not supported
      */
     public static int iteration(Model model) {
-        if (isMultiLayer(model)) {
-            return ((MultiLayerNetwork) model).getLayerWiseConfigurations().getIterationCount();
-        }
-        if (isGraph(model)) {
-            return ((ComputationGraph) model).getConfiguration().getIterationCount();
-        }
-        throw NetworkInspector.unsupported(model);
+        return byConfiguration(model, MultiLayerConfiguration::getIterationCount,
+                ComputationGraphConfiguration::getIterationCount);
     }
 
     /**
@@ -69,13 +65,8 @@ public final class Models {
      * @throws IllegalArgumentException when the model is not supported
      */
     public static int epoch(Model model) {
-        if (isMultiLayer(model)) {
-            return ((MultiLayerNetwork) model).getLayerWiseConfigurations().getEpochCount();
-        }
-        if (isGraph(model)) {
-            return ((ComputationGraph) model).getConfiguration().getEpochCount();
-        }
-        throw NetworkInspector.unsupported(model);
+        return byConfiguration(model, MultiLayerConfiguration::getEpochCount,
+                ComputationGraphConfiguration::getEpochCount);
     }
 
     /**
@@ -88,13 +79,27 @@ public final class Models {
      * @throws IllegalArgumentException when the model is not supported
      */
     public static Object structure(Model model) {
+        return byConfiguration(model, c -> Arrays.asList(c.getConfs(), c.getInputPreProcessors()),
+                c -> Arrays.asList(c.getVertices(), c.getVertexInputs(), c.getNetworkInputs(), c.getNetworkOutputs()));
+    }
+
+    /**
+     * Reads a value from a model's configuration.
+     *
+     * @param model a supported model
+     * @param mln   what to read from a MultiLayerNetwork's configuration
+     * @param graph what to read from a ComputationGraph's configuration
+     * @param <T>   the value's type
+     * @return the value
+     * @throws IllegalArgumentException when the model is not supported
+     */
+    private static <T> T byConfiguration(Model model, Function<MultiLayerConfiguration, T> mln,
+                                         Function<ComputationGraphConfiguration, T> graph) {
         if (isMultiLayer(model)) {
-            MultiLayerConfiguration c = ((MultiLayerNetwork) model).getLayerWiseConfigurations();
-            return Arrays.asList(c.getConfs(), c.getInputPreProcessors());
+            return mln.apply(((MultiLayerNetwork) model).getLayerWiseConfigurations());
         }
         if (isGraph(model)) {
-            ComputationGraphConfiguration c = ((ComputationGraph) model).getConfiguration();
-            return Arrays.asList(c.getVertices(), c.getVertexInputs(), c.getNetworkInputs(), c.getNetworkOutputs());
+            return graph.apply(((ComputationGraph) model).getConfiguration());
         }
         throw NetworkInspector.unsupported(model);
     }

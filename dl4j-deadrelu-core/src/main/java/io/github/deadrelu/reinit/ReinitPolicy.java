@@ -194,14 +194,8 @@ public final class ReinitPolicy implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof ReinitPolicy)) {
-            return false;
-        }
-        ReinitPolicy p = (ReinitPolicy) o;
-        return every == p.every && maturity == p.maturity && Double.compare(maxFraction, p.maxFraction) == 0
+        return this == o || o instanceof ReinitPolicy p
+                && every == p.every && maturity == p.maturity && Double.compare(maxFraction, p.maxFraction) == 0
                 && outgoing == p.outgoing && seed == p.seed && selection == p.selection
                 && Double.compare(threshold, p.threshold) == 0
                 && Double.compare(replacementRate, p.replacementRate) == 0;

@@ -70,14 +70,8 @@ public final class GateSnapshot {
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof GateSnapshot)) {
-            return false;
-        }
-        GateSnapshot s = (GateSnapshot) o;
-        return iteration == s.iteration && epoch == s.epoch && layers.equals(s.layers);
+        return this == o || o instanceof GateSnapshot s
+                && iteration == s.iteration && epoch == s.epoch && layers.equals(s.layers);
     }
 
     @Override

@@ -352,14 +352,8 @@ public final class LayerGates {
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof LayerGates)) {
-            return false;
-        }
-        LayerGates g = (LayerGates) o;
-        return index == g.index && units == g.units && Double.compare(closedShare, g.closedShare) == 0
+        return this == o || o instanceof LayerGates g
+                && index == g.index && units == g.units && Double.compare(closedShare, g.closedShare) == 0
                 && Double.compare(negativeShare, g.negativeShare) == 0 && newlyDead == g.newlyDead
                 && revived == g.revived && reopened == g.reopened && reinitialized == g.reinitialized && nonFinite == g.nonFinite
                 && recoverable == g.recoverable && estimated == g.estimated && name.equals(g.name)

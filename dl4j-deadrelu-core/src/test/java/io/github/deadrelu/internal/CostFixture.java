@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.internal;
 
+import io.github.deadrelu.testutil.Nets;
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -40,8 +41,7 @@ final class CostFixture {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(1024).nOut(10)
                         .activation(Activation.SOFTMAX).build())
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        MultiLayerNetwork net = Nets.init(conf);
         Nd4j.getRandom().setSeed(2);
         INDArray features = Nd4j.rand(DataType.FLOAT, 128, 784);
         INDArray labels = Nd4j.zeros(DataType.FLOAT, 128, 10);

@@ -8,26 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
 
 class GateTest {
 
-    @Test
-    void of_relu() {
-        Gate g = Gate.of(Activation.RELU.getActivationFunction()).orElseThrow();
+    /** ReLU: gated, no cap, NaN stays NaN; ReLU6: gated, capped at 6, maps NaN to a finite value. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"RELU,false,false", "RELU6,true,true"})
+    void of_gatedCapAndNaN(Activation activation, boolean capped, boolean swallowsNaN) {
+        Gate g = Gate.of(activation.getActivationFunction()).orElseThrow();
         assertTrue(g.isGated());
-        assertFalse(g.hasCap());
-        assertFalse(g.swallowsNaN());
-    }
-
-    @Test
-    void of_relu6CappedAndSwallowsNaN() {
-        Gate g = Gate.of(Activation.RELU6.getActivationFunction()).orElseThrow();
-        assertTrue(g.isGated());
-        assertTrue(g.hasCap());
-        assertTrue(g.swallowsNaN());
+        assertEquals(capped, g.hasCap());
+        assertEquals(swallowsNaN, g.swallowsNaN());
     }
 
     @Test

@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.internal;
 
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,21 +17,21 @@ import io.github.deadrelu.testutil.Nets;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution3D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.GravesLSTM;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
@@ -43,11 +44,6 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class NetworkInspectorTest {
-
-    private static OutputLayer out() {
-        return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                .build();
-    }
 
     @Test
     void discover_outputLayerNeverMonitored() {
@@ -68,7 +64,7 @@ class NetworkInspectorTest {
         MultiLayerNetwork net = Nets.mln(3, InputType.feedForward(4),
                 new DenseLayer.Builder().nOut(6).activation(Activation.IDENTITY).build(),
                 new BatchNormalization.Builder().activation(Activation.RELU).build(),
-                out());
+                Nets.softmaxOut());
         assertTrue(NetworkInspector.discover(net).isEmpty());
     }
 
@@ -79,7 +75,7 @@ class NetworkInspectorTest {
                 new BatchNormalization.Builder().build(),
                 new ActivationLayer.Builder().activation(Activation.RELU).build(),
                 new DenseLayer.Builder().nOut(5).activation(Activation.RELU).build(),
-                out());
+                Nets.softmaxOut());
         List<LayerSpec> specs = NetworkInspector.discover(net);
         assertEquals(2, specs.size());
         LayerSpec act = specs.get(0);
@@ -99,12 +95,12 @@ class NetworkInspectorTest {
         MultiLayerNetwork net = Nets.mln(3, InputType.convolutional(5, 5, 2, CNN2DFormat.NCHW),
                 new ConvolutionLayer.Builder(3, 3).nOut(4).dataFormat(CNN2DFormat.NHWC).activation(Activation.RELU)
                         .build(),
-                out());
+                Nets.softmaxOut());
         assertEquals(Layout.NCHW, NetworkInspector.discover(net).get(0).layout());
         MultiLayerNetwork nhwc = Nets.mln(3, InputType.convolutional(5, 5, 2, CNN2DFormat.NHWC),
                 new ConvolutionLayer.Builder(3, 3).nOut(4).dataFormat(CNN2DFormat.NHWC).activation(Activation.RELU)
                         .build(),
-                out());
+                Nets.softmaxOut());
         assertEquals(Layout.NHWC, NetworkInspector.discover(nhwc).get(0).layout());
     }
 
@@ -121,7 +117,7 @@ class NetworkInspectorTest {
         MultiLayerNetwork frozen = Nets.mln(5, InputType.feedForward(4),
                 new FrozenLayer.Builder().layer(new DenseLayer.Builder().nIn(4).nOut(5).activation(Activation.RELU)
                         .build()).build(),
-                out());
+                Nets.softmaxOut());
         LayerSpec s = NetworkInspector.discover(frozen).get(0);
         assertTrue(s.frozen());
         assertEquals("DenseLayer", s.layerType());
@@ -167,7 +163,7 @@ class NetworkInspectorTest {
                 new Deconvolution3D.Builder().kernelSize(2, 2, 2).nOut(4)
                         .dataFormat(Convolution3D.DataFormat.NDHWC).activation(Activation.RELU).build(),
                 new GlobalPoolingLayer.Builder(PoolingType.AVG).build(),
-                out());
+                Nets.softmaxOut());
         LayerSpec s = NetworkInspector.discover(net).get(0);
         assertEquals(Layout.NDHWC, s.layout());
         assertEquals(4, s.layout().unitAxis(5));
@@ -183,7 +179,7 @@ class NetworkInspectorTest {
                 new Subsampling1DLayer.Builder().kernelSize(2).stride(2).build(),
                 new ActivationLayer.Builder().activation(Activation.RELU).build(),
                 new GlobalPoolingLayer.Builder(PoolingType.AVG).build(),
-                out());
+                Nets.softmaxOut());
         LayerSpec s = NetworkInspector.discover(net).get(0);
         assertEquals("layer2", s.name());
         assertEquals(Layout.NWC, s.layout());
@@ -221,7 +217,7 @@ class NetworkInspectorTest {
         assertEquals("Bidirectional", skipped.get(0).layerType());
         assertTrue(skipped.get(1).reason().contains("both directions") && skipped.get(1).reason().contains("ADD"),
                 skipped.get(1).reason());
-        assertTrue(skipped.get(2).reason().contains("h = o * act(c)"), skipped.get(2).reason());
+        assertContains(skipped.get(2).reason(), "h = o * act(c)");
         assertTrue(skipped.get(3).reason().startsWith("output layer"), skipped.get(3).reason());
         assertEquals(7, skipped.get(3).index());
     }
@@ -233,7 +229,7 @@ class NetworkInspectorTest {
                 new DenseLayer.Builder().nOut(6).activation(new ActivationReLU(-1.0, null, null)).build(),
                 new DenseLayer.Builder().nOut(5).activation(new ActivationReLU(2.0, 3.0, null)).build(),
                 new DenseLayer.Builder().nOut(5).activation(Activation.RELU).build(),
-                out());
+                Nets.softmaxOut());
         try (LogCapture logs = LogCapture.of(NetworkInspector.class)) {
             Discovery d = NetworkInspector.discoverAll(net);
             assertEquals(List.of("layer2"), d.monitored().stream().map(LayerSpec::name)

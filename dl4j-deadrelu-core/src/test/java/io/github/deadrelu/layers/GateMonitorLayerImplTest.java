@@ -3,19 +3,12 @@
  */
 package io.github.deadrelu.layers;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.github.deadrelu.conf.layers.GateMonitorLayer;
 import io.github.deadrelu.internal.GateMonitorCounts;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.stats.LayerGates;
+import io.github.deadrelu.testutil.Nets;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +42,13 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runtime side of the GateMonitorLayer: gradients, exact gate counts, blocked gradient, serialisation. Double
@@ -82,8 +82,7 @@ class GateMonitorLayerImplTest {
                 .updater(new NoOp()).weightInit(WeightInit.XAVIER).list()
                 .layer(new DenseLayer.Builder().nOut(6).activation(Activation.IDENTITY).build())
                 .layer(new GateMonitorLayer.Builder().build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(Nets.softmaxOut())
                 .setInputType(InputType.feedForward(4)).build());
         INDArray f = Nd4j.randn(DataType.DOUBLE, 8, 4);
         INDArray l = oneHot(8, 3);
@@ -404,8 +403,7 @@ class GateMonitorLayerImplTest {
                 .updater(new Adam(1e-2)).list()
                 .layer(new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build())
                 .layer(new GateMonitorLayer.Builder().activation(Activation.RELU6).countInInference(true).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(Nets.softmaxOut())
                 .setInputType(InputType.feedForward(4)).build());
         DataSet ds = new DataSet(Nd4j.randn(DataType.DOUBLE, 6, 4), oneHot(6, 3));
         net.fit(ds);
@@ -447,9 +445,7 @@ class GateMonitorLayerImplTest {
     // ------------------------------------------------------------------------------------------ helpers
 
     private static MultiLayerNetwork net(MultiLayerConfiguration conf) {
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+        return Nets.init(conf);
     }
 
     private static INDArray oneHot(int n, int classes) {

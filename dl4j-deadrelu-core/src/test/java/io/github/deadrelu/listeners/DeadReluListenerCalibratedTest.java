@@ -3,6 +3,8 @@
  */
 package io.github.deadrelu.listeners;
 
+import static io.github.deadrelu.listeners.DeadReluListenerPlantedTest.gates;
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,7 +62,7 @@ class DeadReluListenerCalibratedTest {
         java.util.Arrays.fill(first, -1);
         for (int k = 0; k < batches; k++) {
             net.fit(batch(k));
-            LayerGates g = l.snapshot().layer("layer0").orElseThrow();
+            LayerGates g = gates(l, "layer0");
             for (int u : g.deadUnits()) {
                 if (first[u] < 0) {
                     first[u] = k;
@@ -99,7 +101,7 @@ class DeadReluListenerCalibratedTest {
         assertTrue(b.getMessage().contains("calibratedDeadThreshold(20000)")
                 && b.getMessage().contains("deadAfterExamples(256)"), b.getMessage());
         String s = DeadReluListener.builder().calibratedDeadThreshold(20_000).build().toString();
-        assertTrue(s.contains("calibratedDeadThreshold=20000"), s);
+        assertContains(s, "calibratedDeadThreshold=20000");
         assertFalse(DeadReluListener.builder().build().toString().contains("calibrated"));
     }
 }

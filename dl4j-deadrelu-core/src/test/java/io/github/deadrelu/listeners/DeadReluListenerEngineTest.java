@@ -14,10 +14,7 @@ import io.github.deadrelu.stats.LayerGates;
 import io.github.deadrelu.testutil.LogCapture;
 import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import io.github.deadrelu.testutil.Serial;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,14 +153,7 @@ class DeadReluListenerEngineTest {
         net.fit(Nets.mlpData(MB, 2));
         original.close();
 
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(original);
-        }
-        DeadReluListener copy;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            copy = (DeadReluListener) in.readObject();
-        }
+        DeadReluListener copy = Serial.roundTrip(original);
         net.setListeners(copy);
         net.fit(Nets.mlpData(MB, 3));
         copy.close();

@@ -13,7 +13,9 @@ import io.github.deadrelu.stats.LayerGates;
 import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -31,7 +33,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.SeparableConvolution2D;
@@ -44,9 +45,12 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -71,6 +75,13 @@ class DeadReluListenerPlantedTest {
 
     private static DeadReluListener listener() {
         return DeadReluListener.builder().deadAfterExamples(MB).frequency(0).build();
+    }
+
+    /** A {@link #listener()} on the network (as an MLN, or converted to a CG), after one fit on {@code ds}. */
+    private static DeadReluListener fitOnce(MultiLayerNetwork net, boolean graph, DataSet ds) {
+        DeadReluListener l = listener();
+        Nets.fit(Nets.listened(net, graph, l), ds);
+        return l;
     }
 
     static LayerGates gates(DeadReluListener l, String name) {
@@ -130,8 +141,7 @@ class DeadReluListenerPlantedTest {
         MultiLayerNetwork net = Nets.mln(3, InputType.convolutional(5, 5, 2, format),
                 new ConvolutionLayer.Builder(3, 3).nOut(4).dataFormat(format).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.RELU).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+                Nets.softmaxOut());
         Nd4j.getRandom().setSeed(7);
         Planted.conv(net.getLayer(0), 1, 3);
         DeadReluListener l = listener();
@@ -149,66 +159,53 @@ class DeadReluListenerPlantedTest {
                 new Convolution1DLayer.Builder().kernelSize(2).nOut(3).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.RELU).build(),
                 new GlobalPoolingLayer.Builder(PoolingType.AVG).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+                Nets.softmaxOut());
         Nd4j.getRandom().setSeed(7);
         Planted.conv1d(net.getLayer(0), 2);
-        DeadReluListener l = listener();
-        Model m = Nets.listened(net, graph, l);
-        Nets.fit(m, Planted.data(MB, new long[]{2, 7}, 3, 6));
+        DeadReluListener l = fitOnce(net, graph, Planted.data(MB, new long[]{2, 7}, 3, 6));
 
         assertPlanted(gates(l, Nets.layerName(0, graph)), 3, 2);
     }
 
-    @ParameterizedTest(name = "graph={0}")
-    @ValueSource(booleans = {false, true})
-    void depthwiseConvolution_planted(boolean graph) {
-        // 2 input channels x depth multiplier 2 = 4 output channels
-        MultiLayerNetwork net = Nets.mln(25, InputType.convolutional(5, 5, 2),
-                new DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(2).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.RELU).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
-        Planted.byBias(net.getLayer(0), 0, 3);
-        DeadReluListener l = listener();
-        Model m = Nets.listened(net, graph, l);
-        Nets.fit(m, Planted.data(MB, new long[]{2, 5, 5}, 3, 26));
-
-        assertPlanted(gates(l, Nets.layerName(0, graph)), 4, 0, 3);
+    /**
+     * A convolution kind whose units are planted dead by bias: the layer (built fresh for each network), the input
+     * type, the seed (the data's seed is the next one), the example shape, its units and the dead ones.
+     */
+    private record ConvCase(String kind, Supplier<org.deeplearning4j.nn.conf.layers.Layer> layer, InputType input,
+                            long seed, long[] shape, int units, int... dead) {
+        @Override
+        public String toString() {
+            return kind;
+        }
     }
 
-    @ParameterizedTest(name = "graph={0}")
-    @ValueSource(booleans = {false, true})
-    void separableConvolution_planted(boolean graph) {
-        MultiLayerNetwork net = Nets.mln(27, InputType.convolutional(5, 5, 2),
-                new SeparableConvolution2D.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.RELU).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
-        Planted.byBias(net.getLayer(0), 1);
-        DeadReluListener l = listener();
-        Model m = Nets.listened(net, graph, l);
-        Nets.fit(m, Planted.data(MB, new long[]{2, 5, 5}, 3, 28));
-
-        assertPlanted(gates(l, Nets.layerName(0, graph)), 3, 1);
+    static Stream<Arguments> convolutionKinds() {
+        List<ConvCase> cases = List.of(
+                // 2 input channels x depth multiplier 2 = 4 output channels
+                new ConvCase("depthwise2d", () -> new DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(2)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(),
+                        InputType.convolutional(5, 5, 2), 25, new long[]{2, 5, 5}, 4, 0, 3),
+                new ConvCase("separable2d", () -> new SeparableConvolution2D.Builder(3, 3).nOut(3)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(),
+                        InputType.convolutional(5, 5, 2), 27, new long[]{2, 5, 5}, 3, 1),
+                // [mb, C=2, D=3, H=4, W=4] in, 5 channels out
+                new ConvCase("convolution3d", () -> new Convolution3D.Builder(2, 2, 2).nOut(5)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(),
+                        InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 3, 4, 4, 2), 29,
+                        new long[]{2, 3, 4, 4}, 5, 0, 2, 4));
+        return cases.stream().flatMap(c -> Stream.of(Arguments.of(c, false), Arguments.of(c, true)));
     }
 
-    @ParameterizedTest(name = "graph={0}")
-    @ValueSource(booleans = {false, true})
-    void convolution3d_planted(boolean graph) {
-        // [mb, C=2, D=3, H=4, W=4] in, 5 channels out
-        MultiLayerNetwork net = Nets.mln(29, InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 3, 4, 4, 2),
-                new Convolution3D.Builder(2, 2, 2).nOut(5).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.RELU).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
-        Planted.byBias(net.getLayer(0), 0, 2, 4);
-        DeadReluListener l = listener();
-        Model m = Nets.listened(net, graph, l);
-        Nets.fit(m, Planted.data(MB, new long[]{2, 3, 4, 4}, 3, 30));
+    @ParameterizedTest(name = "{0}, graph={1}")
+    @MethodSource("convolutionKinds")
+    void convolutionKind_plantedByBias(ConvCase c, boolean graph) {
+        MultiLayerNetwork net = Nets.mln(c.seed(), c.input(), c.layer().get(), Nets.softmaxOut());
+        Planted.byBias(net.getLayer(0), c.dead());
+        DeadReluListener l = fitOnce(net, graph, Planted.data(MB, c.shape(), 3, c.seed() + 1));
 
-        assertPlanted(gates(l, Nets.layerName(0, graph)), 5, 0, 2, 4);
+        assertPlanted(gates(l, Nets.layerName(0, graph)), c.units(), c.dead());
     }
+
 
     @ParameterizedTest(name = "graph={0}")
     @ValueSource(booleans = {false, true})
@@ -223,9 +220,7 @@ class DeadReluListenerPlantedTest {
                         .activation(Activation.SOFTMAX).build());
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 2);
-        DeadReluListener l = listener();
-        Model m = Nets.listened(net, graph, l);
-        Nets.fit(m, Nets.sequenceData(MB, 3, t, 2, RNNFormat.NCW, 32));
+        DeadReluListener l = fitOnce(net, graph, Nets.sequenceData(MB, 3, t, 2, RNNFormat.NCW, 32));
 
         assertPlanted(gates(l, Nets.layerName(0, graph)), 4, 2);
     }
@@ -239,13 +234,11 @@ class DeadReluListenerPlantedTest {
                 .addLayer("b", new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build(), "in")
                 .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "a", "b")
                 .addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "add")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "relu")
+                .addLayer("out", Nets.softmaxOut(), "relu")
                 .setOutputs("out")
                 .setInputTypes(InputType.feedForward(4))
                 .build();
-        ComputationGraph cg = new ComputationGraph(conf);
-        cg.init();
+        ComputationGraph cg = Nets.init(conf);
         Planted.byBias(cg.getLayer("a"), 1, 2);           // a: -0.5 for 1, 2; +0.5 else
         Planted.byBias(cg.getLayer("b"), 2);              // b: -0.5 for 2; +0.5 else
         Planted.bias(cg.getLayer("b"), 0.25, 1);          // unit 1: -0.5 + 0.25 < 0; unit 2: -1; others +1
@@ -268,16 +261,13 @@ class DeadReluListenerPlantedTest {
                 new DenseLayer.Builder().nOut(6).activation(Activation.IDENTITY).build(),
                 new BatchNormalization.Builder().build(),
                 new ActivationLayer.Builder().activation(Activation.RELU).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+                Nets.softmaxOut());
         Layer bn = net.getLayer(1);
         bn.getParam("gamma").assign(0.0);
         bn.getParam("beta").assign(1.0);
         bn.getParam("beta").putScalar(1, -1.0);
         bn.getParam("beta").putScalar(4, -1.0);
-        DeadReluListener l = listener();
-        Model m = Nets.listened(net, graph, l);
-        Nets.fit(m, Planted.data(MB, new long[]{4}, 3, 8));
+        DeadReluListener l = fitOnce(net, graph, Planted.data(MB, new long[]{4}, 3, 8));
 
         GateSnapshot s = l.snapshot();
         assertEquals(List.of(Nets.layerName(2, graph)), names(s), "only the ActivationLayer is gated");
@@ -315,12 +305,9 @@ class DeadReluListenerPlantedTest {
                 : new FrozenLayer.Builder().layer(inner).build();
         MultiLayerNetwork net = Nets.mln(11, InputType.feedForward(4), frozen,
                 new DenseLayer.Builder().nOut(5).activation(Activation.RELU).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+                Nets.softmaxOut());
         Nets.plantMlp(net);
-        DeadReluListener l = listener();
-        Model m = Nets.listened(net, graph, l);
-        Nets.fit(m, Nets.mlpData(MB, 12));
+        DeadReluListener l = fitOnce(net, graph, Nets.mlpData(MB, 12));
 
         assertPlanted(gates(l, Nets.layerName(0, graph)), 6, 0, 2);
         LayerGates l1 = gates(l, Nets.layerName(1, graph));
@@ -331,17 +318,12 @@ class DeadReluListenerPlantedTest {
     @ParameterizedTest(name = "graph={0}")
     @ValueSource(booleans = {false, true})
     void relu6_closedAtZeroAndAtCap(boolean graph) {
-        MultiLayerNetwork net = Nets.mln(13, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(5).activation(Activation.RELU6).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+        MultiLayerNetwork net = Nets.denseSoftmax(13, 4, 5, Activation.RELU6);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 0);     // unit 0: z < 0 on every input
         Planted.bias(net.getLayer(0), 10.0, 3); // unit 3: z > 10 >= 6 on every input (saturated)
         // live units: z in [0.5, 0.5 + 4 * 0.6] = [0.5, 2.9], strictly inside (0, 6)
-        DeadReluListener l = listener();
-        Model m = Nets.listened(net, graph, l);
-        Nets.fit(m, Nets.mlpData(MB, 14));
+        DeadReluListener l = fitOnce(net, graph, Nets.mlpData(MB, 14));
 
         LayerGates g = gates(l, Nets.layerName(0, graph));
         assertPlanted(g, 5, 0, 3);
@@ -352,37 +334,27 @@ class DeadReluListenerPlantedTest {
     @ValueSource(booleans = {false, true})
     void reluWithThreshold_closedBelowThreshold(boolean graph) {
         // DL4J ReLU with threshold 1: output 0 and no gradient for z < 1.
-        MultiLayerNetwork net = Nets.mln(15, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(4).activation(new ActivationReLU(null, 1.0, null)).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
-        Nd4j.getRandom().setSeed(7);
-        Layer d = net.getLayer(0);
-        Planted.dense(d, 1);                 // unit 1: z < 0
-        Planted.denseWeights(d, 0.0, 2);     // unit 2: z = 0.5, positive but below the threshold
-        Planted.bias(d, 1.5, 0, 3);          // units 0, 3: z >= 1.5
-        DeadReluListener l = listener();
-        Model m = Nets.listened(net, graph, l);
-        Nets.fit(m, Nets.mlpData(MB, 16));
-
-        assertPlanted(gates(l, Nets.layerName(0, graph)), 4, 1, 2);
+        assertClosedAtOrBelowOne(new ActivationReLU(null, 1.0, null), 15, graph);
     }
 
     @ParameterizedTest(name = "graph={0}")
     @ValueSource(booleans = {false, true})
     void thresholdedRelu_closedAtOrBelowTheta(boolean graph) {
-        MultiLayerNetwork net = Nets.mln(17, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(4).activation(new ActivationThresholdedReLU(1.0)).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+        assertClosedAtOrBelowOne(new ActivationThresholdedReLU(1.0), 17, graph);
+    }
+
+    /**
+     * A 4-unit dense layer of a gate that is closed at or below 1: unit 1 planted at z &lt; 0 and unit 2 at z = 0.5
+     * (positive but not above 1) are closed and dead; units 0 and 3 (z &gt;= 1.5) are open.
+     */
+    private void assertClosedAtOrBelowOne(IActivation gate, long seed, boolean graph) {
+        MultiLayerNetwork net = Nets.denseSoftmax(seed, 4, 4, gate);
         Nd4j.getRandom().setSeed(7);
         Layer d = net.getLayer(0);
         Planted.dense(d, 1);                 // unit 1: z < 0
-        Planted.denseWeights(d, 0.0, 2);     // unit 2: z = 0.5 <= theta
-        Planted.bias(d, 1.5, 0, 3);          // units 0, 3: z >= 1.5 > theta
-        DeadReluListener l = listener();
-        Model m = Nets.listened(net, graph, l);
-        Nets.fit(m, Nets.mlpData(MB, 18));
+        Planted.denseWeights(d, 0.0, 2);     // unit 2: z = 0.5, positive but not above 1
+        Planted.bias(d, 1.5, 0, 3);          // units 0, 3: z >= 1.5
+        DeadReluListener l = fitOnce(net, graph, Nets.mlpData(MB, seed + 1));
 
         assertPlanted(gates(l, Nets.layerName(0, graph)), 4, 1, 2);
     }
@@ -390,15 +362,10 @@ class DeadReluListenerPlantedTest {
     @ParameterizedTest(name = "graph={0}")
     @ValueSource(booleans = {false, true})
     void leakyRelu_neverClosedNegativeShareExact(boolean graph) {
-        MultiLayerNetwork net = Nets.mln(19, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(5).activation(Activation.LEAKYRELU).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+        MultiLayerNetwork net = Nets.denseSoftmax(19, 4, 5, Activation.LEAKYRELU);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 1, 4);
-        DeadReluListener l = listener();
-        Model m = Nets.listened(net, graph, l);
-        Nets.fit(m, Nets.mlpData(MB, 20));
+        DeadReluListener l = fitOnce(net, graph, Nets.mlpData(MB, 20));
 
         LayerGates g = gates(l, Nets.layerName(0, graph));
         assertEquals(5, g.units());
@@ -416,13 +383,11 @@ class DeadReluListenerPlantedTest {
                 .addLayer("b", new DenseLayer.Builder().nOut(3).activation(Activation.RELU).build(), "in")
                 .addVertex("merge", new MergeVertex(), "a", "b")
                 .addLayer("c", new DenseLayer.Builder().nOut(5).activation(Activation.RELU).build(), "merge")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "c")
+                .addLayer("out", Nets.softmaxOut(), "c")
                 .setOutputs("out")
                 .setInputTypes(InputType.feedForward(4))
                 .build();
-        ComputationGraph cg = new ComputationGraph(conf);
-        cg.init();
+        ComputationGraph cg = Nets.init(conf);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(cg.getLayer("a"), 1);
         Planted.dense(cg.getLayer("b"), 0, 2);
@@ -451,13 +416,11 @@ class DeadReluListenerPlantedTest {
                 .addLayer("b", new DenseLayer.Builder().nOut(3).activation(Activation.RELU).build(), "in2")
                 .addVertex("merge", new MergeVertex(), "a", "b")
                 .addLayer("c", new DenseLayer.Builder().nOut(4).activation(Activation.RELU).build(), "merge")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "c")
+                .addLayer("out", Nets.softmaxOut(), "c")
                 .setOutputs("out")
                 .setInputTypes(InputType.feedForward(3), InputType.feedForward(2))
                 .build();
-        ComputationGraph cg = new ComputationGraph(conf);
-        cg.init();
+        ComputationGraph cg = Nets.init(conf);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(cg.getLayer("a"), 0);
         Planted.dense(cg.getLayer("b"), 2);

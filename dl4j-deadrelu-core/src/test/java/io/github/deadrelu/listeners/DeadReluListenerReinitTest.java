@@ -3,22 +3,12 @@
  */
 package io.github.deadrelu.listeners;
 
-import static io.github.deadrelu.listeners.ReinitNets.BATCH;
-import static io.github.deadrelu.listeners.ReinitNets.BIAS_INIT;
-import static io.github.deadrelu.testutil.Nets.fit;
-import static io.github.deadrelu.testutil.Nets.listen;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.github.deadrelu.reinit.OutgoingWeights;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
 import io.github.deadrelu.testutil.ModelState;
+import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
 import java.io.File;
 import java.nio.file.Path;
@@ -64,6 +54,17 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import static io.github.deadrelu.listeners.DeadReluListenerPlantedTest.gates;
+import static io.github.deadrelu.listeners.ReinitNets.BATCH;
+import static io.github.deadrelu.listeners.ReinitNets.BIAS_INIT;
+import static io.github.deadrelu.testutil.Nets.fit;
+import static io.github.deadrelu.testutil.Nets.listen;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Re-initialisation driven by {@link DeadReluListener}: planted dead units on networks trained with {@code Adam(0.0)}
@@ -312,8 +313,8 @@ class DeadReluListenerReinitTest {
         DeadReluListener l = fitOnce(net, cap, ReinitNets.eager(OutgoingWeights.ZERO).maxFraction(0.5).build(),
                 ReinitNets.mlpData());
         // 6 units * 0.5 = 3 per event: 0, 1, 2; unit 4 waits.
-        assertEquals(3, l.snapshot().layer("d0").orElseThrow().reinitialized());
-        assertArrayEquals(new int[]{4}, l.snapshot().layer("d0").orElseThrow().deadUnits());
+        assertEquals(3, gates(l, "d0").reinitialized());
+        assertArrayEquals(new int[]{4}, gates(l, "d0").deadUnits());
         ModelState.Expect e = new ModelState.Expect(net)
                 .zero("d1", "W", w -> ReinitNets.rows(w, 0, 1, 2)).zero("out", "W", w -> ReinitNets.rows(w, 1))
                 .fresh("d0", "W", w -> ReinitNets.cols(w, 0, 1, 2))
@@ -321,7 +322,7 @@ class DeadReluListenerReinitTest {
                 .fresh("d1", "W", w -> ReinitNets.cols(w, 1)).value("d1", "b", b -> ReinitNets.pick(b, 1), BIAS_INIT);
         assertWrites(cap.captured, ModelState.of(net), e);
         // d1 has 5 units: 0.5 * 5 = 2.5 -> 2 allowed, 1 dead: all of it.
-        assertEquals(1, l.snapshot().layer("d1").orElseThrow().reinitialized());
+        assertEquals(1, gates(l, "d1").reinitialized());
     }
 
     @Test
@@ -330,9 +331,9 @@ class DeadReluListenerReinitTest {
         DeadReluListener l = ReinitNets.listener(ReinitNets.eager(OutgoingWeights.ZERO).maxFraction(0.01).build());
         listen(net, l);
         net.fit(ReinitNets.mlpData());
-        assertEquals(1, l.snapshot().layer("d0").orElseThrow().reinitialized());
-        assertArrayEquals(new int[]{2}, l.snapshot().layer("d0").orElseThrow().deadUnits());
-        assertEquals(1, l.snapshot().layer("d1").orElseThrow().reinitialized());
+        assertEquals(1, gates(l, "d0").reinitialized());
+        assertArrayEquals(new int[]{2}, gates(l, "d0").deadUnits());
+        assertEquals(1, gates(l, "d1").reinitialized());
     }
 
     @Test
@@ -409,8 +410,7 @@ class DeadReluListenerReinitTest {
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(3)
                         .activation(Activation.SOFTMAX).build(), "d2")
                 .setOutputs("out").build();
-        ComputationGraph cg = new ComputationGraph(conf);
-        cg.init();
+        ComputationGraph cg = Nets.init(conf);
         Planted.dense(cg.getLayer("d0"), 0, 2);
         Planted.dense(cg.getLayer("dB"));
         Planted.dense(cg.getLayer("d2"), 1);
@@ -425,9 +425,9 @@ class DeadReluListenerReinitTest {
         ModelState.Capture cap = new ModelState.Capture(0);
         DeadReluListener l = fitOnce(cg, cap, ReinitNets.eager(OutgoingWeights.ZERO).build(), ReinitNets.mlpData());
         // d0 feeds an element-wise add: its outgoing weights cannot be zeroed, so nothing of it is written.
-        assertEquals(0, l.snapshot().layer("d0").orElseThrow().reinitialized());
-        assertArrayEquals(new int[]{0, 2}, l.snapshot().layer("d0").orElseThrow().deadUnits());
-        assertEquals(1, l.snapshot().layer("d2").orElseThrow().reinitialized());
+        assertEquals(0, gates(l, "d0").reinitialized());
+        assertArrayEquals(new int[]{0, 2}, gates(l, "d0").deadUnits());
+        assertEquals(1, gates(l, "d2").reinitialized());
         ModelState.Expect e = new ModelState.Expect(cg).zero("out", "W", w -> ReinitNets.rows(w, 1))
                 .fresh("d2", "W", w -> ReinitNets.cols(w, 1)).value("d2", "b", b -> ReinitNets.pick(b, 1), BIAS_INIT);
         assertWrites(cap.captured, ModelState.of(cg), e);
@@ -435,7 +435,7 @@ class DeadReluListenerReinitTest {
         INDArray w0 = ModelState.paramOf(cg, "d0", "W").dup();
         INDArray b0 = ModelState.paramOf(cg, "d0", "b").dup();
         cg.fit(ReinitNets.mlpData());
-        assertEquals(0, l.snapshot().layer("d0").orElseThrow().reinitialized());
+        assertEquals(0, gates(l, "d0").reinitialized());
         assertEquals(w0, ModelState.paramOf(cg, "d0", "W"));
         assertEquals(b0, ModelState.paramOf(cg, "d0", "b"));
     }
@@ -446,7 +446,7 @@ class DeadReluListenerReinitTest {
         Planted.dense(cg.getLayer("d2"));   // d2 alive: d0 is the only candidate
         ModelState.Capture cap = new ModelState.Capture(0);
         DeadReluListener l = fitOnce(cg, cap, ReinitNets.eager(OutgoingWeights.ZERO).build(), ReinitNets.mlpData());
-        assertEquals(0, l.snapshot().layer("d0").orElseThrow().reinitialized());
+        assertEquals(0, gates(l, "d0").reinitialized());
         assertWrites(cap.captured, ModelState.of(cg), new ModelState.Expect(cg));
     }
 
@@ -455,7 +455,7 @@ class DeadReluListenerReinitTest {
         ComputationGraph cg = addGraph();
         ModelState.Capture cap = new ModelState.Capture(0);
         DeadReluListener l = fitOnce(cg, cap, ReinitNets.eager(OutgoingWeights.KEEP).build(), ReinitNets.mlpData());
-        assertEquals(2, l.snapshot().layer("d0").orElseThrow().reinitialized());
+        assertEquals(2, gates(l, "d0").reinitialized());
         ModelState.Expect e = new ModelState.Expect(cg)
                 .fresh("d0", "W", w -> ReinitNets.cols(w, 0, 2)).value("d0", "b", b -> ReinitNets.pick(b, 0, 2), BIAS_INIT)
                 .fresh("d2", "W", w -> ReinitNets.cols(w, 1)).value("d2", "b", b -> ReinitNets.pick(b, 1), BIAS_INIT);
@@ -474,8 +474,7 @@ class DeadReluListenerReinitTest {
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3)
                         .activation(Activation.SOFTMAX).build(), "d2")
                 .setOutputs("out").build();
-        ComputationGraph cg = new ComputationGraph(conf);
-        cg.init();
+        ComputationGraph cg = Nets.init(conf);
         Planted.dense(cg.getLayer("dA"));
         Planted.dense(cg.getLayer("dB"), 1, 3);
         Planted.dense(cg.getLayer("d2"));
@@ -537,8 +536,7 @@ class DeadReluListenerReinitTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(8).nOut(3)
                         .activation(Activation.SOFTMAX).build())
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        MultiLayerNetwork net = Nets.init(conf);
         DataSet all = Planted.data(64, new long[]{8}, 3, 8);
         org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<DataSet> it =
                 new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(all.asList(), 16);
@@ -547,7 +545,7 @@ class DeadReluListenerReinitTest {
         net.setListeners(l);
         net.fit(it, 2);                                      // iterations 0..7
         final int unit = 5;
-        assertFalse(Planted.contains(l.snapshot().layer("d0").orElseThrow().deadUnits(), unit));
+        assertFalse(Planted.contains(gates(l, "d0").deadUnits(), unit));
         // Kill it: with non-negative inputs, non-positive weights and a negative bias close the gate everywhere.
         INDArray w = net.getLayer(0).getParam("W");
         w.getColumn(unit).assign(org.nd4j.linalg.ops.transforms.Transforms.abs(w.getColumn(unit)).addi(0.1).negi());

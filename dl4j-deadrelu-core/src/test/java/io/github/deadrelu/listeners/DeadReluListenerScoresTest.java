@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.listeners;
 
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +25,6 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +33,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The dormancy and gradient scores of {@link LayerGates} on planted networks: every weight of the planted layer 0, its
@@ -70,8 +69,7 @@ class DeadReluListenerScoresTest {
         return Nets.mln(3, InputType.convolutional(5, 5, 2),
                 new ConvolutionLayer.Builder(3, 3).nOut(4).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.RELU).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+                Nets.softmaxOut());
     }
 
     @ParameterizedTest(name = "graph={0}")
@@ -173,8 +171,7 @@ class DeadReluListenerScoresTest {
         assertThrows(IllegalArgumentException.class, () -> DeadReluListener.builder().dormancyThreshold(-0.1));
         assertThrows(IllegalArgumentException.class, () -> DeadReluListener.builder().dormancyThreshold(Double.NaN));
         String s = DeadReluListener.builder().dormancyThreshold(0.025).gradientScores(true).build().toString();
-        assertTrue(s.contains("dormancyThreshold=0.025"), s);
-        assertTrue(s.contains("gradientScores=true"), s);
+        assertContains(s, "dormancyThreshold=0.025", "gradientScores=true");
         String d = DeadReluListener.builder().build().toString();
         assertTrue(!d.contains("dormancyThreshold") && !d.contains("gradientScores"), d);
     }

@@ -5,6 +5,7 @@ package io.github.deadrelu.listeners;
 
 import static io.github.deadrelu.listeners.DeadReluListenerPlantedTest.assertPlanted;
 import static io.github.deadrelu.listeners.DeadReluListenerPlantedTest.gates;
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,32 +21,32 @@ import io.github.deadrelu.stats.LayerGates;
 import io.github.deadrelu.testutil.LogCapture;
 import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import io.github.deadrelu.testutil.Serial;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Builder, lifecycle, history, serialisation, logging and CSV of {@link DeadReluListener}.
@@ -66,53 +67,41 @@ class DeadReluListenerTest {
 
     // ------------------------------------------------------------------------------------------- builder
 
-    @Test
-    void deadAfterExamples_zero() {
-        var e = assertThrows(IllegalArgumentException.class, () -> DeadReluListener.builder().deadAfterExamples(0));
-        assertEquals("deadAfterExamples must be >= 1, got: 0", e.getMessage());
+    /** Bad builder and constructor input: the exact message. */
+    static Stream<Arguments> badInput() {
+        return Stream.of(
+                refused("deadAfterExamples must be >= 1, got: 0",
+                        () -> DeadReluListener.builder().deadAfterExamples(0)),
+                refused("deadAfterExamples must be >= 1, got: -3",
+                        () -> DeadReluListener.builder().deadAfterExamples(-3)),
+                refused("frequency must be >= 0, got: -1", () -> DeadReluListener.builder().frequency(-1)),
+                refused("frequency must be >= 0, got: -2", () -> new DeadReluListener(-2)),
+                refused("historySize must be >= 1, got: 0", () -> DeadReluListener.builder().historySize(0)));
     }
 
-    @Test
-    void deadAfterExamples_negative() {
-        var e = assertThrows(IllegalArgumentException.class, () -> DeadReluListener.builder().deadAfterExamples(-3));
-        assertTrue(e.getMessage().contains("deadAfterExamples") && e.getMessage().contains("-3"), e.getMessage());
+    private static Arguments refused(String message, Executable call) {
+        return Arguments.of(message, call);
     }
 
-    @Test
-    void frequency_negative() {
-        var e = assertThrows(IllegalArgumentException.class, () -> DeadReluListener.builder().frequency(-1));
-        assertEquals("frequency must be >= 0, got: -1", e.getMessage());
-    }
-
-    @Test
-    void frequency_negativeInConstructor() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new DeadReluListener(-2));
-        assertEquals("frequency must be >= 0, got: -2", e.getMessage());
-    }
-
-    @Test
-    void historySize_zero() {
-        var e = assertThrows(IllegalArgumentException.class, () -> DeadReluListener.builder().historySize(0));
-        assertEquals("historySize must be >= 1, got: 0", e.getMessage());
-    }
-
-    @Test
-    void reinitialize_null() {
-        var e = assertThrows(NullPointerException.class, () -> DeadReluListener.builder().reinitialize(null));
-        assertTrue(e.getMessage().contains("policy"), e.getMessage());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInput")
+    void badInput_illegalArgumentWithTheConstraint(String message, Executable call) {
+        assertEquals(message, assertThrows(IllegalArgumentException.class, call).getMessage());
     }
 
     @Test
     void reinitialize_twice() {
         DeadReluListener.Builder b = DeadReluListener.builder().reinitialize(ReinitPolicy.builder().build());
         var e = assertThrows(IllegalStateException.class, () -> b.reinitialize(ReinitPolicy.builder().build()));
-        assertTrue(e.getMessage().contains("reinitialize was already set"), e.getMessage());
+        assertContains(e.getMessage(), "reinitialize was already set");
     }
 
     @Test
-    void csv_null() {
-        var e = assertThrows(NullPointerException.class, () -> DeadReluListener.builder().csv(null));
-        assertTrue(e.getMessage().contains("file"), e.getMessage());
+    void nullArguments_namedInTheMessage() {
+        var e = assertThrows(NullPointerException.class, () -> DeadReluListener.builder().reinitialize(null));
+        assertContains(e.getMessage(), "policy");
+        e = assertThrows(NullPointerException.class, () -> DeadReluListener.builder().csv(null));
+        assertContains(e.getMessage(), "file");
     }
 
     @Test
@@ -123,7 +112,7 @@ class DeadReluListenerTest {
         assertNotSame(a, c);
         assertEquals(a.toString(), c.toString());
         assertTrue(a.toString().startsWith("DeadReluListener(deadAfterExamples=1024, frequency=7"), a.toString());
-        assertTrue(a.toString().contains("historySize=3"), a.toString());
+        assertContains(a.toString(), "historySize=3");
     }
 
     @Test
@@ -233,7 +222,7 @@ class DeadReluListenerTest {
             }
             List<String> warns = logs.messages(Level.WARN);
             assertEquals(1, warns.size(), warns.toString());
-            assertTrue(warns.get(0).contains("no layer with a ReLU-family activation"), warns.get(0));
+            assertContains(warns.get(0), "no layer with a ReLU-family activation");
             assertTrue(summaries(logs).isEmpty(), logs.messages(Level.INFO).toString());
         }
         assertTrue(l.snapshot().isEmpty());
@@ -285,10 +274,7 @@ class DeadReluListenerTest {
         MultiLayerNetwork a = Nets.plantedMlp(67);
         a.setListeners(l);
         a.fit(Nets.mlpData(MB, 1));
-        MultiLayerNetwork b = Nets.mln(68, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(7).activation(Activation.RELU).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+        MultiLayerNetwork b = Nets.denseSoftmax(68, 4, 7, Activation.RELU);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(b.getLayer(0), 0, 2);
         b.setListeners(l);
@@ -309,7 +295,7 @@ class DeadReluListenerTest {
         a.setListeners(original);
         a.fit(Nets.mlpData(MB, 1));
 
-        DeadReluListener copy = roundTrip(original);
+        DeadReluListener copy = Serial.roundTrip(original);
         assertEquals(original.toString(), copy.toString());
         assertTrue(copy.snapshot().isEmpty(), "runtime state is not serialised");
         assertTrue(copy.history().isEmpty());
@@ -330,21 +316,11 @@ class DeadReluListenerTest {
 
     @Test
     void serialization_graph() throws Exception {
-        DeadReluListener copy = roundTrip(planted().build());
+        DeadReluListener copy = Serial.roundTrip(planted().build());
         ComputationGraph cg = Nets.plantedMlp(73).toComputationGraph();
         cg.setListeners(copy);
         cg.fit(Nets.mlpData(MB, 1));
         assertPlanted(gates(copy, "0"), 6, 0, 2);
-    }
-
-    private static DeadReluListener roundTrip(DeadReluListener l) throws IOException, ClassNotFoundException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(l);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (DeadReluListener) in.readObject();
-        }
     }
 
     // ------------------------------------------------------------------------------------------- logging
@@ -413,8 +389,8 @@ class DeadReluListenerTest {
             String w1 = warns.stream().filter(w -> w.contains("layer layer1 ")).findFirst().orElseThrow();
             assertTrue(w0.startsWith("2 of 6 ReLU units (33.3%) of layer layer0 (index 0) are dead at iteration 1"),
                     w0);
-            assertTrue(w0.contains("not recoverable"), w0);
-            assertTrue(w1.contains("They are recoverable"), w1);
+            assertContains(w0, "not recoverable");
+            assertContains(w1, "They are recoverable");
             for (String w : warns) {
                 assertTrue(w.contains("Leaky ReLU") && w.contains("learning rate")
                         && w.contains("re-initialise"), "names the remedies: " + w);
@@ -425,10 +401,7 @@ class DeadReluListenerTest {
     @Test
     void deadWarning_notAtExactlyTenPercent() {
         // 1 dead of 10 units is 10%: not past the threshold.
-        MultiLayerNetwork net = Nets.mln(83, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(10).activation(Activation.RELU).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+        MultiLayerNetwork net = Nets.denseSoftmax(83, 4, 10, Activation.RELU);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 4);
         DeadReluListener l = planted().build();

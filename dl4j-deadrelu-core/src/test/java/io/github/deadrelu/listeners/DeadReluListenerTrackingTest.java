@@ -9,22 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
-import java.util.List;
+import io.github.deadrelu.testutil.LogCapture;
 import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
-import ch.qos.logback.classic.Level;
-import io.github.deadrelu.testutil.LogCapture;
+import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -162,8 +161,7 @@ class DeadReluListenerTrackingTest {
                 new ConvolutionLayer.Builder(3, 3).nOut(4).dataFormat(format).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.RELU).build(),
                 new DenseLayer.Builder().nOut(3).activation(Activation.RELU).dropOut(0.5).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+                Nets.softmaxOut());
         Nd4j.getRandom().setSeed(7);
         Planted.conv(net.getLayer(0), 0, 3);
         DeadReluListener l = DeadReluListener.builder().deadAfterExamples(mb).frequency(0).build();
@@ -185,8 +183,7 @@ class DeadReluListenerTrackingTest {
         MultiLayerNetwork net = Nets.mln(51, InputType.feedForward(4),
                 new DenseLayer.Builder().nOut(6).activation(Activation.RELU).build(),
                 new DropoutLayer.Builder(0.5).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+                Nets.softmaxOut());
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 0, 2);
         DeadReluListener l = DeadReluListener.builder().deadAfterExamples(mb).frequency(0).build();
@@ -277,8 +274,7 @@ class DeadReluListenerTrackingTest {
         MultiLayerNetwork net = Nets.mln(49, InputType.feedForward(4),
                 new DenseLayer.Builder().nOut(6).activation(Activation.RELU).build(),
                 new ActivationLayer.Builder().activation(Activation.TANH).dropOut(0.5).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+                Nets.softmaxOut());
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 0, 2);
         DeadReluListener l = DeadReluListener.builder().deadAfterExamples(32).frequency(0).build();
@@ -332,10 +328,7 @@ class DeadReluListenerTrackingTest {
     void nanFeatureRow_activationThatMapsNaNToFinite(Activation activation) {
         // libnd4j maps NaN to a finite output for ReLU6 (6, the cap) and ThresholdedReLU (0): counted from the
         // output alone, a NaN row would be closed. The listener must still count it as non-finite.
-        MultiLayerNetwork net = Nets.mln(41, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(5).activation(activation).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+        MultiLayerNetwork net = Nets.denseSoftmax(41, 4, 5, activation);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 0);
         Planted.bias(net.getLayer(0), 2.0, 1, 2, 3, 4); // z in [2, 4.4]: open for both activations
@@ -356,10 +349,7 @@ class DeadReluListenerTrackingTest {
     void nanFeatureRow_relu6SquareDenseLayer() {
         // nIn == nOut: the layer's input has the shape of its output, yet a NaN input entry reaches every unit of its
         // row through the weights, so the whole row is non-finite, not just the entry at the same position.
-        MultiLayerNetwork net = Nets.mln(43, InputType.feedForward(5),
-                new DenseLayer.Builder().nOut(5).activation(Activation.RELU6).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+        MultiLayerNetwork net = Nets.denseSoftmax(43, 5, 5, Activation.RELU6);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0), 0);
         DeadReluListener l = DeadReluListener.builder().deadAfterExamples(40).frequency(0).build();
@@ -378,10 +368,7 @@ class DeadReluListenerTrackingTest {
     void nanWeight_relu6UnitIsNonFiniteNotClosed() {
         // A diverged (NaN) weight makes z NaN on every example; ReLU6 outputs a finite value for it, which must not
         // make the unit look closed (and dead).
-        MultiLayerNetwork net = Nets.mln(45, InputType.feedForward(4),
-                new DenseLayer.Builder().nOut(5).activation(Activation.RELU6).build(),
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-                        .build());
+        MultiLayerNetwork net = Nets.denseSoftmax(45, 4, 5, Activation.RELU6);
         Nd4j.getRandom().setSeed(7);
         Planted.dense(net.getLayer(0));
         net.getLayer(0).getParam("W").putScalar(1, 2, Double.NaN);

@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.listeners;
 
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -204,7 +205,7 @@ class DeadReluListenerTrustTest {
             assertTrue(line.contains("attached to " + m.getClass().getSimpleName() + " at iteration 0"), line);
             assertTrue(line.contains("monitoring " + layers.get(0).name() + " (DenseLayer, 6 units, not recoverable), "
                     + layers.get(1).name() + " (DenseLayer, 5 units)"), line);
-            assertTrue(line.contains("every=700"), line);
+            assertContains(line, "every=700");
             assertTrue(line.endsWith("first check at iteration 700"), line);
         }
     }
@@ -226,7 +227,7 @@ class DeadReluListenerTrustTest {
             List<String> attach = matching(logs.messages(Level.INFO), "attached to");
             assertEquals(1, attach.size(), logs.messages(Level.INFO).toString());
             String line = attach.get(0);
-            assertTrue(line.contains("at iteration 5"), line);
+            assertContains(line, "at iteration 5");
             assertTrue(line.contains("; not monitored: " + out + " (OutputLayer): output layer: its activation is "
                     + "the prediction, not a hidden gate;"), line);
             assertTrue(line.endsWith("first check at iteration 9"), "5 + maturity 2 = 7, next multiple of 3: " + line);
@@ -256,9 +257,8 @@ class DeadReluListenerTrustTest {
             fitEpoch(m, Nets.mlpData(MB, 1));
             List<String> info = matching(logs.messages(Level.INFO), "no re-initialisation check has run");
             assertEquals(1, info.size(), logs.messages(Level.INFO).toString());
-            assertTrue(info.get(0).contains("at the end of an epoch (iteration 0)"), info.get(0));
-            assertTrue(info.get(0).contains("every(1000)"), info.get(0));
-            assertTrue(info.get(0).contains("first check is at iteration 1000"), info.get(0));
+            assertContains(info.get(0),
+                    "at the end of an epoch (iteration 0)", "every(1000)", "first check is at iteration 1000");
             Nets.fit(m, Nets.mlpData(MB, 2));
             l.close();
             assertEquals(1, matching(logs.messages(Level.INFO), "no re-initialisation check has run").size(),
@@ -286,8 +286,7 @@ class DeadReluListenerTrustTest {
             l.close();
             List<String> info = matching(logs.messages(Level.INFO), "no re-initialisation check has run");
             assertEquals(1, info.size());
-            assertTrue(info.get(0).contains("at close() (iteration 2)"), info.get(0));
-            assertTrue(info.get(0).contains("every(1000)"), info.get(0));
+            assertContains(info.get(0), "at close() (iteration 2)", "every(1000)");
         }
     }
 
@@ -342,7 +341,7 @@ class DeadReluListenerTrustTest {
             net.fit(Nets.mlpData(MB, 1));
             List<String> skipped = matching(logs.messages(Level.WARN), "re-initialisation at iteration 0 skipped");
             assertEquals(1, skipped.size(), logs.messages(Level.WARN).toString());
-            assertTrue(skipped.get(0).contains("parameters are non-finite"), skipped.get(0));
+            assertContains(skipped.get(0), "parameters are non-finite");
         }
         assertEquals(0, l.snapshot().layers().get(0).reinitialized());
         assertEquals(0, l.snapshot().layers().get(0).nonFinite());
@@ -361,8 +360,7 @@ class DeadReluListenerTrustTest {
             List<String> dead = matching(logs.messages(Level.WARN), "ReLU units");
             assertEquals(2, dead.size(), dead.toString());
             for (String w : dead) {
-                assertTrue(w.contains("Re-initialisation is on"), w);
-                assertTrue(w.contains("its next check is at iteration 50"), w);
+                assertContains(w, "Re-initialisation is on", "its next check is at iteration 50");
                 assertFalse(w.contains("builder().reinitialize("), w);
             }
         }
@@ -426,8 +424,7 @@ class DeadReluListenerTrustTest {
             assertEquals(1, g.get(1).reopened(), "recoverable, but nothing feeding it changed: " + g.get(1));
             assertEquals(0, g.get(1).revived());
             String summary = matching(logs.messages(Level.INFO), "dead ReLUs at iteration 1").get(0);
-            assertTrue(summary.contains(" reopened 2"), summary);
-            assertTrue(summary.contains(" reopened 1"), summary);
+            assertContains(summary, " reopened 2", " reopened 1");
         }
         l.close();
         List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);

@@ -6,6 +6,7 @@ package io.github.deadrelu.listeners;
 import io.github.deadrelu.reinit.OutgoingWeights;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.testutil.ModelState;
+import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
 import java.util.Arrays;
 import org.deeplearning4j.nn.api.Layer;
@@ -253,8 +254,6 @@ public final class ReinitNets {
 
     /** @return the network of {@code conf}, initialised */
     private static MultiLayerNetwork init(MultiLayerConfiguration conf) {
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+        return Nets.init(conf);
     }
 }

@@ -8,36 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import io.github.deadrelu.testutil.Serial;
 import org.junit.jupiter.api.Test;
 
-/** {@link ReinitPolicy.Builder#select}, {@code threshold} and {@code replacementRate}: values, checks, text. */
+/**
+ * {@link ReinitPolicy.Builder#select}, {@code threshold} and {@code replacementRate}: values, checks, text (their
+ * out-of-range values and null arguments are in {@link ReinitPolicyTest}).
+ */
 class ReinitPolicySelectionTest {
-
-    @Test
-    void threshold_outOfRange_namesTheParameter() {
-        for (double bad : new double[]{-0.1, 1.5, Double.NaN}) {
-            var e = assertThrows(IllegalArgumentException.class, () -> ReinitPolicy.builder().threshold(bad));
-            assertEquals("threshold must be in [0, 1], got: " + bad, e.getMessage());
-        }
-    }
-
-    @Test
-    void replacementRate_outOfRange_namesTheParameter() {
-        for (double bad : new double[]{0.0, 1.0, -1e-4, Double.NaN}) {
-            var e = assertThrows(IllegalArgumentException.class, () -> ReinitPolicy.builder().replacementRate(bad));
-            assertEquals("replacementRate must be in (0, 1), got: " + bad, e.getMessage());
-        }
-    }
-
-    @Test
-    void select_null() {
-        var e = assertThrows(NullPointerException.class, () -> ReinitPolicy.builder().select(null));
-        assertTrue(e.getMessage().contains("selection"));
-    }
 
     @Test
     void dormant_withThreshold_valuesAndText() {
@@ -105,14 +83,8 @@ class ReinitPolicySelectionTest {
         assertEquals(a, ReinitPolicy.builder().select(UnitSelection.DORMANT).threshold(0.1).build());
         assertEquals(a.hashCode(), ReinitPolicy.builder().select(UnitSelection.DORMANT).threshold(0.1).build()
                 .hashCode());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(a);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            ReinitPolicy back = (ReinitPolicy) in.readObject();
-            assertEquals(a, back);
-            assertEquals(UnitSelection.DORMANT, back.select());
-        }
+        ReinitPolicy back = Serial.roundTrip(a);
+        assertEquals(a, back);
+        assertEquals(UnitSelection.DORMANT, back.select());
     }
 }

@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import io.github.deadrelu.testutil.Serial;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ReinitPolicyTest {
 
@@ -31,30 +35,40 @@ class ReinitPolicyTest {
                 p.toString());
     }
 
-    @Test
-    void every_zero() {
-        var e = assertThrows(IllegalArgumentException.class, () -> ReinitPolicy.builder().every(0));
-        assertEquals("every must be >= 1, got: 0", e.getMessage());
-    }
-
-    @Test
-    void maturity_negative() {
-        var e = assertThrows(IllegalArgumentException.class, () -> ReinitPolicy.builder().maturity(-1));
-        assertEquals("maturity must be >= 0, got: -1", e.getMessage());
-    }
-
-    @Test
-    void maxFraction_outOfRange() {
+    /** Every out-of-range builder value: the exact message naming the parameter and the value. */
+    static Stream<Arguments> badValues() {
+        List<Arguments> all = new ArrayList<>(List.of(
+                refused("every must be >= 1, got: 0", b -> b.every(0)),
+                refused("maturity must be >= 0, got: -1", b -> b.maturity(-1))));
         for (double bad : new double[]{0.0, -0.5, 1.5, Double.NaN}) {
-            var e = assertThrows(IllegalArgumentException.class, () -> ReinitPolicy.builder().maxFraction(bad));
-            assertEquals("maxFraction must be in (0, 1], got: " + bad, e.getMessage());
+            all.add(refused("maxFraction must be in (0, 1], got: " + bad, b -> b.maxFraction(bad)));
         }
+        for (double bad : new double[]{0.0, 1.0, -1e-4, Double.NaN}) {
+            all.add(refused("replacementRate must be in (0, 1), got: " + bad, b -> b.replacementRate(bad)));
+        }
+        for (double bad : new double[]{-0.1, 1.5, Double.NaN}) {
+            all.add(refused("threshold must be in [0, 1], got: " + bad, b -> b.threshold(bad)));
+        }
+        return all.stream();
+    }
+
+    private static Arguments refused(String message, Consumer<ReinitPolicy.Builder> call) {
+        return Arguments.of(message, call);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badValues")
+    void badValue_illegalArgumentNamesTheParameter(String message, Consumer<ReinitPolicy.Builder> call) {
+        var e = assertThrows(IllegalArgumentException.class, () -> call.accept(ReinitPolicy.builder()));
+        assertEquals(message, e.getMessage());
     }
 
     @Test
-    void outgoing_null() {
+    void nullArguments_namedInTheMessage() {
         var e = assertThrows(NullPointerException.class, () -> ReinitPolicy.builder().outgoing(null));
         assertTrue(e.getMessage().contains("outgoing"));
+        e = assertThrows(NullPointerException.class, () -> ReinitPolicy.builder().select(null));
+        assertTrue(e.getMessage().contains("selection"));
     }
 
     @Test
@@ -74,12 +88,6 @@ class ReinitPolicyTest {
         assertEquals(p, b.build());
         assertEquals(p.hashCode(), b.build().hashCode());
         assertNotEquals(p, b.seed(43).build());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(p);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            assertEquals(p, in.readObject());
-        }
+        assertEquals(p, Serial.roundTrip(p));
     }
 }

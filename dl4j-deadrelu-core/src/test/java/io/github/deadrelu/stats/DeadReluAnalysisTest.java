@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.stats;
 
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,9 +29,8 @@ import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.Deconvolution3D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -274,13 +274,11 @@ class DeadReluAnalysisTest {
                 .addLayer("a", new DenseLayer.Builder().nOut(4).activation(Activation.RELU).build(), "in1")
                 .addLayer("b", new DenseLayer.Builder().nOut(3).activation(Activation.RELU).build(), "in2")
                 .addVertex("merge", new MergeVertex(), "a", "b")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "merge")
+                .addLayer("out", Nets.softmaxOut(), "merge")
                 .setOutputs("out")
                 .setInputTypes(InputType.feedForward(3), InputType.feedForward(2))
                 .build();
-        ComputationGraph cg = new ComputationGraph(conf);
-        cg.init();
+        ComputationGraph cg = Nets.init(conf);
         Planted.dense(cg.getLayer("a"), 1, 3);
         Planted.dense(cg.getLayer("b"), 0);
         return cg;
@@ -451,7 +449,7 @@ class DeadReluAnalysisTest {
             List<String> warns = logs.messages(Level.WARN).stream()
                     .filter(m -> m.contains("cannot be re-initialised")).collect(java.util.stream.Collectors.toList());
             assertEquals(1, warns.size(), logs.messages(Level.WARN).toString());
-            assertTrue(warns.get(0).contains("layer0 (LSTM)"), warns.get(0));
+            assertContains(warns.get(0), "layer0 (LSTM)");
         }
         assertEquals(3, net.getIterationCount());
         assertEquals(before, net.params(), "Sgd(0) and no re-initialisation: nothing moved");

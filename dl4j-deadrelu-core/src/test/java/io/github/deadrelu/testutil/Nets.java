@@ -4,6 +4,8 @@
 package io.github.deadrelu.testutil;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -15,6 +17,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -53,6 +56,30 @@ public final class Nets {
     }
 
     /**
+     * An initialised MultiLayerNetwork of a configuration.
+     *
+     * @param conf the configuration
+     * @return the network, initialised
+     */
+    public static MultiLayerNetwork init(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /**
+     * An initialised ComputationGraph of a configuration.
+     *
+     * @param conf the configuration
+     * @return the graph, initialised
+     */
+    public static ComputationGraph init(ComputationGraphConfiguration conf) {
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        return graph;
+    }
+
+    /**
      * An initialised MultiLayerNetwork of the given layers, trained by {@code Sgd(0.0)} (nothing moves).
      *
      * @param seed   seed
@@ -61,10 +88,45 @@ public final class Nets {
      * @return the network
      */
     public static MultiLayerNetwork mln(long seed, InputType input, Layer... layers) {
-        MultiLayerNetwork net = new MultiLayerNetwork(base(seed, new Sgd(0.0)).list(layers).setInputType(input)
-                .build());
-        net.init();
-        return net;
+        return init(base(seed, new Sgd(0.0)).list(layers).setInputType(input).build());
+    }
+
+    /**
+     * The output layer of the planted test networks: {@link #CLASSES} softmax units, MCXENT loss.
+     *
+     * @return the layer configuration
+     */
+    public static OutputLayer softmaxOut() {
+        return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES).activation(Activation.SOFTMAX)
+                .build();
+    }
+
+    /**
+     * One dense layer ("layer0") and the {@link #softmaxOut()} layer, {@code Sgd(0.0)}: the network of the tests
+     * that plant one layer's units.
+     *
+     * @param seed       seed
+     * @param nIn        inputs
+     * @param units      units of the dense layer
+     * @param activation its activation
+     * @return the network, initialised
+     */
+    public static MultiLayerNetwork denseSoftmax(long seed, int nIn, int units, IActivation activation) {
+        return mln(seed, InputType.feedForward(nIn),
+                new DenseLayer.Builder().nOut(units).activation(activation).build(), softmaxOut());
+    }
+
+    /**
+     * {@link #denseSoftmax(long, int, int, IActivation)} with one of DL4J's activations.
+     *
+     * @param seed       seed
+     * @param nIn        inputs
+     * @param units      units of the dense layer
+     * @param activation its activation
+     * @return the network, initialised
+     */
+    public static MultiLayerNetwork denseSoftmax(long seed, int nIn, int units, Activation activation) {
+        return denseSoftmax(seed, nIn, units, activation.getActivationFunction());
     }
 
     /**

@@ -13,16 +13,10 @@
 
 package io.github.deadrelu.weights;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.github.deadrelu.testutil.Nets;
 import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -39,8 +33,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU6;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -48,6 +42,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.slf4j.LoggerFactory;
+import static io.github.deadrelu.testutil.Texts.assertContains;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(120)
 class RandomizedAsymmetricInitTest {
@@ -116,8 +117,7 @@ class RandomizedAsymmetricInitTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(6).nOut(1)
                         .activation(Activation.IDENTITY).build())
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        MultiLayerNetwork net = Nets.init(conf);
         double[] before = net.getLayer(0).params().toDoubleVector();
         double[] outputBefore = net.getLayer(1).params().toDoubleVector();
         RandomizedAsymmetricInit.apply(net, 5);
@@ -221,7 +221,7 @@ class RandomizedAsymmetricInitTest {
     void apply_notInitialised_throwsIse() {
         MultiLayerNetwork net = new MultiLayerNetwork(mixedNet(DataType.FLOAT).getLayerWiseConfigurations());
         var e = assertThrows(IllegalStateException.class, () -> RandomizedAsymmetricInit.apply(net, 1));
-        assertTrue(e.getMessage().contains("init()"), e.getMessage());
+        assertContains(e.getMessage(), "init()");
     }
 
     @Test
@@ -231,8 +231,7 @@ class RandomizedAsymmetricInitTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(4).nOut(1)
                         .activation(Activation.RELU).build())
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        MultiLayerNetwork net = Nets.init(conf);
         double[] before = net.params().toDoubleVector();
 
         ch.qos.logback.classic.Logger logger =
@@ -272,9 +271,7 @@ class RandomizedAsymmetricInitTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(5).nOut(2)
                         .activation(Activation.IDENTITY).build())
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+        return Nets.init(conf);
     }
 
     private static DenseLayer dense(int nIn, int nOut, IActivation activation) {
@@ -290,9 +287,7 @@ class RandomizedAsymmetricInitTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(nOut).nOut(1)
                         .activation(Activation.IDENTITY).build())
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+        return Nets.init(conf);
     }
 
     /** Every unit (column of W, plus its bias if any) has at least one entry in (0, 1]. */

@@ -4,15 +4,11 @@
 package io.github.deadrelu.spark;
 
 import io.github.deadrelu.internal.UnitCounts;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import io.github.deadrelu.storage.BinaryPersistable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +23,10 @@ import org.deeplearning4j.core.storage.Persistable;
  * {@link DeadReluAggregator}.
  *
  * <p>A {@link Persistable} with a public no-arg constructor, so DL4J's stats storages can rebuild it; Java-serialisable
- * (Spark returns it with the task result). Immutable once built or decoded.
+ * (Spark returns it with the task result). Immutable once built or decoded. The encode/decode overloads and the
+ * session, worker and timestamp come from {@link BinaryPersistable}; this class writes and reads its format.
  */
-public final class GateCountsUpdate implements Persistable {
+public final class GateCountsUpdate extends BinaryPersistable {
     private static final long serialVersionUID = 1L;
 
     /** The type ID of these updates in a stats storage. */
@@ -38,81 +35,27 @@ public final class GateCountsUpdate implements Persistable {
     /** Format 2 adds the per-unit sums of |a| (ReDo's dormancy scores); format 1 (without them) is still read. */
     private static final int FORMAT = 2;
 
-    /** The session the update belongs to. */
-    private String sessionID;
-    /** The worker that sent it. */
-    private String workerID;
-    /** When it was made (ms since the epoch). */
-    private long timeStamp;
     /** The worker's iteration. */
     private int iteration;
     /** The worker's epoch. */
     private int epoch;
-    /** The layer names, one per row of the arrays below. */
-    private String[] layers;
-    /** Examples counted per layer. */
-    private long[] examples;
-    /** Whether each layer's counts are estimates. */
-    private boolean[] estimated;
-    /** Closed entries per layer and unit. */
-    private long[][] closed;
-    /** Negative entries per layer and unit. */
-    private long[][] negative;
-    /** Non-finite entries per layer and unit. */
-    private long[][] nonFinite;
-    /** Counted entries per layer and unit. */
-    private long[][] entries;
-    /** Per layer, the sums of |a| per unit, or null when the counts carried none. */
-    private double[][] absSums;
+    /** The layer names, one per element of {@link #counts}. */
+    private String[] layers = new String[0];
+    /** The counts per layer (immutable values). */
+    private UnitCounts[] counts = new UnitCounts[0];
 
     /** An empty update, to be filled by one of the {@code decode} methods (used by DL4J's stats storages). */
     public GateCountsUpdate() {
-        this.layers = new String[0];
-        this.examples = new long[0];
-        this.estimated = new boolean[0];
-        this.closed = new long[0][];
-        this.negative = new long[0][];
-        this.nonFinite = new long[0][];
-        this.entries = new long[0][];
-        this.absSums = new double[0][];
     }
 
     GateCountsUpdate(String sessionID, String workerID, long timeStamp, int iteration, int epoch,
                      Map<String, UnitCounts> counts) {
-        this.sessionID = Objects.requireNonNull(sessionID, "sessionID");
-        this.workerID = Objects.requireNonNull(workerID, "workerID");
-        this.timeStamp = timeStamp;
+        super(Objects.requireNonNull(sessionID, "sessionID"), Objects.requireNonNull(workerID, "workerID"),
+                timeStamp);
         this.iteration = iteration;
         this.epoch = epoch;
-        int n = counts.size();
-        layers = new String[n];
-        examples = new long[n];
-        estimated = new boolean[n];
-        closed = new long[n][];
-        negative = new long[n][];
-        nonFinite = new long[n][];
-        entries = new long[n][];
-        absSums = new double[n][];
-        int i = 0;
-        for (Map.Entry<String, UnitCounts> e : counts.entrySet()) {
-            UnitCounts c = e.getValue();
-            int u = c.units();
-            layers[i] = e.getKey();
-            examples[i] = c.examples();
-            estimated[i] = c.estimated();
-            closed[i] = new long[u];
-            negative[i] = new long[u];
-            nonFinite[i] = new long[u];
-            entries[i] = new long[u];
-            for (int k = 0; k < u; k++) {
-                closed[i][k] = c.closed(k);
-                negative[i][k] = c.negative(k);
-                nonFinite[i][k] = c.nonFinite(k);
-                entries[i][k] = c.entries(k);
-            }
-            absSums[i] = c.hasAbsSums() ? c.absSums() : null;
-            i++;
-        }
+        this.layers = counts.keySet().toArray(new String[0]);
+        this.counts = counts.values().toArray(new UnitCounts[0]);
     }
 
     /** @return the iteration the counts belong to (the worker model's iteration count) */
@@ -136,24 +79,16 @@ public final class GateCountsUpdate implements Persistable {
      */
     public long examples(String layer) {
         int i = Arrays.asList(layers).indexOf(layer);
-        return i < 0 ? 0 : examples[i];
+        return i < 0 ? 0 : counts[i].examples();
     }
 
     /** @return the counts per layer, in publication order */
     Map<String, UnitCounts> counts() {
         Map<String, UnitCounts> m = new LinkedHashMap<>();
         for (int i = 0; i < layers.length; i++) {
-            m.put(layers[i], absSums[i] == null
-                    ? new UnitCounts(closed[i], negative[i], nonFinite[i], entries[i], examples[i], estimated[i])
-                    : new UnitCounts(closed[i], negative[i], nonFinite[i], entries[i], absSums[i], examples[i],
-                    estimated[i]));
+            m.put(layers[i], counts[i]);
         }
         return m;
-    }
-
-    @Override
-    public String getSessionID() {
-        return sessionID;
     }
 
     @Override
@@ -162,85 +97,36 @@ public final class GateCountsUpdate implements Persistable {
     }
 
     @Override
-    public String getWorkerID() {
-        return workerID;
-    }
-
-    @Override
-    public long getTimeStamp() {
-        return timeStamp;
-    }
-
-    @Override
-    public int encodingLengthBytes() {
-        return encode().length;
-    }
-
-    @Override
-    public byte[] encode() {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try {
-            encode(bos);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bos.toByteArray();
-    }
-
-    @Override
-    public void encode(ByteBuffer buffer) {
-        buffer.put(encode());
-    }
-
-    @Override
-    public void encode(OutputStream outputStream) throws IOException {
-        DataOutputStream out = new DataOutputStream(outputStream);
+    protected void write(DataOutputStream out) throws IOException {
         out.writeInt(FORMAT);
-        out.writeUTF(sessionID == null ? "" : sessionID);
-        out.writeUTF(workerID == null ? "" : workerID);
-        out.writeLong(timeStamp);
+        out.writeUTF(getSessionID() == null ? "" : getSessionID());
+        out.writeUTF(getWorkerID() == null ? "" : getWorkerID());
+        out.writeLong(getTimeStamp());
         out.writeInt(iteration);
         out.writeInt(epoch);
         out.writeInt(layers.length);
         for (int i = 0; i < layers.length; i++) {
+            UnitCounts c = counts[i];
             out.writeUTF(layers[i]);
-            out.writeLong(examples[i]);
-            out.writeBoolean(estimated[i]);
-            out.writeInt(closed[i].length);
-            for (long[] a : new long[][]{closed[i], negative[i], nonFinite[i], entries[i]}) {
+            out.writeLong(c.examples());
+            out.writeBoolean(c.estimated());
+            out.writeInt(c.units());
+            for (long[] a : new long[][]{c.closedCounts(), c.negativeCounts(), c.nonFiniteCounts(), c.entryCounts()}) {
                 for (long v : a) {
                     out.writeLong(v);
                 }
             }
-            out.writeBoolean(absSums[i] != null);
-            if (absSums[i] != null) {
-                for (double v : absSums[i]) {
+            out.writeBoolean(c.hasAbsSums());
+            if (c.hasAbsSums()) {
+                for (double v : c.absSums()) {
                     out.writeDouble(v);
                 }
             }
         }
-        out.flush();
     }
 
     @Override
-    public void decode(byte[] decode) {
-        try {
-            decode(new ByteArrayInputStream(decode));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public void decode(ByteBuffer buffer) {
-        byte[] b = new byte[buffer.remaining()];
-        buffer.get(b);
-        decode(b);
-    }
-
-    @Override
-    public void decode(InputStream inputStream) throws IOException {
-        DataInputStream in = new DataInputStream(inputStream);
+    protected void read(DataInputStream in, int length) throws IOException {
         int format = in.readInt();
         if (format != FORMAT && format != 1) {
             throw new IOException("format must be 1 or " + FORMAT + ", got: " + format);
@@ -255,73 +141,63 @@ public final class GateCountsUpdate implements Persistable {
             throw new IOException("layer count must be >= 0, got: " + n);
         }
         String[] ls = new String[n];
-        long[] ex = new long[n];
-        boolean[] est = new boolean[n];
-        long[][][] arrays = new long[4][n][];
-        double[][] sums = new double[n][];
+        UnitCounts[] cs = new UnitCounts[n];
         for (int i = 0; i < n; i++) {
             ls[i] = in.readUTF();
-            ex[i] = in.readLong();
-            est[i] = in.readBoolean();
+            long examples = in.readLong();
+            boolean estimated = in.readBoolean();
             int u = in.readInt();
             if (u < 0) {
                 throw new IOException("unit count must be >= 0, got: " + u);
             }
-            for (int a = 0; a < 4; a++) {
-                arrays[a][i] = new long[u];
+            long[][] arrays = new long[4][u];
+            for (long[] a : arrays) {
                 for (int k = 0; k < u; k++) {
-                    arrays[a][i][k] = in.readLong();
+                    a[k] = in.readLong();
                 }
             }
+            double[] sums = null;
             if (format >= 2 && in.readBoolean()) {
-                sums[i] = new double[u];
+                sums = new double[u];
                 for (int k = 0; k < u; k++) {
-                    sums[i][k] = in.readDouble();
+                    sums[k] = in.readDouble();
                 }
             }
+            cs[i] = sums == null
+                    ? new UnitCounts(arrays[0], arrays[1], arrays[2], arrays[3], examples, estimated)
+                    : new UnitCounts(arrays[0], arrays[1], arrays[2], arrays[3], sums, examples, estimated);
         }
-        sessionID = s;
-        workerID = w;
-        timeStamp = ts;
+        identify(s, w, ts);
         iteration = it;
         epoch = ep;
         layers = ls;
-        examples = ex;
-        estimated = est;
-        closed = arrays[0];
-        negative = arrays[1];
-        nonFinite = arrays[2];
-        entries = arrays[3];
-        absSums = sums;
+        counts = cs;
+    }
+
+    /** A malformed encoding: the {@link IOException} that says why, unchecked. */
+    @Override
+    protected RuntimeException malformed(IOException cause, int length) {
+        return new UncheckedIOException(cause);
     }
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof GateCountsUpdate)) {
-            return false;
-        }
-        GateCountsUpdate g = (GateCountsUpdate) o;
-        return timeStamp == g.timeStamp && iteration == g.iteration && epoch == g.epoch
-                && Objects.equals(sessionID, g.sessionID) && Objects.equals(workerID, g.workerID)
-                && Arrays.equals(layers, g.layers) && Arrays.equals(examples, g.examples)
-                && Arrays.equals(estimated, g.estimated) && Arrays.deepEquals(closed, g.closed)
-                && Arrays.deepEquals(negative, g.negative) && Arrays.deepEquals(nonFinite, g.nonFinite)
-                && Arrays.deepEquals(entries, g.entries) && Arrays.deepEquals(absSums, g.absSums);
+        return this == o || o instanceof GateCountsUpdate g
+                && getTimeStamp() == g.getTimeStamp() && iteration == g.iteration && epoch == g.epoch
+                && Objects.equals(getSessionID(), g.getSessionID()) && Objects.equals(getWorkerID(), g.getWorkerID())
+                && Arrays.equals(layers, g.layers) && Arrays.equals(counts, g.counts);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(sessionID, workerID, timeStamp, iteration, epoch, Arrays.hashCode(layers),
-                Arrays.deepHashCode(closed));
+        return Objects.hash(getSessionID(), getWorkerID(), getTimeStamp(), iteration, epoch, Arrays.hashCode(layers),
+                Arrays.hashCode(counts));
     }
 
     @Override
     public String toString() {
-        return "GateCountsUpdate(session=" + sessionID + ", worker=" + workerID + ", iteration=" + iteration
+        return "GateCountsUpdate(session=" + getSessionID() + ", worker=" + getWorkerID() + ", iteration=" + iteration
                 + ", epoch=" + epoch + ", layers=" + Arrays.toString(layers) + ", examples="
-                + Arrays.toString(examples) + ")";
+                + Arrays.toString(Arrays.stream(counts).mapToLong(UnitCounts::examples).toArray()) + ")";
     }
 }

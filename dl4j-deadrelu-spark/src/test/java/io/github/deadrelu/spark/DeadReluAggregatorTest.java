@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.spark;
 
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,10 +17,7 @@ import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import io.github.deadrelu.testutil.Serial;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -55,14 +53,14 @@ class DeadReluAggregatorTest {
     @Test
     void builder_validation() {
         var e = assertThrows(IllegalArgumentException.class, () -> DeadReluAggregator.builder().deadAfterExamples(0));
-        assertTrue(e.getMessage().contains("deadAfterExamples must be >= 1, got: 0"), e.getMessage());
+        assertContains(e.getMessage(), "deadAfterExamples must be >= 1, got: 0");
         e = assertThrows(IllegalArgumentException.class, () -> DeadReluAggregator.builder().frequency(-1));
-        assertTrue(e.getMessage().contains("frequency must be >= 0, got: -1"), e.getMessage());
+        assertContains(e.getMessage(), "frequency must be >= 0, got: -1");
         e = assertThrows(IllegalArgumentException.class, () -> DeadReluAggregator.builder().historySize(0));
-        assertTrue(e.getMessage().contains("historySize must be >= 1, got: 0"), e.getMessage());
+        assertContains(e.getMessage(), "historySize must be >= 1, got: 0");
         var b = DeadReluAggregator.builder().reinitialize(ReinitPolicy.builder().build());
         var s = assertThrows(IllegalStateException.class, () -> b.reinitialize(ReinitPolicy.builder().build()));
-        assertTrue(s.getMessage().contains("reinitialize was already set"), s.getMessage());
+        assertContains(s.getMessage(), "reinitialize was already set");
         assertThrows(NullPointerException.class, () -> DeadReluAggregator.builder().forwardTo(null));
     }
 
@@ -72,10 +70,9 @@ class DeadReluAggregatorTest {
                 () -> DeadReluAggregator.checkTrainingMaster(new SharedTrainingMaster()));
         assertTrue(e.getMessage().startsWith("trainingMaster must be a ParameterAveragingTrainingMaster, got: "),
                 e.getMessage());
-        assertTrue(e.getMessage().contains("no listener updates back to the driver"), e.getMessage());
-        assertTrue(e.getMessage().contains("deadlocks"), e.getMessage());
+        assertContains(e.getMessage(), "no listener updates back to the driver", "deadlocks");
         e = assertThrows(IllegalArgumentException.class, () -> DeadReluAggregator.checkTrainingMaster(null));
-        assertTrue(e.getMessage().contains("got: null"), e.getMessage());
+        assertContains(e.getMessage(), "got: null");
     }
 
     /** Stands in for dl4j-spark-parameterserver's SharedTrainingMaster, which this module does not depend on. */
@@ -85,10 +82,10 @@ class DeadReluAggregatorTest {
     @Test
     void reinitialize_needsPolicyAndAttachment() {
         var e = assertThrows(IllegalStateException.class, () -> DeadReluAggregator.builder().build().reinitialize());
-        assertTrue(e.getMessage().contains("no ReinitPolicy"), e.getMessage());
+        assertContains(e.getMessage(), "no ReinitPolicy");
         DeadReluAggregator a = DeadReluAggregator.builder().reinitialize(ReinitPolicy.builder().build()).build();
         e = assertThrows(IllegalStateException.class, a::reinitialize);
-        assertTrue(e.getMessage().contains("not attached"), e.getMessage());
+        assertContains(e.getMessage(), "not attached");
     }
 
     @Test
@@ -96,7 +93,7 @@ class DeadReluAggregatorTest {
         MultiLayerNetwork net = Nets.planted(new Sgd(0.01), 1);
         DeadReluAggregator a = DeadReluAggregator.builder().build().attach(net);
         var e = assertThrows(IllegalStateException.class, () -> a.attach(net));
-        assertTrue(e.getMessage().contains("already attached"), e.getMessage());
+        assertContains(e.getMessage(), "already attached");
         assertThrows(IllegalArgumentException.class, () -> DeadReluAggregator.builder().build()
                 .attach(new org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer(
                         net.getLayerWiseConfigurations().getConf(0), org.nd4j.linalg.api.buffer.DataType.FLOAT)));
@@ -120,20 +117,9 @@ class DeadReluAggregatorTest {
         assertEquals(16, q.examples("layer0"));
         assertEquals(u.counts(), q.counts());
         // Spark ships it by Java serialisation.
-        assertEquals(u, roundTrip(u));
+        assertEquals(u, Serial.roundTrip(u));
         var e = assertThrows(java.io.UncheckedIOException.class, () -> new GateCountsUpdate().decode(new byte[]{0, 0, 0, 9}));
-        assertTrue(e.getMessage().contains("format must be 1 or 2, got: 9"), e.getMessage());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T roundTrip(T o) throws Exception {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
-            out.writeObject(o);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bos.toByteArray()))) {
-            return (T) in.readObject();
-        }
+        assertContains(e.getMessage(), "format must be 1 or 2, got: 9");
     }
 
     @Test
@@ -144,7 +130,7 @@ class DeadReluAggregatorTest {
         DeadReluRoutingListener c = l.clone();
         assertSame(a, c.getStorageRouter());
         assertEquals(a.sessionID(), c.getSessionID());
-        DeadReluRoutingListener d = roundTrip(l);
+        DeadReluRoutingListener d = Serial.roundTrip(l);
         assertNull(d.getStorageRouter(), "the router is injected by DL4J on the worker, never shipped");
         assertEquals(a.sessionID(), d.getSessionID());
         assertEquals(l.getWorkerID(), d.getWorkerID());

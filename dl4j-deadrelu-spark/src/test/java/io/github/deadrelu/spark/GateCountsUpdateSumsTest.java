@@ -12,6 +12,7 @@ import io.github.deadrelu.internal.UnitCounts;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,26 @@ class GateCountsUpdateSumsTest {
         assertEquals(u, q);
         assertArrayEquals(new double[]{0.5, 2.25}, q.counts().get("a").absSums(), 0.0);
         assertFalse(q.counts().get("b").hasAbsSums());
+    }
+
+    /** The format-2 bytes, written out by hand (DataOutputStream's big-endian ints, longs, doubles and UTF). */
+    private static final String FORMAT2 = "00000002" + "00017300017700000000000000010000000300000000" + "00000001"
+            + "000161" + "0000000000000004" + "00" + "00000002"
+            + "00000000000000010000000000000000" + "00000000000000010000000000000000"
+            + "00000000000000000000000000000000" + "00000000000000040000000000000004"
+            + "01" + "3fe0000000000000" + "4002000000000000";
+
+    @Test
+    void format2_wireBytesPinned() {
+        Map<String, UnitCounts> m = new LinkedHashMap<>();
+        m.put("a", new UnitCounts(new long[]{1, 0}, new long[]{1, 0}, new long[2], new long[]{4, 4},
+                new double[]{0.5, 2.25}, 4, false));
+        GateCountsUpdate u = new GateCountsUpdate("s", "w", 1, 3, 0, m);
+        byte[] pinned = HexFormat.of().parseHex(FORMAT2);
+        assertArrayEquals(pinned, u.encode());
+        GateCountsUpdate q = new GateCountsUpdate();
+        q.decode(pinned);
+        assertEquals(u, q);
     }
 
     @Test

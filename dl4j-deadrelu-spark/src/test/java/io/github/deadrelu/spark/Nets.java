@@ -60,9 +60,7 @@ final class Nets {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(3)
                         .activation(Activation.SOFTMAX).build())
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+        return io.github.deadrelu.testutil.Nets.init(conf);
     }
 
     /** Non-negative features, one example per data set (as Spark's RDDs usually hold them). */

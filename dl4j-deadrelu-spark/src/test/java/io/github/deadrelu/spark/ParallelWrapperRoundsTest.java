@@ -14,12 +14,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.parallelism.ParallelWrapper;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Timeout;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -46,6 +45,21 @@ class ParallelWrapperRoundsTest {
             out.add(d);
         }
         return out;
+    }
+
+    /** The planted network, as an MLN or as a CG. */
+    private static Model model(boolean graph) {
+        MultiLayerNetwork mln = net();
+        return graph ? mln.toComputationGraph() : mln;
+    }
+
+    /** One fit of a wrapper over {@link #data()}, one mini-batch per element; the wrapper is shut down. */
+    private static void fitOnce(ParallelWrapper pw) {
+        try {
+            pw.fit(new ListDataSetIterator<>(data(), 1));
+        } finally {
+            pw.shutdown();
+        }
     }
 
     private static MultiLayerNetwork net() {
@@ -80,15 +94,14 @@ class ParallelWrapperRoundsTest {
     @ValueSource(booleans = {false, true})
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aggregator_sixConsecutiveFits_everyRoundClosedShareExact(boolean graph) {
-        MultiLayerNetwork mln = net();
-        Model model = graph ? mln.toComputationGraph() : mln;
+        Model model = model(graph);
         ParallelWrapper pw = wrapper(model);
         DeadReluAggregator agg = DeadReluAggregator.builder().deadAfterExamples(2 * BATCH).frequency(0).build()
                 .attach(pw, model);
         List<DataSet> data = data();
         try {
             for (int f = 0; f < FITS; f++) {
-                pw.fit(new ListDataSetIterator<>(data, 1));
+                pw.fit(new ListDataSetIterator<>(data, 1));   // the same wrapper for every fit
             }
         } finally {
             pw.shutdown();
@@ -100,25 +113,13 @@ class ParallelWrapperRoundsTest {
     @ValueSource(booleans = {false, true})
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void sixConsecutiveFits_everyRoundClosedShareExact(boolean graph) {
-        MultiLayerNetwork mln = net();
-        Model model = graph ? mln.toComputationGraph() : mln;
-        String l0 = graph ? "0" : "layer0";
+        Model model = model(graph);
         DeadReluListener listener = DeadReluListener.builder().deadAfterExamples(2 * BATCH).frequency(0).build();
-        if (graph) {
-            ((ComputationGraph) model).setListeners(listener);
-        } else {
-            mln.setListeners(listener);
-        }
-        List<DataSet> data = data();
+        io.github.deadrelu.testutil.Nets.listen(model, listener);
         for (int f = 0; f < FITS; f++) {
             // one wrapper per fit, as a training loop with checkpoints between fits builds them: new replicas each time
-            ParallelWrapper pw = wrapper(model);
-            try {
-                pw.fit(new ListDataSetIterator<>(data, 1));   // each element is one mini-batch
-            } finally {
-                pw.shutdown();
-            }
+            fitOnce(wrapper(model));
         }
-        assertRounds(listener.history(), l0);
+        assertRounds(listener.history(), graph ? "0" : "layer0");
     }
 }

@@ -51,9 +51,31 @@ class ParallelWrapperTest {
                 .trainingMode(ParallelWrapper.TrainingMode.AVERAGING).build();
     }
 
+    /** {@link #FITS} fits of the wrapper over the data, then the wrapper is shut down. */
     private static void fit(ParallelWrapper pw, List<DataSet> data) {
-        for (int f = 0; f < FITS; f++) {
-            pw.fit(new ListDataSetIterator<>(data, BATCH));
+        try {
+            for (int f = 0; f < FITS; f++) {
+                pw.fit(new ListDataSetIterator<>(data, BATCH));
+            }
+        } finally {
+            pw.shutdown();
+        }
+    }
+
+    /** One snapshot per averaging round, numbered from 0, each with the planted gates. */
+    private static void assertOneSnapshotPerRound(List<GateSnapshot> h, String why) {
+        assertEquals(FITS * ROUNDS_PER_FIT, h.size(), "one snapshot per iteration, " + why);
+        for (int k = 0; k < h.size(); k++) {
+            assertEquals(k, h.get(k).iteration(), why);
+            assertPlanted(h.get(k));
+        }
+    }
+
+    /** Every unit counted {@code total} times, closed {@code total} times exactly for the planted units. */
+    private static void assertTotals(LayerTotals t, String layer, int units, int[] dead, long total) {
+        for (int u = 0; u < units; u++) {
+            assertEquals(total, t.entries(u));
+            assertEquals(Planted.contains(dead, u) ? total : 0, t.closed(u), layer + " unit " + u);
         }
     }
 
@@ -85,14 +107,9 @@ class ParallelWrapperTest {
             net.setListeners(listener);
             ParallelWrapper pw = wrapper(net);
             fit(pw, data);
-            pw.shutdown();
 
             List<GateSnapshot> h = listener.history();
-            assertEquals(FITS * ROUNDS_PER_FIT, h.size(), "one snapshot per iteration, run " + run);
-            for (int k = 0; k < h.size(); k++) {
-                assertEquals(k, h.get(k).iteration(), "run " + run);
-                assertPlanted(h.get(k));
-            }
+            assertOneSnapshotPerRound(h, "run " + run);
             assertEquals(h.get(h.size() - 1), listener.snapshot());
         }
     }
@@ -107,32 +124,20 @@ class ParallelWrapperTest {
             DeadReluAggregator agg = DeadReluAggregator.builder().deadAfterExamples(2 * BATCH).frequency(0).build()
                     .attach(pw, net);
             fit(pw, data);
-            pw.shutdown();
 
             long total = (long) FITS * EXAMPLES;
             LayerTotals t0 = agg.totals("layer0").orElseThrow();
             LayerTotals t1 = agg.totals("layer1").orElseThrow();
             assertEquals(total, t0.examples(), "run " + run);
             assertEquals(total, t1.examples(), "run " + run);
-            for (int u = 0; u < 6; u++) {
-                assertEquals(total, t0.entries(u));
-                assertEquals(Planted.contains(Nets.DEAD0, u) ? total : 0, t0.closed(u), "layer0 unit " + u);
-            }
-            for (int u = 0; u < 5; u++) {
-                assertEquals(total, t1.entries(u));
-                assertEquals(Planted.contains(Nets.DEAD1, u) ? total : 0, t1.closed(u), "layer1 unit " + u);
-            }
+            assertTotals(t0, "layer0", 6, Nets.DEAD0, total);
+            assertTotals(t1, "layer1", 5, Nets.DEAD1, total);
             Map<String, Long> perWorker = agg.workerExamples();
             assertEquals(2, perWorker.size(), "one ID per worker thread: " + perWorker);
             assertEquals(total, perWorker.values().stream().mapToLong(Long::longValue).sum());
             assertEquals(2L * FITS * ROUNDS_PER_FIT, agg.updates());
 
-            List<GateSnapshot> h = agg.history();
-            assertEquals(FITS * ROUNDS_PER_FIT, h.size());
-            for (int k = 0; k < h.size(); k++) {
-                assertEquals(k, h.get(k).iteration());
-                assertPlanted(h.get(k));
-            }
+            assertOneSnapshotPerRound(agg.history(), "run " + run);
         }
     }
 
@@ -144,7 +149,6 @@ class ParallelWrapperTest {
         DeadReluAggregator agg = DeadReluAggregator.builder().deadAfterExamples(2 * BATCH).frequency(0).build()
                 .attach(pw, cg);
         fit(pw, Nets.examples(EXAMPLES, 9));
-        pw.shutdown();
         long total = (long) FITS * EXAMPLES;
         LayerTotals t0 = agg.totals("0").orElseThrow();
         assertEquals(total, t0.closed(0));

@@ -163,8 +163,7 @@ class ReportParityTest {
                         org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nIn(5).nOut(3)
                         .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        MultiLayerNetwork net = io.github.deadrelu.testutil.Nets.init(conf);
         io.github.deadrelu.testutil.Planted.dense(net.getLayer(0), Nets.DEAD0);
         io.github.deadrelu.testutil.Planted.dense(net.getLayer(1), Nets.DEAD1);
         DeadReluListener listener = DeadReluListener.builder().deadAfterExamples(32).frequency(0).build();

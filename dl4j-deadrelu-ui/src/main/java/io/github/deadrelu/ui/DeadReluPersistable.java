@@ -5,18 +5,12 @@ package io.github.deadrelu.ui;
 
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import io.github.deadrelu.storage.BinaryPersistable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
-import org.deeplearning4j.core.storage.Persistable;
 
 /**
  * Dead-ReLU numbers of one or more consecutive iterations as DL4J's UI storage holds them: per iteration and gated
@@ -28,12 +22,13 @@ import org.deeplearning4j.core.storage.Persistable;
  * {@link DeadReluModule} reads them back. The type ID is {@value #TYPE_ID}. The public no-arg constructor and
  * {@link #decode(byte[])} are what {@code FileStatsStorage} (reopening a file) and the UI server's
  * {@code RemoteReceiverModule} (class name + Base64 of {@link #encode()}) use to rebuild a record; the encoding is a
- * small versioned binary form, not Java serialisation.
+ * small versioned binary form, not Java serialisation (the overloads and the session, worker and timestamp come from
+ * {@link BinaryPersistable}; this class writes and reads its format).
  *
  * <p>Used by {@link DeadReluStatsListener} and {@link DeadReluModule}, and should not be constructed by external code
  * other than through the no-arg constructor and {@code decode}.
  */
-public final class DeadReluPersistable implements Persistable {
+public final class DeadReluPersistable extends BinaryPersistable {
     private static final long serialVersionUID = 1L;
 
     /** The StatsStorage type ID of every record. */
@@ -42,12 +37,6 @@ public final class DeadReluPersistable implements Persistable {
     /** Leading int of the encoding: "DRU" and format version 1. */
     private static final int MAGIC = 0x44525501;
 
-    /** The StatsStorage session. */
-    private String sessionID;
-    /** The StatsStorage worker. */
-    private String workerID;
-    /** The storage key, unique per session and worker. */
-    private long timestamp;
     /** Position among the records of the session and worker. */
     private long sequence;
     /** Per snapshot: the iteration. */
@@ -80,47 +69,25 @@ public final class DeadReluPersistable implements Persistable {
      */
     DeadReluPersistable(String sessionID, String workerID, long timestamp, long sequence,
                         List<GateSnapshot> snapshots) {
-        this.sessionID = Objects.requireNonNull(sessionID, "sessionID");
-        this.workerID = Objects.requireNonNull(workerID, "workerID");
-        this.timestamp = timestamp;
+        super(Objects.requireNonNull(sessionID, "sessionID"), Objects.requireNonNull(workerID, "workerID"),
+                timestamp);
         this.sequence = sequence;
         int k = snapshots.size();
         allocate(k);
         for (int s = 0; s < k; s++) {
             GateSnapshot snap = snapshots.get(s);
-            iterations[s] = snap.iteration();
-            epochs[s] = snap.epoch();
             List<LayerGates> ls = snap.layers();
-            allocate(s, ls.size());
+            snapshot(s, snap.iteration(), snap.epoch(), ls.size());
             for (int i = 0; i < ls.size(); i++) {
                 LayerGates g = ls.get(i);
-                layers[s][i] = g.name();
-                units[s][i] = g.units();
-                closedShare[s][i] = g.closedShare();
-                deadFraction[s][i] = g.deadFraction();
-                reinitialized[s][i] = g.reinitialized();
+                layer(s, i, g.name(), g.units(), g.closedShare(), g.deadFraction(), g.reinitialized());
             }
         }
     }
 
     @Override
-    public String getSessionID() {
-        return sessionID;
-    }
-
-    @Override
     public String getTypeID() {
         return TYPE_ID;
-    }
-
-    @Override
-    public String getWorkerID() {
-        return workerID;
-    }
-
-    @Override
-    public long getTimeStamp() {
-        return timestamp;
     }
 
     /**
@@ -208,84 +175,54 @@ public final class DeadReluPersistable implements Persistable {
     }
 
     @Override
-    public int encodingLengthBytes() {
-        return encode().length;
-    }
-
-    @Override
-    public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 64 * iterations.length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeUTF(sessionID);
-            out.writeUTF(workerID);
-            out.writeLong(timestamp);
-            out.writeLong(sequence);
-            out.writeInt(iterations.length);
-            for (int s = 0; s < iterations.length; s++) {
-                out.writeInt(iterations[s]);
-                out.writeInt(epochs[s]);
-                out.writeInt(layers[s].length);
-                for (int i = 0; i < layers[s].length; i++) {
-                    out.writeUTF(layers[s][i]);
-                    out.writeInt(units[s][i]);
-                    out.writeDouble(closedShare[s][i]);
-                    out.writeDouble(deadFraction[s][i]);
-                    out.writeInt(reinitialized[s][i]);
-                }
+    protected void write(DataOutputStream out) throws IOException {
+        out.writeInt(MAGIC);
+        out.writeUTF(getSessionID());
+        out.writeUTF(getWorkerID());
+        out.writeLong(getTimeStamp());
+        out.writeLong(sequence);
+        out.writeInt(iterations.length);
+        for (int s = 0; s < iterations.length; s++) {
+            out.writeInt(iterations[s]);
+            out.writeInt(epochs[s]);
+            out.writeInt(layers[s].length);
+            for (int i = 0; i < layers[s].length; i++) {
+                out.writeUTF(layers[s][i]);
+                out.writeInt(units[s][i]);
+                out.writeDouble(closedShare[s][i]);
+                out.writeDouble(deadFraction[s][i]);
+                out.writeInt(reinitialized[s][i]);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
-        return bytes.toByteArray();
     }
 
     @Override
-    public void encode(ByteBuffer buffer) {
-        buffer.put(encode());
-    }
-
-    @Override
-    public void encode(OutputStream outputStream) throws IOException {
-        outputStream.write(encode());
-    }
-
-    /**
-     * Fills this record from {@link #encode()}'s bytes.
-     *
-     * @param decode the bytes
-     * @throws IllegalArgumentException when the bytes are not such an encoding
-     */
-    @Override
-    public void decode(byte[] decode) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(decode))) {
-            int magic = in.readInt();
-            if (magic != MAGIC) {
-                throw new IllegalArgumentException("encoding must start with " + Integer.toHexString(MAGIC)
-                        + ", got: " + Integer.toHexString(magic));
-            }
-            sessionID = in.readUTF();
-            workerID = in.readUTF();
-            timestamp = in.readLong();
-            sequence = in.readLong();
-            int k = count(in.readInt(), decode.length, "snapshot count");
-            allocate(k);
-            for (int s = 0; s < k; s++) {
-                iterations[s] = in.readInt();
-                epochs[s] = in.readInt();
-                int n = count(in.readInt(), decode.length, "layer count");
-                allocate(s, n);
-                for (int i = 0; i < n; i++) {
-                    layers[s][i] = in.readUTF();
-                    units[s][i] = in.readInt();
-                    closedShare[s][i] = in.readDouble();
-                    deadFraction[s][i] = in.readDouble();
-                    reinitialized[s][i] = in.readInt();
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalArgumentException("encoding must be complete, got: " + decode.length + " bytes", e);
+    protected void read(DataInputStream in, int length) throws IOException {
+        int magic = in.readInt();
+        if (magic != MAGIC) {
+            throw new IllegalArgumentException("encoding must start with " + Integer.toHexString(MAGIC)
+                    + ", got: " + Integer.toHexString(magic));
         }
+        identify(in.readUTF(), in.readUTF(), in.readLong());
+        sequence = in.readLong();
+        int k = count(in.readInt(), length, "snapshot count");
+        allocate(k);
+        for (int s = 0; s < k; s++) {
+            int iteration = in.readInt();
+            int epoch = in.readInt();
+            int n = count(in.readInt(), length, "layer count");
+            snapshot(s, iteration, epoch, n);
+            for (int i = 0; i < n; i++) {
+                // the arguments are read in order: name, units, closed share, dead fraction, re-initialised
+                layer(s, i, in.readUTF(), in.readInt(), in.readDouble(), in.readDouble(), in.readInt());
+            }
+        }
+    }
+
+    /** A short encoding: {@code IllegalArgumentException} with the length given. */
+    @Override
+    protected RuntimeException malformed(IOException cause, int length) {
+        return new IllegalArgumentException("encoding must be complete, got: " + length + " bytes", cause);
     }
 
     /** Allocates the per-snapshot arrays for {@code k} snapshots. */
@@ -299,13 +236,24 @@ public final class DeadReluPersistable implements Persistable {
         reinitialized = new int[k][];
     }
 
-    /** Allocates the per-layer arrays of snapshot {@code s} for {@code n} layers. */
-    private void allocate(int s, int n) {
+    /** Sets snapshot {@code s}'s iteration and epoch and allocates its per-layer arrays for {@code n} layers. */
+    private void snapshot(int s, int iteration, int epoch, int n) {
+        iterations[s] = iteration;
+        epochs[s] = epoch;
         layers[s] = new String[n];
         units[s] = new int[n];
         closedShare[s] = new double[n];
         deadFraction[s] = new double[n];
         reinitialized[s] = new int[n];
+    }
+
+    /** Sets layer {@code i} of snapshot {@code s}. */
+    private void layer(int s, int i, String name, int unitCount, double closed, double dead, int reinit) {
+        layers[s][i] = name;
+        units[s][i] = unitCount;
+        closedShare[s][i] = closed;
+        deadFraction[s][i] = dead;
+        reinitialized[s][i] = reinit;
     }
 
     private static int count(int n, int bytes, String what) {
@@ -316,20 +264,8 @@ public final class DeadReluPersistable implements Persistable {
     }
 
     @Override
-    public void decode(ByteBuffer buffer) {
-        byte[] b = new byte[buffer.remaining()];
-        buffer.get(b);
-        decode(b);
-    }
-
-    @Override
-    public void decode(InputStream inputStream) throws IOException {
-        decode(inputStream.readAllBytes());
-    }
-
-    @Override
     public String toString() {
-        return "DeadReluPersistable(session=" + sessionID + ", worker=" + workerID + ", sequence=" + sequence
+        return "DeadReluPersistable(session=" + getSessionID() + ", worker=" + getWorkerID() + ", sequence=" + sequence
                 + ", snapshots=" + iterations.length + ")";
     }
 }

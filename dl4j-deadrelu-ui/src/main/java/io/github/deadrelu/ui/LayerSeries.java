@@ -4,6 +4,8 @@
 package io.github.deadrelu.ui;
 
 import java.util.Arrays;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The series of one gated layer on the page, bounded: every published iteration until {@link #MAX_POINTS} points,
@@ -108,22 +110,16 @@ final class LayerSeries {
     void appendJson(StringBuilder sb) {
         sb.append("{\"name\":");
         Json.string(sb, name);
-        sb.append(",\"units\":").append(units).append(",\"iterations\":[");
-        for (int i = 0; i < size; i++) {
-            sb.append(i == 0 ? "" : ",").append(iterations[i]);
-        }
-        sb.append("],\"closedShare\":[");
-        for (int i = 0; i < size; i++) {
-            sb.append(i == 0 ? "" : ",").append(closedShare[i]);
-        }
-        sb.append("],\"deadFraction\":[");
-        for (int i = 0; i < size; i++) {
-            sb.append(i == 0 ? "" : ",").append(deadFraction[i]);
-        }
-        sb.append("],\"reinitialized\":[");
-        for (int i = 0; i < size; i++) {
-            sb.append(i == 0 ? "" : ",").append(reinitialized[i]);
-        }
-        sb.append("]}");
+        sb.append(",\"units\":").append(units);
+        field(sb, "iterations", Arrays.stream(iterations, 0, size).mapToObj(String::valueOf));
+        field(sb, "closedShare", Arrays.stream(closedShare, 0, size).mapToObj(String::valueOf));
+        field(sb, "deadFraction", Arrays.stream(deadFraction, 0, size).mapToObj(String::valueOf));
+        field(sb, "reinitialized", Arrays.stream(reinitialized, 0, size).mapToObj(String::valueOf));
+        sb.append('}');
+    }
+
+    /** Appends {@code ,"key":[v0,v1,...]} (the values as Java prints them: {@code String.valueOf}). */
+    private static void field(StringBuilder sb, String key, Stream<String> values) {
+        sb.append(",\"").append(key).append("\":[").append(values.collect(Collectors.joining(","))).append(']');
     }
 }

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,51 +29,56 @@ class DeadReluModuleSequenceTest {
                 List.of(new GateSnapshot(iteration, 0, List.of(g))));
     }
 
-    /** A module attached to {@code storage}, which holds record 0 (iteration 10) of session "s", worker "w". */
-    private static DeadReluModule attachedWithFirstRecord(InMemoryStatsStorage storage) {
-        DeadReluModule m = new DeadReluModule();
+    private InMemoryStatsStorage storage;
+    private DeadReluModule m;
+
+    /** A module attached to a storage that holds record 0 (iteration 10) of session "s", worker "w". */
+    @BeforeEach
+    void attachWithFirstRecord() {
+        storage = new InMemoryStatsStorage();
+        m = new DeadReluModule();
         m.onAttach(storage);
         storage.putStaticInfo(record(0, 10));
         storage.putUpdate(record(0, 10));
-        return m;
     }
 
-    private static List<Integer> iterations(DeadReluModule m) {
+    /** Puts record {@code sequence} (one snapshot at {@code iteration}) into the storage. */
+    private void put(long sequence, int iteration) {
+        storage.putUpdate(record(sequence, iteration));
+    }
+
+    /** Reads the module's data once and asserts the iterations it shows. */
+    private void assertShown(String why, Integer... iterations) {
         JsonObject session = UiFixture.onlySession(new JsonObject(m.data()));
-        return UiFixture.ints(session.getJsonArray("layers").getJsonObject(0).getJsonArray("iterations"));
+        assertEquals(List.of(iterations),
+                UiFixture.ints(session.getJsonArray("layers").getJsonObject(0).getJsonArray("iterations")), why);
     }
 
     @Test
     @Timeout(60)
     void data_lateRecord_waitsOneRead() {
-        InMemoryStatsStorage storage = new InMemoryStatsStorage();
-        DeadReluModule m = attachedWithFirstRecord(storage);
-        storage.putUpdate(record(2, 12));
-        assertEquals(List.of(10), iterations(m), "record 2 waits for record 1");
-        storage.putUpdate(record(1, 11));
-        assertEquals(List.of(10, 11, 12), iterations(m));
-        assertEquals(List.of(10, 11, 12), iterations(m), "nothing read twice");
+        put(2, 12);
+        assertShown("record 2 waits for record 1", 10);
+        put(1, 11);
+        assertShown("records 1 and 2 once record 1 is there", 10, 11, 12);
+        assertShown("nothing read twice", 10, 11, 12);
     }
 
     @Test
     @Timeout(60)
     void data_lostRecord_skippedAfterOneRead() {
-        InMemoryStatsStorage storage = new InMemoryStatsStorage();
-        DeadReluModule m = attachedWithFirstRecord(storage);
-        storage.putUpdate(record(2, 12));
-        assertEquals(List.of(10), iterations(m));
-        assertEquals(List.of(10, 12), iterations(m), "record 1 is lost: skipped on the second read");
-        storage.putUpdate(record(1, 11));
-        storage.putUpdate(record(3, 13));
-        assertEquals(List.of(10, 12, 13), iterations(m), "a record older than the ones shown is not inserted");
+        put(2, 12);
+        assertShown("record 2 waits for record 1", 10);
+        assertShown("record 1 is lost: skipped on the second read", 10, 12);
+        put(1, 11);
+        put(3, 13);
+        assertShown("a record older than the ones shown is not inserted", 10, 12, 13);
     }
 
     @Test
     @Timeout(60)
     void data_detach_forgetsStorage() {
-        InMemoryStatsStorage storage = new InMemoryStatsStorage();
-        DeadReluModule m = attachedWithFirstRecord(storage);
-        assertEquals(List.of(10), iterations(m));
+        assertShown("record 0", 10);
         m.onDetach(storage);
         assertEquals("{\"sessions\":[]}", m.data());
     }

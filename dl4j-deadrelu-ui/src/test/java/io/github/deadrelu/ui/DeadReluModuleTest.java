@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.core.storage.impl.RemoteUIStatsStorageRouter;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -25,14 +26,17 @@ import org.deeplearning4j.ui.VertxUIServer;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
 import org.junit.jupiter.api.AfterEach;
-import org.nd4j.linalg.dataset.DataSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
 
 /** The /deadrelu page and /deadrelu/data route, served by DL4J's own UI server on a free loopback port. */
 class DeadReluModuleTest {
     private static final int ITERATIONS = 100;
+
+    /** The storage of the test (a fresh one per test). */
+    private final InMemoryStatsStorage storage = new InMemoryStatsStorage();
 
     @AfterEach
     void stop() throws Exception {
@@ -44,10 +48,25 @@ class DeadReluModuleTest {
         return DeadReluListener.builder().historySize(10_000).logReports(false).build();
     }
 
+    /**
+     * Trains a planted network {@link #ITERATIONS} iterations with a {@link DeadReluStatsListener} publishing to
+     * {@code router} (flushed at the end) beside a {@link #reference()} listener.
+     *
+     * @return the reference listener
+     */
+    private static DeadReluListener trainPublishing(StatsStorageRouter router, long seed) {
+        MultiLayerNetwork net = UiFixture.plantedNet(seed);
+        DeadReluListener core = reference();
+        DeadReluStatsListener stats = new DeadReluStatsListener(router);
+        net.addListeners(stats, core);
+        UiFixture.train(net, ITERATIONS);
+        stats.flush();
+        return core;
+    }
+
     @Test
     @Timeout(120)
     void data_inMemoryStorage_equalsCoreSnapshots() throws Exception {
-        InMemoryStatsStorage storage = new InMemoryStatsStorage();
         VertxUIServer ui = UiFixture.startServer(storage);
         MultiLayerNetwork net = UiFixture.plantedNet(11);
         DeadReluListener core = reference();
@@ -77,7 +96,6 @@ class DeadReluModuleTest {
     @Test
     @Timeout(120)
     void data_computationGraph_equalsCoreSnapshots() throws Exception {
-        InMemoryStatsStorage storage = new InMemoryStatsStorage();
         VertxUIServer ui = UiFixture.startServer(storage);
         ComputationGraph net = UiFixture.plantedNet(15).toComputationGraph();
         DeadReluListener core = reference();
@@ -98,7 +116,6 @@ class DeadReluModuleTest {
     @Test
     @Timeout(120)
     void data_reinitialisingDelegate_marksEvents() throws Exception {
-        InMemoryStatsStorage storage = new InMemoryStatsStorage();
         VertxUIServer ui = UiFixture.startServer(storage);
         MultiLayerNetwork net = UiFixture.plantedNet(12);
         DeadReluListener core = DeadReluListener.builder().historySize(10_000).logReports(false)
@@ -140,12 +157,7 @@ class DeadReluModuleTest {
         VertxUIServer ui = UiFixture.startServer();
         FileStatsStorage storage = new FileStatsStorage(file);
         ui.attach(storage);
-        MultiLayerNetwork net = UiFixture.plantedNet(13);
-        DeadReluListener core = reference();
-        DeadReluStatsListener stats = new DeadReluStatsListener(storage);
-        net.addListeners(stats, core);
-        UiFixture.train(net, ITERATIONS);
-        stats.flush();
+        DeadReluListener core = trainPublishing(storage, 13);
         String during = UiFixture.get(ui, "/deadrelu/data").body();
         ui.detach(storage);
         storage.close();
@@ -168,16 +180,10 @@ class DeadReluModuleTest {
     @Timeout(180)
     void data_remoteRouter_arrivesThroughRemoteReceiver() throws Exception {
         VertxUIServer ui = UiFixture.startServer();
-        InMemoryStatsStorage storage = new InMemoryStatsStorage();
         ui.enableRemoteListener(storage, true);
         RemoteUIStatsStorageRouter remote = new RemoteUIStatsStorageRouter("http://127.0.0.1:" + ui.getPort());
         try {
-            MultiLayerNetwork net = UiFixture.plantedNet(14);
-            DeadReluListener core = reference();
-            DeadReluStatsListener stats = new DeadReluStatsListener(remote);
-            net.addListeners(stats, core);
-            UiFixture.train(net, ITERATIONS);
-            stats.flush();
+            DeadReluListener core = trainPublishing(remote, 14);
 
             JsonObject data = UiFixture.data(ui);
             while (points(data) < ITERATIONS) {   // the router posts from its own thread; the test timeout bounds this

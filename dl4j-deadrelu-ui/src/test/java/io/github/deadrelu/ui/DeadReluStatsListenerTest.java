@@ -14,10 +14,7 @@ import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
 import io.github.deadrelu.testutil.LogCapture;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import io.github.deadrelu.testutil.Serial;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -54,11 +51,7 @@ class DeadReluStatsListenerTest {
 
         @Override
         public void putStaticInfo(Persistable p) {
-            calls++;
-            if (fail) {
-                throw new IllegalStateException("router down (injected)");
-            }
-            statics.add(p);
+            receive(statics, p);
         }
 
         @Override
@@ -68,11 +61,16 @@ class DeadReluStatsListenerTest {
 
         @Override
         public void putUpdate(Persistable p) {
+            receive(updates, p);
+        }
+
+        /** Counts the call, then fails when told to, else keeps the record. */
+        private void receive(List<Persistable> into, Persistable p) {
             calls++;
             if (fail) {
                 throw new IllegalStateException("router down (injected)");
             }
-            updates.add(p);
+            into.add(p);
         }
 
         @Override
@@ -191,7 +189,7 @@ class DeadReluStatsListenerTest {
         UiFixture.train(first, 5);
         original.flush();
 
-        DeadReluStatsListener copy = roundTrip(original);
+        DeadReluStatsListener copy = Serial.roundTrip(original);
         assertNotEquals(original.sessionID(), copy.sessionID(), "a deserialised listener starts a new session");
         RecordingRouter copiedRouter = (RecordingRouter) copy.router();
         assertEquals(5, snapshots(copiedRouter), "the serialisable router travelled");
@@ -210,7 +208,7 @@ class DeadReluStatsListenerTest {
     @Test
     @Timeout(60)
     void serialization_storageRouterNotSerialisable_monitorsWithoutPublishing() throws Exception {
-        DeadReluStatsListener copy = roundTrip(new DeadReluStatsListener(new InMemoryStatsStorage()));
+        DeadReluStatsListener copy = Serial.roundTrip(new DeadReluStatsListener(new InMemoryStatsStorage()));
         MultiLayerNetwork net = UiFixture.plantedNet(25);
         net.addListeners(copy);
         try (LogCapture logs = LogCapture.of(DeadReluStatsListener.class)) {
@@ -251,15 +249,5 @@ class DeadReluStatsListenerTest {
         assertEquals(sent.closedShare(1, 0), r.closedShare(1, 0));
         var e = assertThrows(IllegalArgumentException.class, () -> new DeadReluPersistable().decode(new byte[8]));
         assertTrue(e.getMessage().contains("must start with"));
-    }
-
-    private static DeadReluStatsListener roundTrip(DeadReluStatsListener l) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(l);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (DeadReluStatsListener) in.readObject();
-        }
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -91,16 +92,7 @@ public final class GateMonitors {
     }
 
     /** What to do with one layer: move its activation into a following monitor, or replace it by one. */
-    private static final class Plan {
-        final IActivation activation;
-        final Layout layout;
-        final boolean replace;
-
-        Plan(IActivation activation, Layout layout, boolean replace) {
-            this.activation = activation;
-            this.layout = layout;
-            this.replace = replace;
-        }
+    private record Plan(IActivation activation, Layout layout, boolean replace) {
     }
 
     /** Looks up the layout of a layer's input, when it is not known locally. */
@@ -149,7 +141,7 @@ public final class GateMonitors {
                 continue;
             }
             String name = c.getLayer().getLayerName();
-            if (plan.replace) {
+            if (plan.replace()) {
                 NeuralNetConfiguration m = c.clone();
                 m.setLayer(monitor(name, plan));
                 m.clearVariables();
@@ -183,16 +175,10 @@ public final class GateMonitors {
      */
     public static MultiLayerNetwork instrument(MultiLayerNetwork net) {
         Objects.requireNonNull(net, "net");
-        if (net.getLayers() == null || net.params() == null) {
-            throw new IllegalArgumentException("net must be initialised (call init()), got: an uninitialised "
-                    + "MultiLayerNetwork");
-        }
+        requireInitialised(net.getLayers() != null && net.params() != null, "MultiLayerNetwork");
         MultiLayerNetwork out = new MultiLayerNetwork(instrument(net.getLayerWiseConfigurations()));
         out.init(net.params().dup(), false);
-        Object updater = net.getUpdater(false);
-        if (updater != null) { // else neither has trained: both start from a fresh state
-            copyUpdaterState(updater, out.getUpdater(true));
-        }
+        copyUpdaterState(net.getUpdater(false), () -> out.getUpdater(true));
         return out;
     }
 
@@ -237,7 +223,7 @@ public final class GateMonitors {
                 continue;
             }
             LayerVertex lv = (LayerVertex) v;
-            if (plan.replace) {
+            if (plan.replace()) {
                 NeuralNetConfiguration m = lv.getLayerConf().clone();
                 m.setLayer(monitor(name, plan));
                 m.clearVariables();
@@ -312,16 +298,10 @@ public final class GateMonitors {
      */
     public static ComputationGraph instrument(ComputationGraph net) {
         Objects.requireNonNull(net, "net");
-        if (net.getVertices() == null || net.params() == null) {
-            throw new IllegalArgumentException("net must be initialised (call init()), got: an uninitialised "
-                    + "ComputationGraph");
-        }
+        requireInitialised(net.getVertices() != null && net.params() != null, "ComputationGraph");
         ComputationGraph out = new ComputationGraph(instrument(net.getConfiguration()));
         out.init(net.params().dup(), false);
-        Object updater = net.getUpdater(false);
-        if (updater != null) { // else neither has trained: both start from a fresh state
-            copyUpdaterState(updater, out.getUpdater(true));
-        }
+        copyUpdaterState(net.getUpdater(false), () -> out.getUpdater(true));
         return out;
     }
 
@@ -419,8 +399,8 @@ public final class GateMonitors {
     }
 
     private static GateMonitorLayer monitor(String name, Plan plan) {
-        return new GateMonitorLayer.Builder().name(name).activation(plan.activation)
-                .dataFormat(plan.layout.dataFormat()).build();
+        return new GateMonitorLayer.Builder().name(name).activation(plan.activation())
+                .dataFormat(plan.layout().dataFormat()).build();
     }
 
     private static String unique(String base, Set<String> names) {
@@ -432,7 +412,22 @@ public final class GateMonitors {
         return n;
     }
 
-    private static void copyUpdaterState(Object from, Object to) {
+    /** Refuses a network that is not initialised (IllegalArgumentException). */
+    private static void requireInitialised(boolean initialised, String type) {
+        if (!initialised) {
+            throw new IllegalArgumentException("net must be initialised (call init()), got: an uninitialised " + type);
+        }
+    }
+
+    /**
+     * Copies a trained network's updater state into its instrumented copy's; nothing when {@code from} is null (the
+     * original has not trained: both start from a fresh state).
+     */
+    private static void copyUpdaterState(Object from, Supplier<Object> toUpdater) {
+        if (from == null) {
+            return;
+        }
+        Object to = toUpdater.get();
         INDArray src = from instanceof BaseMultiLayerUpdater ? ((BaseMultiLayerUpdater<?>) from).getStateViewArray()
                 : null;
         INDArray dst = to instanceof BaseMultiLayerUpdater ? ((BaseMultiLayerUpdater<?>) to).getStateViewArray()

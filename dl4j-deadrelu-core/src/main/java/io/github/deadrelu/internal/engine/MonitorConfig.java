@@ -7,6 +7,7 @@ import io.github.deadrelu.reinit.ReinitPolicy;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.nd4j.common.base.Preconditions;
 
 /**
@@ -164,6 +165,14 @@ public final class MonitorConfig implements Serializable {
                 html.toString()));
     }
 
+    /** A copy of this value (every option) with {@code change} applied to it. */
+    private MonitorConfig copy(Consumer<MonitorConfig> change) {
+        MonitorConfig c = keep(new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize,
+                logReports, report));
+        change.accept(c);
+        return c;
+    }
+
     /** Carries the options outside the constructor's arguments from this value into {@code c}. */
     private MonitorConfig keep(MonitorConfig c) {
         c.dormancyThreshold = dormancyThreshold;
@@ -186,11 +195,10 @@ public final class MonitorConfig implements Serializable {
      */
     public MonitorConfig withDormancyThreshold(double tau) {
         Preconditions.checkArgument(tau >= 0 && tau <= 1, "dormancyThreshold must be in [0, 1], got: %s", tau);
-        MonitorConfig c = keep(new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize,
-                logReports, report));
-        c.dormancyThreshold = tau;
-        c.dormancySet = true;
-        return c;
+        return copy(c -> {
+            c.dormancyThreshold = tau;
+            c.dormancySet = true;
+        });
     }
 
     /**
@@ -201,10 +209,7 @@ public final class MonitorConfig implements Serializable {
      * @return a copy with this option
      */
     public MonitorConfig withGradientScores(boolean on) {
-        MonitorConfig c = keep(new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize,
-                logReports, report));
-        c.gradientScores = on;
-        return c;
+        return copy(c -> c.gradientScores = on);
     }
 
     /**
@@ -222,10 +227,7 @@ public final class MonitorConfig implements Serializable {
         Preconditions.checkState(!deadAfterSet, "calibratedDeadThreshold(%s) cannot be combined with "
                 + "deadAfterExamples(%s): the calibrated threshold replaces the fixed streak; call one of them",
                 maxExamples, deadAfterExamples);
-        MonitorConfig c = keep(new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize,
-                logReports, report));
-        c.calibratedDeadThreshold = maxExamples;
-        return c;
+        return copy(c -> c.calibratedDeadThreshold = maxExamples);
     }
 
     /**
@@ -237,10 +239,7 @@ public final class MonitorConfig implements Serializable {
      * @return a copy with this option
      */
     public MonitorConfig withUtilityScores(boolean on) {
-        MonitorConfig c = keep(new MonitorConfig(deadAfterExamples, frequency, policy, csv, csvAppend, historySize,
-                logReports, report));
-        c.utilityScores = on;
-        return c;
+        return copy(c -> c.utilityScores = on);
     }
 
     /** @return whether the utility is tracked without a {@code LOW_UTILITY} policy ({@link #withUtilityScores}) */

@@ -10,13 +10,14 @@ import org.deeplearning4j.nn.api.Model;
 /**
  * What the report's header says about the run: the model (type, layers, parameters), the listener's configuration
  * and the re-initialisation policy, as strings the listener passes in. Immutable.
+ *
+ * @param modelType     the model's type, e.g. {@code MultiLayerNetwork}
+ * @param layers        the model's number of layers, >= 0
+ * @param parameters    the model's number of parameters, >= 0
+ * @param configuration the listener's configuration, e.g. its {@code toString()}
+ * @param policy        the re-initialisation policy, e.g. its {@code toString()}, or "none (monitor only)"
  */
-public final class ReportHeader {
-    private final String modelType;
-    private final int layers;
-    private final long parameters;
-    private final String configuration;
-    private final String policy;
+public record ReportHeader(String modelType, int layers, long parameters, String configuration, String policy) {
 
     /**
      * Creates a header.
@@ -28,18 +29,16 @@ public final class ReportHeader {
      * @param policy        the re-initialisation policy, e.g. its {@code toString()}, or "none (monitor only)"
      * @throws IllegalArgumentException when {@code layers} or {@code parameters} is negative
      */
-    public ReportHeader(String modelType, int layers, long parameters, String configuration, String policy) {
+    public ReportHeader {
         if (layers < 0) {
             throw new IllegalArgumentException("layers must be >= 0, got: " + layers);
         }
         if (parameters < 0) {
             throw new IllegalArgumentException("parameters must be >= 0, got: " + parameters);
         }
-        this.modelType = Objects.requireNonNull(modelType, "modelType");
-        this.layers = layers;
-        this.parameters = parameters;
-        this.configuration = Objects.requireNonNull(configuration, "configuration");
-        this.policy = Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(modelType, "modelType");
+        Objects.requireNonNull(configuration, "configuration");
+        Objects.requireNonNull(policy, "policy");
     }
 
     /**
@@ -61,31 +60,6 @@ public final class ReportHeader {
     /** @return a header for a run whose model is not known yet */
     public static ReportHeader unknown() {
         return new ReportHeader("(not attached yet)", 0, 0, "", "none (monitor only)");
-    }
-
-    /** @return the model's type */
-    public String modelType() {
-        return modelType;
-    }
-
-    /** @return the model's number of layers */
-    public int layers() {
-        return layers;
-    }
-
-    /** @return the model's number of parameters */
-    public long parameters() {
-        return parameters;
-    }
-
-    /** @return the listener's configuration */
-    public String configuration() {
-        return configuration;
-    }
-
-    /** @return the re-initialisation policy */
-    public String policy() {
-        return policy;
     }
 
     @Override

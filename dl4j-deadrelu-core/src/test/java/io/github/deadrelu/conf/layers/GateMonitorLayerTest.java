@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.conf.layers;
 
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deadrelu.internal.Layout;
+import io.github.deadrelu.testutil.Nets;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -34,8 +36,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU6;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -94,10 +96,10 @@ class GateMonitorLayerTest {
     void activation_leaky() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new GateMonitorLayer.Builder().activation(new ActivationLReLU(0.01)));
-        assertTrue(e.getMessage().contains("activation must be"), e.getMessage());
+        assertContains(e.getMessage(), "activation must be");
         var e2 = assertThrows(IllegalArgumentException.class,
                 () -> new GateMonitorLayer.Builder().activation(new ActivationReLU(6.0, null, 0.1)));
-        assertTrue(e2.getMessage().contains("no negative slope"), e2.getMessage());
+        assertContains(e2.getMessage(), "no negative slope");
         assertThrows(IllegalArgumentException.class, () -> new GateMonitorLayer(Activation.ELU));
         assertThrows(NullPointerException.class,
                 () -> new GateMonitorLayer.Builder().activation((Activation) null));
@@ -107,7 +109,7 @@ class GateMonitorLayerTest {
     void setActivationFn_rejected() {
         GateMonitorLayer l = new GateMonitorLayer.Builder().build();
         var e = assertThrows(IllegalArgumentException.class, () -> l.setActivationFn(new ActivationTanH()));
-        assertTrue(e.getMessage().contains("activation must be"), e.getMessage());
+        assertContains(e.getMessage(), "activation must be");
         assertEquals(new ActivationReLU(), l.getActivationFn());
     }
 
@@ -305,7 +307,7 @@ class GateMonitorLayerTest {
     void memoryReport_networks() {
         NetworkMemoryReport mln = denseConf().getMemoryReport(InputType.feedForward(4));
         assertTrue(mln.getTotalMemoryBytes(8, MemoryUseMode.TRAINING, CacheMode.NONE, DataType.FLOAT) > 0);
-        assertTrue(mln.toString().contains("GateMonitorLayer"), mln.toString());
+        assertContains(mln.toString(), "GateMonitorLayer");
         NetworkMemoryReport cg = cnnGraphConf(CNN2DFormat.NCHW).getMemoryReport(InputType.convolutional(5, 5, 2));
         assertTrue(cg.getTotalMemoryBytes(8, MemoryUseMode.INFERENCE, CacheMode.NONE, DataType.FLOAT) > 0);
     }
@@ -323,8 +325,7 @@ class GateMonitorLayerTest {
         return new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-2)).list()
                 .layer(new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build())
                 .layer(new GateMonitorLayer.Builder().activation(Activation.RELU6).countInInference(true).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(Nets.softmaxOut())
                 .setInputType(InputType.feedForward(4))
                 .build();
     }

@@ -3,19 +3,10 @@
  */
 package io.github.deadrelu.conf.layers;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.github.deadrelu.internal.GateMonitorCounts;
 import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.NetworkInspector;
 import io.github.deadrelu.internal.Reinitializer;
-import io.github.deadrelu.internal.GateMonitorCounts;
 import io.github.deadrelu.internal.UnitCounts;
 import io.github.deadrelu.layers.GateMonitorLayerImpl;
 import io.github.deadrelu.listeners.DeadReluListener;
@@ -23,6 +14,7 @@ import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.DeadReluAnalysis;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.stats.LayerGates;
+import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +55,14 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link GateMonitors#instrument}: structure, equivalence with the original network (outputs, parameter order,
@@ -137,8 +137,7 @@ class GateMonitorsTest {
                 .layer(new ConvolutionLayer.Builder(2, 2).nOut(4).activation(Activation.IDENTITY).build())
                 .layer(new BatchNormalization.Builder().build())
                 .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(Nets.softmaxOut())
                 .setInputType(InputType.convolutional(5, 5, 2, CNN2DFormat.NHWC))
                 .build();
         MultiLayerConfiguration inst = GateMonitors.instrument(conf);
@@ -269,8 +268,7 @@ class GateMonitorsTest {
         ComputationGraphConfiguration unsorted = inst.clone();
         unsorted.setTopologicalOrder(null);
         unsorted.setTopologicalOrderStr(null);
-        ComputationGraph naive = new ComputationGraph(unsorted);
-        naive.init();
+        ComputationGraph naive = Nets.init(unsorted);
         List<String> naiveOrder = new ArrayList<>();
         for (int i : naive.topologicalSortOrder()) {
             naiveOrder.add(naive.getVertices()[i].getVertexName());
@@ -470,8 +468,7 @@ class GateMonitorsTest {
         // The monitor is the first layer: nothing before it tells discovery the layout but the monitor itself.
         MultiLayerNetwork net = net(new NeuralNetConfiguration.Builder().list()
                 .layer(new GateMonitorLayer.Builder().build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(Nets.softmaxOut())
                 .setInputType(InputType.convolutional(3, 3, 2, CNN2DFormat.NHWC))
                 .build());
         INDArray f = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3, 3, 2);
@@ -496,8 +493,7 @@ class GateMonitorsTest {
         return new NeuralNetConfiguration.Builder().seed(7).updater(updater).list()
                 .layer(new DenseLayer.Builder().nOut(6).activation(Activation.RELU).build())
                 .layer(new DenseLayer.Builder().nOut(5).activation(Activation.RELU).dropOut(0.5).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(Nets.softmaxOut())
                 .setInputType(InputType.feedForward(4))
                 .build();
     }
@@ -515,8 +511,7 @@ class GateMonitorsTest {
                 .layer(new ConvolutionLayer.Builder(2, 2).nOut(4).activation(Activation.RELU).build())
                 .layer(new SubsamplingLayer.Builder(2, 2).build())
                 .layer(new DenseLayer.Builder().nOut(5).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(Nets.softmaxOut())
                 .setInputType(InputType.convolutional(6, 6, 3, format))
                 .build();
     }
@@ -530,23 +525,18 @@ class GateMonitorsTest {
                 .addLayer("c", new DenseLayer.Builder().nOut(5).activation(Activation.RELU).build(), "a")
                 .addLayer("d", new DenseLayer.Builder().nOut(5).activation(Activation.RELU).build(), "b")
                 .addVertex("merge", new MergeVertex(), "c", "d")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "merge")
+                .addLayer("out", Nets.softmaxOut(), "merge")
                 .setOutputs("out")
                 .setInputTypes(InputType.feedForward(4))
                 .build();
     }
 
     private static MultiLayerNetwork net(MultiLayerConfiguration conf) {
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+        return Nets.init(conf);
     }
 
     private static ComputationGraph graph(ComputationGraphConfiguration conf) {
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        return g;
+        return Nets.init(conf);
     }
 
     private static double maxAbsDiff(INDArray a, INDArray b) {

@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.internal.engine;
 
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -214,7 +215,7 @@ class CsvLogTest {
         assertTrue(log.isOff());
         assertEquals(List.of("someone else's file"), read(f));
         assertEquals(1, csvWarnings(), guard.warnings().toString());
-        assertTrue(guard.warnings().get(0).contains("replaced"), guard.warnings().get(0));
+        assertContains(guard.warnings().get(0), "replaced");
     }
 
     @Test

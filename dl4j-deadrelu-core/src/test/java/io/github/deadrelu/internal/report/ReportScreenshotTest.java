@@ -3,14 +3,12 @@
  */
 package io.github.deadrelu.internal.report;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ch.qos.logback.classic.Level;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.stats.GateSnapshot;
 import io.github.deadrelu.testutil.LogCapture;
+import io.github.deadrelu.testutil.Nets;
 import io.github.deadrelu.testutil.Planted;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +32,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Renders the report of a real run and takes its screenshot for the README: a planted MLP 16-48-32-4 trained with the
@@ -61,8 +61,7 @@ class ReportScreenshotTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(32).nOut(4)
                         .activation(Activation.SOFTMAX).build())
                 .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        MultiLayerNetwork net = Nets.init(conf);
         // planted: units 0..7 of hidden0 and 0..2 of hidden1 closed on every (non-negative) input; the rest as drawn
         int[] dead0 = {0, 1, 2, 3, 4, 5, 6, 7};
         int[] dead1 = {0, 1, 2};

@@ -4,6 +4,7 @@
 package io.github.deadrelu.internal.report;
 
 import static io.github.deadrelu.internal.report.Snapshots.gates;
+import static io.github.deadrelu.testutil.Texts.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -66,7 +67,7 @@ class ReportWriterTest {
             assertFalse(failing.write(state(60)));
             List<String> warns = logs.messages(Level.WARN);
             assertEquals(1, warns.size(), warns.toString());
-            assertTrue(warns.get(0).contains("disk full (injected)"), warns.get(0));
+            assertContains(warns.get(0), "disk full (injected)");
         }
         assertArrayEquals(before, Files.readAllBytes(html));
         assertEquals(List.of(html), files(), "no temporary file left behind");
