@@ -165,9 +165,6 @@ public final class DeathInStagesStudy extends StudyCommand {
 
     @Override
     protected void check(Checks check) {
-        optimizer.check(check);
-        dataOptions.check(check);
-        trainingOptions.check(check, 1, "one width");
         check.atLeast("--window", window, 1);
         check.require(partial > 0 && partial < 1, "--partial", "in (0, 1)", partial);
         check.atLeast("--bin", bin, 1);

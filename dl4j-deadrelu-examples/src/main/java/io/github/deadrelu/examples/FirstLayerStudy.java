@@ -128,7 +128,8 @@ public final class FirstLayerStudy extends StudyCommand {
 
     /** 10 epochs by default: deaths and revivals need time to show. */
     @Mixin
-    private StudyOptions.Training trainingOptions = new StudyOptions.Training(10);
+    private StudyOptions.Training trainingOptions = new StudyOptions.Training(10, 2,
+            "two widths (a first and a deeper layer)");
 
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1.0",
             description = "Plain SGD learning rate (default: ${DEFAULT-VALUE}).")
@@ -154,8 +155,6 @@ public final class FirstLayerStudy extends StudyCommand {
     @Override
     protected void check(Checks check) {
         check.positive("--lr", lr);
-        dataOptions.check(check);
-        trainingOptions.check(check, 2, "two widths (a first and a deeper layer)");
         check.atLeast("--dead-after", deadAfter, 0);
     }
 

@@ -119,9 +119,6 @@ public final class LearningRateStudy extends StudyCommand {
     protected void check(Checks check) {
         sgdRates = rates(check, "--sgd-rates", sgdRatesText);
         adamRates = rates(check, "--adam-rates", adamRatesText);
-        data.check(check);
-        training.check(check, 1, "one width");
-        runs.check(check);
         check.atLeast("--bin", bin, 1);
         if (sgdRates.length + adamRates.length == 0) {
             throw check.fail("--sgd-rates and --adam-rates must list at least one rate, got: none");

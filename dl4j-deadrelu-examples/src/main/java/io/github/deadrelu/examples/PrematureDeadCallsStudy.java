@@ -101,9 +101,6 @@ public final class PrematureDeadCallsStudy extends StudyCommand {
     @Override
     protected void check(Checks check) {
         check.positive("--lr", lr);
-        dataOptions.check(check);
-        trainingOptions.check(check, 1, "one width");
-        runOptions.check(check);
         check.listsAtLeast("--streaks", streaks.length, 1, "one streak");
         for (int s : streaks) {
             check.atLeast("--streaks values", s, 1);

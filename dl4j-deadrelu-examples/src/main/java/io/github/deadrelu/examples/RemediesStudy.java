@@ -137,7 +137,7 @@ public final class RemediesStudy extends StudyCommand {
     private StudyOptions.Optimizer optimizer = new StudyOptions.Optimizer("sgd", 1.0);
 
     @Mixin
-    private StudyOptions.Training trainingOptions;
+    private StudyOptions.Training trainingOptions = new StudyOptions.Training(3, 2, "two widths");
 
     @Mixin
     private StudyOptions.Runs runOptions;
@@ -157,10 +157,6 @@ public final class RemediesStudy extends StudyCommand {
 
     @Override
     protected void check(Checks check) {
-        optimizer.check(check);
-        dataOptions.check(check);
-        trainingOptions.check(check, 2, "two widths");
-        runOptions.check(check);
         check.atLeast("--eval-every", evalEvery, 1);
     }
 

@@ -37,13 +37,8 @@ public final class WhichScoreStudy extends StudyCommand {
     @Mixin
     private StudyOptions.Data dataOptions;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
-            description = "Training epochs (default: ${DEFAULT-VALUE}).")
-    private int epochs;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
-            description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    private int batch;
+    @Mixin
+    private StudyOptions.Schedule schedule = new StudyOptions.Schedule(3);
 
     @Option(names = "--width", paramLabel = "N", defaultValue = "64",
             description = "Width of the graph (default: ${DEFAULT-VALUE}).")
@@ -95,9 +90,6 @@ public final class WhichScoreStudy extends StudyCommand {
 
     @Override
     protected void check(Checks check) {
-        dataOptions.check(check);
-        check.atLeast("--epochs", epochs, 1);
-        check.atLeast("--batch", batch, 1);
         check.atLeast("--width", width, 3);
         check.atLeast("--blocks", blocks, 1);
         check.positive("--lr", lr);
@@ -112,6 +104,8 @@ public final class WhichScoreStudy extends StudyCommand {
         long start = System.nanoTime();
         long cpu0 = cpuNanos();
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
+        int epochs = schedule.epochs();
+        int batch = schedule.batch();
         WhichScoreRunner.Settings s = new WhichScoreRunner.Settings(width, blocks, batch, epochs, lr, tau, gradTau,
                 deadAfter, every, seed, plant);
         String graph = new ReinitDefaultsModels.Sizes(new int[]{1}, new int[]{1, 1}, 1, width, blocks)

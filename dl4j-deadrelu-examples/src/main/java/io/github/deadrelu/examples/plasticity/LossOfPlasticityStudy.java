@@ -12,6 +12,7 @@ import io.github.deadrelu.examples.support.Mlp;
 import io.github.deadrelu.examples.support.MnistIdx;
 import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyCommand;
+import io.github.deadrelu.examples.support.StudyOptions;
 import io.github.deadrelu.examples.support.Table;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -100,9 +102,8 @@ public final class LossOfPlasticityStudy extends StudyCommand {
             description = "Seed of the data, the networks and the re-draws (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
-            description = "Runs trained at the same time, each on one thread (default: ${DEFAULT-VALUE}).")
-    private int threads;
+    @Mixin
+    private StudyOptions.Threads threadOptions;
 
     private List<Variant> vs;
 
@@ -122,7 +123,6 @@ public final class LossOfPlasticityStudy extends StudyCommand {
         check.atLeast("--regression-bin", regressionBin, 1);
         check.atLeast("--tasks", tasks, 0);
         check.atLeast("--mnist-batch", mnistBatch, 1);
-        check.atLeast("--threads", threads, 1);
         if (regressionLr != null) {
             check.positive("--regression-lr", regressionLr);
         }
@@ -171,6 +171,7 @@ public final class LossOfPlasticityStudy extends StudyCommand {
     @Override
     protected void study(Path out) throws IOException {
         long start = System.nanoTime();
+        int threads = threadOptions.threads();
         quietEngineLog();
         List<Callable<Run>> jobs = new ArrayList<>();
         List<String> setups = new ArrayList<>();
