@@ -172,7 +172,6 @@ public final class DeathInStagesStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
         int[] hidden = trainingOptions.hidden();
         int batch = trainingOptions.batch();
@@ -182,7 +181,7 @@ public final class DeathInStagesStudy extends StudyCommand {
                 data.description(), data.trainSize(), Mlp.shape(data.features(), hidden, data.classes()),
                 optimizer.name(), lr, batch, epochs, seed, out.toAbsolutePath());
         Result r = run(data, hidden, optimizer.updater(), batch, epochs, window, partial, seed);
-        double seconds = secondsSince(start);
+        double seconds = seconds();
 
         writeCsv(r, out.resolve("death-in-stages.csv"));
         writeFractions(r, out.resolve("death-in-stages-fractions.csv"));

@@ -160,7 +160,6 @@ public final class FirstLayerStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
         int[] hidden = trainingOptions.hidden();
         int batch = trainingOptions.batch();
@@ -171,7 +170,7 @@ public final class FirstLayerStudy extends StudyCommand {
                 Mlp.shape(data.features(), hidden, data.classes()), lr,
                 batch, epochs, streak, seed, out.toAbsolutePath());
         Result r = run(data, hidden, lr, batch, epochs, streak, seed);
-        double seconds = secondsSince(start);
+        double seconds = seconds();
 
         writeCsv(r, out.resolve("first-layer.csv"));
         writeTimeline(r, out.resolve("first-layer-timeline.csv"));

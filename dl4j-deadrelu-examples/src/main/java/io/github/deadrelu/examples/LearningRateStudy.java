@@ -163,7 +163,6 @@ public final class LearningRateStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         StudyData d = data.load(runs.evalSize());
         long[] seeds = runs.seeds();
         int[] hidden = training.hidden();
@@ -183,7 +182,7 @@ public final class LearningRateStudy extends StudyCommand {
                 out.toAbsolutePath());
         List<Run> results = LearningRateRunner.run(configs, d, hidden, training.epochs(), training.batch(),
                 runs.reinitEvery(), bin, runs.threads());
-        double seconds = secondsSince(start);
+        double seconds = seconds();
 
         LearningRateResults.writeCsv(results, out.resolve("learning-rate.csv"));
         LearningRateResults.writeCurves(results, out.resolve("learning-rate-curves.csv"));

@@ -110,7 +110,6 @@ public final class PrematureDeadCallsStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         long cpu0 = cpuNanos();
         StudyData data = dataOptions.load(runOptions.evalSize());
         int[] hidden = trainingOptions.hidden();
@@ -126,7 +125,7 @@ public final class PrematureDeadCallsStudy extends StudyCommand {
                 Arrays.toString(seeds), runOptions.reinitEvery(), out.toAbsolutePath());
         List<PrematureDeadCallsResults.Row> rows = run(setup, data.features(), hidden, data.classes(), lr, criteria,
                 seeds, runOptions.reinitEvery(), runOptions.threads());
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = seconds();
         double cpu = (cpuNanos() - cpu0) / 1e9;
         String footer = String.format(Locale.ROOT, "%s, %d training digits in a fixed order (%d held out), MLP %s, "
                         + "plain SGD lr %s, batch %d, %d epochs (%d iterations), seeds %s; re-initialisation DEAD "

@@ -13,7 +13,9 @@
 
 package io.github.deadrelu.examples;
 
+import io.github.deadrelu.examples.support.Choices;
 import io.github.deadrelu.examples.support.Mlp;
+import io.github.deadrelu.examples.support.Models;
 import java.util.Locale;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -56,24 +58,17 @@ final class ReinitDefaultsModels {
     }
 
     /** The architectures. */
-    enum Arch {
-        MLP("mlp", "MLP"), LENET("lenet", "LeNet"), RESNET("resnet", "ResNet-style CG");
+    enum Arch implements Choices.Named {
+        MLP("MLP"), LENET("LeNet"), RESNET("ResNet-style CG");
 
-        final String csvName;
         final String label;
 
-        Arch(String csvName, String label) {
-            this.csvName = csvName;
+        Arch(String label) {
             this.label = label;
         }
 
         static Arch parse(String s) {
-            for (Arch a : values()) {
-                if (a.csvName.equals(s)) {
-                    return a;
-                }
-            }
-            throw new IllegalArgumentException("must be mlp, lenet or resnet, got: " + s);
+            return Choices.parse(values(), Arch::csvName, s, "must be mlp, lenet or resnet");
         }
     }
 
@@ -190,11 +185,7 @@ final class ReinitDefaultsModels {
      */
     static boolean fit(Model net, DataSet batch) {
         try {
-            if (net instanceof MultiLayerNetwork m) {
-                m.fit(batch);
-            } else {
-                ((ComputationGraph) net).fit(batch);
-            }
+            Models.fit(net, batch);
         } catch (RuntimeException e) {
             if (finite(net)) {
                 throw e;
@@ -210,11 +201,7 @@ final class ReinitDefaultsModels {
      * @param net the network
      */
     static void endEpoch(Model net) {
-        if (net instanceof MultiLayerNetwork m) {
-            m.incrementEpochCount();
-        } else {
-            ((ComputationGraph) net).incrementEpochCount();
-        }
+        Models.incrementEpochCount(net);
     }
 
     /**
@@ -239,8 +226,7 @@ final class ReinitDefaultsModels {
         if (!finite(net)) {
             return Double.NaN;
         }
-        INDArray out = net instanceof MultiLayerNetwork m ? m.output(data.getFeatures(), false)
-                : ((ComputationGraph) net).outputSingle(false, data.getFeatures());
+        INDArray out = Models.output(net, data.getFeatures());
         if (out.isNaN().any() || out.isInfinite().any()) {
             return Double.NaN;
         }

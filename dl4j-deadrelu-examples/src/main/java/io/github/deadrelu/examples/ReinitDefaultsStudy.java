@@ -264,7 +264,6 @@ public final class ReinitDefaultsStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         StudyData d = data.load(seedOptions.evalSize());
         long[] seeds = seedOptions.seeds();
         int threads = threadOptions.threads();
@@ -332,7 +331,7 @@ public final class ReinitDefaultsStudy extends StudyCommand {
                     transferEpochs, training.batch(), threads, done, finished));
         }
         Files.delete(partialFile);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = seconds();
 
         List<Cell> cells = ReinitDefaultsResults.cells(runs);
         ReinitDefaultsResults.writeRuns(runs, out.resolve("reinit-defaults.csv"));

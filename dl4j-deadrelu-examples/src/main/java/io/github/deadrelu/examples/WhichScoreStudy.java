@@ -101,7 +101,6 @@ public final class WhichScoreStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         long cpu0 = cpuNanos();
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
         int epochs = schedule.epochs();
@@ -114,7 +113,7 @@ public final class WhichScoreStudy extends StudyCommand {
                 + "deadAfterExamples {}, output {}", data.description(), data.trainSize(), graph, lr, batch, epochs,
                 tau, gradTau, deadAfter, out.toAbsolutePath());
         WhichScoreRunner.Result r = WhichScoreRunner.run(s, data.trainBatches(batch), data.eval(), data.classes());
-        double wall = (System.nanoTime() - start) / 1e9;
+        double wall = seconds();
         double cpu = (cpuNanos() - cpu0) / 1e9;
         WhichScoreResults.csv(r.rows(), out.resolve("which-score.csv"));
         WhichScoreResults.chart(r.rows(), String.format(Locale.ROOT, "%s, %d iterations", graph, r.iterations()),

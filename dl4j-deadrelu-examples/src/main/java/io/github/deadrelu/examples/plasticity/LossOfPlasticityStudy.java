@@ -170,7 +170,6 @@ public final class LossOfPlasticityStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         int threads = threadOptions.threads();
         quietEngineLog();
         List<Callable<Run>> jobs = new ArrayList<>();
@@ -202,7 +201,7 @@ public final class LossOfPlasticityStudy extends StudyCommand {
         log.info("Loss of plasticity: {} runs on {} threads; {}; output {}", jobs.size(), threads,
                 String.join("; ", setups), out.toAbsolutePath());
         List<Run> runs = Mlp.runAll(jobs, threads, new Progress("loss of plasticity", jobs.size()));
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = seconds();
         double cpu = runs.stream().mapToDouble(Run::cpu).sum();
 
         java.nio.file.Files.createDirectories(out);

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  * The scaffolding every study's command line shares: {@code --out} ({@link StudyOptions.Output}), validation before
  * anything runs (every {@link StudyOptions.Validated} mixin, then {@link #check(Checks)}; usage errors exit with code
  * 2), the mixins' own defaults ({@link StudyOptions.MixinDefaults}), ND4J limited to one thread, the library's per-run
- * log lines quietened, then {@link #study(Path)}; plus {@link #main(StudyCommand, String...)} and the report files
+ * log lines quietened, then {@link #study(Path)} (timed: {@link #seconds()}); plus {@link #main(StudyCommand, String...)} and the report files
  * every study writes ({@link #writeReport}).
  * <pre>{@code
  * @Command(name = "my-study", mixinStandardHelpOptions = true)
@@ -52,6 +52,8 @@ public abstract class StudyCommand implements Callable<Integer> {
 
     @Mixin
     private StudyOptions.Output output;
+
+    private long startNanos;
 
     /** Creates the command (a study's constructor). */
     protected StudyCommand() {
@@ -89,6 +91,7 @@ public abstract class StudyCommand implements Callable<Integer> {
         if (quietListenerLog()) {
             Mlp.quietListenerLog();
         }
+        startNanos = System.nanoTime();
         study(output.out());
         return 0;
     }
@@ -136,6 +139,15 @@ public abstract class StudyCommand implements Callable<Integer> {
                 StandardCharsets.UTF_8);
         System.out.print(table);
         System.out.println(footer);
+    }
+
+    /**
+     * The run time so far: the seconds since {@link #study(Path)} was called.
+     *
+     * @return the seconds elapsed since the study started
+     */
+    protected final double seconds() {
+        return secondsSince(startNanos);
     }
 
     /**
