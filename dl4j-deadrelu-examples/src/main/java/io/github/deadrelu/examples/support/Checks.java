@@ -87,6 +87,21 @@ public final class Checks {
     }
 
     /**
+     * The argument check of the examples' own constructors and methods (not of a command line): fails unless
+     * {@code value >= min}.
+     *
+     * @param param the parameter name, for example {@code width}
+     * @param value the value given
+     * @param min   the least value allowed
+     * @throws IllegalArgumentException {@code <param> must be >= <min>, got: <value>} if {@code value < min}
+     */
+    public static void requireAtLeast(String param, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(param + " must be >= " + min + ", got: " + value);
+        }
+    }
+
+    /**
      * Fails unless {@code min <= value <= max}.
      *
      * @param param the option name

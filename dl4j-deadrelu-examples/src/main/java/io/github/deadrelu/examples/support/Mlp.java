@@ -80,9 +80,7 @@ public final class Mlp {
                 .list();
         int in = inputs;
         for (int width : hidden) {
-            if (width < 1) {
-                throw new IllegalArgumentException("hidden widths must be >= 1, got: " + width);
-            }
+            Checks.requireAtLeast("hidden widths", width, 1);
             list.layer(new DenseLayer.Builder().nIn(in).nOut(width).activation(activation).build());
             in = width;
         }
@@ -301,9 +299,7 @@ public final class Mlp {
      * @throws IllegalStateException    if a run fails (its exception is the cause)
      */
     public static <T> List<T> runAll(List<Callable<T>> tasks, int threads, Progress progress) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got: " + threads);
-        }
+        Checks.requireAtLeast("threads", threads, 1);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "study-run");
             t.setDaemon(true);
