@@ -67,7 +67,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.BornDeadStudy -Ddemo.args="--trials 1000"
  * </pre>
  */
-@Command(name = "born-dead", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "born-dead",
         description = {"Study 5: probability that a deep, narrow ReLU network is a constant function at "
                 + "initialisation, He (WeightInit.RELU, bias 0) against RandomizedAsymmetricInit (RAI)."})
 public final class BornDeadStudy extends StudyCommand {

@@ -67,7 +67,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.DeathInStagesStudy -Ddemo.args="--mnist ../shared/data/mnist"
  * </pre>
  */
-@Command(name = "death-in-stages", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "death-in-stages",
         description = {"Study 4: per-unit closed fraction of the first hidden layer over iterations (heat map), "
                 + "showing partial closing before death."})
 public final class DeathInStagesStudy extends StudyCommand {

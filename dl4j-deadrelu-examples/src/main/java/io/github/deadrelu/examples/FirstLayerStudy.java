@@ -76,7 +76,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.FirstLayerStudy -Ddemo.args="--mnist ../shared/data/mnist"
  * </pre>
  */
-@Command(name = "first-layer", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "first-layer",
         description = {"Study 3: natural revivals of dead ReLUs per layer over a long SGD run at a killing learning "
                 + "rate; first-layer dead units never revive and their weights stay bit-identical, deeper ones do."})
 public final class FirstLayerStudy extends StudyCommand {

@@ -67,7 +67,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.LearningRateStudy -Ddemo.args="--mnist ../shared/data/mnist"
  * </pre>
  */
-@Command(name = "learning-rate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "learning-rate",
         description = {"Study 2: dead ReLUs, closed share and accuracy of an MLP over a grid of learning rates, "
                 + "Sgd and Adam, for ReLU, Leaky ReLU and ReLU with re-initialisation (ZERO and KEEP)."})
 public final class LearningRateStudy extends StudyCommand {

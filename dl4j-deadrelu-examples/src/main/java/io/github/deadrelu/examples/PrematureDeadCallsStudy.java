@@ -61,7 +61,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.PrematureDeadCallsStudy -Ddemo.args="--mnist ../shared/data/mnist"
  * </pre>
  */
-@Command(name = "premature-dead-calls", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "premature-dead-calls",
         description = {"Premature dead calls: first-layer units called dead that open again with unchanged weights, "
                 + "per fixed streak and for the calibrated threshold, and the re-initialisations they cost."})
 public final class PrematureDeadCallsStudy extends StudyCommand {

@@ -81,7 +81,7 @@ import picocli.CommandLine.Option;
  * {@code reinit-defaults.md} and {@code reinit-defaults.png}. Runs are independent (each builds its own network and
  * reads the data in the same order), so {@code --threads} does not change the results, only the times.
  */
-@Command(name = "reinit-defaults", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "reinit-defaults",
         description = {"Study 7: MLP, LeNet and a ResNet-style graph at normal, high and killing learning rates, "
                 + "without and with re-initialisation policies: accuracy (95%% CI), dead units, divergence, time."})
 public final class ReinitDefaultsStudy extends StudyCommand {

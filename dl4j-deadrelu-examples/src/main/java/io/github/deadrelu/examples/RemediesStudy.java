@@ -77,7 +77,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.RemediesStudy -Ddemo.args="--mnist ../shared/data/mnist"
  * </pre>
  */
-@Command(name = "remedies", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "remedies",
         description = {"Study 6: ReLU, Leaky ReLU, RAI and ReLU with re-initialisation at a learning rate that kills "
                 + "ReLUs: accuracy and dead fraction over training, on one figure."})
 public final class RemediesStudy extends StudyCommand {

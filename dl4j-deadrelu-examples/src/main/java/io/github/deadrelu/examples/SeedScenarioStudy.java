@@ -74,7 +74,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.SeedScenarioStudy
  * </pre>
  */
-@Command(name = "seed-scenario", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "seed-scenario",
         description = {"Study 1: one ReLU unit with pre-activations around +0.1 dies from one large gradient step "
                 + "(to around -0.1), its weights freeze bit for bit, and it stays dead."})
 public final class SeedScenarioStudy extends StudyCommand {

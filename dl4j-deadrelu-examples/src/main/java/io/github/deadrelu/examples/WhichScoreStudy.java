@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * {@code which-score.png} (one panel per layer). {@code --plant} plants three units of known scores into
  * {@code b1_relu1} ({@link WhichScoreRunner#plant}).
  */
-@Command(name = "which-score", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "which-score",
         description = {"Which score finds what: dead vs tau-dormant (ReDo) vs gradient-dormant (GraMa) units per "
                 + "layer over training of a ResNet-style graph with BatchNormalization."})
 public final class WhichScoreStudy extends StudyCommand {

@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.args="--mnist ../../shared/data/mnist"
  * </pre>
  */
-@Command(name = "loss-of-plasticity", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "loss-of-plasticity",
         description = {"Loss of plasticity (Dohare et al. 2024): Slowly-Changing Regression and Online Permuted "
                 + "MNIST, plain backprop and re-initialisation by DEAD, DORMANT, GRADIENT_DORMANT and LOW_UTILITY."})
 public final class LossOfPlasticityStudy extends StudyCommand {

@@ -29,13 +29,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The scaffolding every study's command line shares: {@code --out} ({@link StudyOptions.Output}), validation before
- * anything runs (every {@link StudyOptions.Validated} mixin, then {@link #check(Checks)}; usage errors exit with code
- * 2), the mixins' own defaults ({@link StudyOptions.MixinDefaults}), ND4J limited to one thread, the library's per-run
- * log lines quietened, then {@link #study(Path)} (timed: {@link #seconds()}); plus {@link #main(StudyCommand, String...)} and the report files
- * every study writes ({@link #writeReport}).
+ * The scaffolding every study's command line shares: {@code --help} and {@code --version}, the options listed in
+ * declaration order, {@code --out} ({@link StudyOptions.Output}), validation before anything runs (every
+ * {@link StudyOptions.Validated} mixin, then {@link #check(Checks)}; usage errors exit with code 2), the mixins' own
+ * defaults ({@link StudyOptions.MixinDefaults}), ND4J limited to one thread, the library's per-run log lines
+ * quietened, then {@link #study(Path)} (timed: {@link #seconds()}); plus {@link #main(StudyCommand, String...)} and
+ * the report files every study writes ({@link #writeReport}).
  * <pre>{@code
- * @Command(name = "my-study", mixinStandardHelpOptions = true)
+ * @Command(name = "my-study", description = "...")   // --help, --version and the options in declaration order
  * public final class MyStudy extends StudyCommand {
  *     @Mixin StudyOptions.Data data;                    // checked before check(Checks)
  *     public static void main(String[] args) { main(new MyStudy(), args); }
@@ -44,7 +45,8 @@ import picocli.CommandLine.Spec;
  * }
  * }</pre>
  */
-@Command(defaultValueProvider = StudyOptions.MixinDefaults.class)
+@Command(mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = StudyOptions.MixinDefaults.class)
 public abstract class StudyCommand implements Callable<Integer> {
 
     @Spec
