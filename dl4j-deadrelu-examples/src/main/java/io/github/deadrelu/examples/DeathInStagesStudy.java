@@ -150,9 +150,8 @@ public final class DeathInStagesStudy extends StudyCommand {
             description = "Iterations per heat-map column (default: ${DEFAULT-VALUE}).")
     private int bin;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
-            description = "Seed of the initial weights (default: ${DEFAULT-VALUE}).")
-    private long seed;
+    @Mixin
+    private StudyOptions.WeightSeed weightSeed;
 
     /**
      * Runs the study from the command line; {@code --help} lists the options.
@@ -173,6 +172,7 @@ public final class DeathInStagesStudy extends StudyCommand {
     @Override
     protected void study(Path out) throws IOException {
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
+        long seed = weightSeed.seed();
         int[] hidden = trainingOptions.hidden();
         int batch = trainingOptions.batch();
         int epochs = trainingOptions.epochs();

@@ -139,9 +139,8 @@ public final class FirstLayerStudy extends StudyCommand {
             description = "Listener deadAfterExamples; 0 means the training set size (default: ${DEFAULT-VALUE}).")
     private int deadAfter;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
-            description = "Seed of the initial weights (default: ${DEFAULT-VALUE}).")
-    private long seed;
+    @Mixin
+    private StudyOptions.WeightSeed weightSeed;
 
     /**
      * Runs the study from the command line; {@code --help} lists the options.
@@ -161,6 +160,7 @@ public final class FirstLayerStudy extends StudyCommand {
     @Override
     protected void study(Path out) throws IOException {
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
+        long seed = weightSeed.seed();
         int[] hidden = trainingOptions.hidden();
         int batch = trainingOptions.batch();
         int epochs = trainingOptions.epochs();

@@ -68,9 +68,8 @@ public final class WhichScoreStudy extends StudyCommand {
             description = "Record every N iterations (default: ${DEFAULT-VALUE}).")
     private int every;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
-            description = "Seed of the initial weights (default: ${DEFAULT-VALUE}).")
-    private long seed;
+    @Mixin
+    private StudyOptions.WeightSeed weightSeed;
 
     @Option(names = "--plant", description = "Plant three units of known scores into b1_relu1 (a check).")
     private boolean plant;
@@ -103,6 +102,7 @@ public final class WhichScoreStudy extends StudyCommand {
     protected void study(Path out) throws IOException {
         long cpu0 = cpuNanos();
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
+        long seed = weightSeed.seed();
         int epochs = schedule.epochs();
         int batch = schedule.batch();
         WhichScoreRunner.Settings s = new WhichScoreRunner.Settings(width, blocks, batch, epochs, lr, tau, gradTau,

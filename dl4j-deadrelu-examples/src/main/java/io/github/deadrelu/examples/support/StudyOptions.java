@@ -468,6 +468,27 @@ public final class StudyOptions {
         }
     }
 
+    /** {@code --seed}: the seed of a single run's initial weights, by default 1. */
+    public static final class WeightSeed {
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+                description = "Seed of the initial weights (default: ${DEFAULT-VALUE}).")
+        private long seed;
+
+        /** Creates the option (picocli does, when it builds the command). */
+        public WeightSeed() {
+        }
+
+        /**
+         * The seed.
+         *
+         * @return {@code --seed}
+         */
+        public long seed() {
+            return seed;
+        }
+    }
+
     /** {@code --threads}: the runs trained at the same time, each on one thread. */
     public static final class Threads implements Validated {
 
