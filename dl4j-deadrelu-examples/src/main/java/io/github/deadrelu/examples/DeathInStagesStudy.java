@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
  * Study 4, "death in stages": the per-unit closed fraction of the first hidden layer over training, as a heat map
  * (units x iterations), showing that many units close partially, over many iterations, before they die.
  *
- * <p>Protocol (defaults): MLP 784-256-256-10 with ReLU, {@link Adam} at learning rate 0.01, batch 64, 3 epochs over
+ * <p>Protocol (defaults): MLP 784-256-256-10 with ReLU, {@code Adam} at learning rate 0.01, batch 64, 3 epochs over
  * the 8,000 training examples in a fixed order, seed 1. {@link DeadReluListener} records, per iteration, each unit's
  * closed fraction in the mini-batch ({@link LayerGates#unitClosedFractions()}); its dead streak is the training set
  * size (dead = closed on every training example in a row).
