@@ -144,28 +144,30 @@ public final class LossOfPlasticityStudy extends StudyCommand {
         vs = parsed;
     }
 
-    /**
-     * The regression's settings: the paper's per-example step 0.01 and replacement rate 1e-4 scaled by the batch
-     * (Sgd averages the batch's gradients), maturity 100 examples in iterations, checks every 100 iterations.
-     */
+    /** The regression's settings: the paper's per-example step 0.01, one hidden layer of 5 units. */
     Setup regressionSetup() {
-        return new Setup(regressionBatch, regressionLr != null ? regressionLr : 0.01 * regressionBatch, regressionExamples, regressionBin, new int[]{5},
-                100, Math.max(1, 100 / regressionBatch), Math.min(0.5, 1e-4 * regressionBatch), seed);
+        return setup(regressionBatch, regressionLr, 0.01, regressionExamples, regressionBin, new int[]{5});
     }
 
-    /** Permuted MNIST's settings: step 0.003 per example and rate 1e-4 scaled by the batch, as the regression. */
+    /** Permuted MNIST's settings: step 0.003 per example, three hidden layers of 100 units, one bin per task. */
     Setup mnistSetup(int examplesPerTask) {
-        return new Setup(mnistBatch, mnistLr != null ? mnistLr : 0.003 * mnistBatch, (long) tasks * examplesPerTask, examplesPerTask,
-                new int[]{100, 100, 100}, 100, Math.max(1, 100 / mnistBatch), Math.min(0.5, 1e-4 * mnistBatch),
-                seed);
+        return setup(mnistBatch, mnistLr, 0.003, (long) tasks * examplesPerTask, examplesPerTask,
+                new int[]{100, 100, 100});
+    }
+
+    /**
+     * One problem's settings: the Sgd step ({@code lr}, else the paper's per-example step) and the replacement rate
+     * 1e-4 scaled by the batch (Sgd averages the batch's gradients), maturity 100 examples in iterations, checks
+     * every 100 iterations.
+     */
+    private Setup setup(int batch, Double lr, double stepPerExample, long examples, long bin, int[] hidden) {
+        return new Setup(batch, lr != null ? lr : stepPerExample * batch, examples, bin, hidden, 100,
+                Math.max(1, 100 / batch), Math.min(0.5, 1e-4 * batch), seed);
     }
 
     /** Keeps the library's per-event INFO lines (one per re-initialisation) off the console, as the listener's. */
     private static void quietEngineLog() {
-        org.slf4j.Logger engine = LoggerFactory.getLogger("io.github.deadrelu");
-        if (engine instanceof ch.qos.logback.classic.Logger) {
-            ((ch.qos.logback.classic.Logger) engine).setLevel(ch.qos.logback.classic.Level.WARN);
-        }
+        Mlp.logLevel("io.github.deadrelu", ch.qos.logback.classic.Level.WARN);
     }
 
     @Override

@@ -260,9 +260,19 @@ public final class Mlp {
      * level of the {@code io.github.deadrelu.listeners} logger is changed.
      */
     public static void quietListenerLog() {
-        org.slf4j.Logger logger = LoggerFactory.getLogger("io.github.deadrelu.listeners");
+        logLevel("io.github.deadrelu.listeners", Level.ERROR);
+    }
+
+    /**
+     * Sets the logback level of one logger and those below it; nothing happens when SLF4J is not bound to logback.
+     *
+     * @param name  the logger name, for example {@code io.github.deadrelu}
+     * @param level the level, for example {@code Level.WARN}
+     */
+    public static void logLevel(String name, Level level) {
+        org.slf4j.Logger logger = LoggerFactory.getLogger(name);
         if (logger instanceof ch.qos.logback.classic.Logger) {
-            ((ch.qos.logback.classic.Logger) logger).setLevel(Level.ERROR);
+            ((ch.qos.logback.classic.Logger) logger).setLevel(level);
         }
     }
 
