@@ -31,9 +31,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -187,51 +185,11 @@ final class ReinitDefaultsModels {
         try {
             Models.fit(net, batch);
         } catch (RuntimeException e) {
-            if (finite(net)) {
+            if (Mlp.finite(net)) {
                 throw e;
             }
             return false;
         }
         return Double.isFinite(net.score());
-    }
-
-    /**
-     * Increments the epoch count ({@code fit(DataSet)} does not), so listeners see the right epoch.
-     *
-     * @param net the network
-     */
-    static void endEpoch(Model net) {
-        Models.incrementEpochCount(net);
-    }
-
-    /**
-     * Whether every parameter is finite.
-     *
-     * @param net the network
-     * @return false once training has diverged to NaN or infinity
-     */
-    static boolean finite(Model net) {
-        INDArray p = net.params();
-        return !p.isNaN().any() && !p.isInfinite().any();
-    }
-
-    /**
-     * Accuracy on {@code data}, or NaN when the parameters or the outputs are non-finite (diverged: no accuracy).
-     *
-     * @param net  the network
-     * @param data the evaluation examples
-     * @return the accuracy in [0, 1], or NaN
-     */
-    static double accuracy(Model net, DataSet data) {
-        if (!finite(net)) {
-            return Double.NaN;
-        }
-        INDArray out = Models.output(net, data.getFeatures());
-        if (out.isNaN().any() || out.isInfinite().any()) {
-            return Double.NaN;
-        }
-        Evaluation eval = new Evaluation((int) data.getLabels().size(1));
-        eval.eval(data.getLabels(), out);
-        return eval.accuracy();
     }
 }

@@ -18,6 +18,7 @@ import io.github.deadrelu.examples.ReinitDefaultsModels.Arch;
 import io.github.deadrelu.examples.ReinitDefaultsModels.Sizes;
 import io.github.deadrelu.examples.support.Choices;
 import io.github.deadrelu.examples.support.Mlp;
+import io.github.deadrelu.examples.support.Models;
 import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyData;
 import io.github.deadrelu.listeners.DeadReluListener;
@@ -407,7 +408,7 @@ final class ReinitDefaultsRunner {
         MultiLayerNetwork pre = Mlp.build(data.features(), sizes.mlpHidden(), data.classes(), Activation.RELU,
                 new Sgd(preLr), seed);
         Trained p = train(pre, Policy.NONE, seed, first, epochs);
-        double accuracy = p.divergedAt() >= 0 ? Double.NaN : ReinitDefaultsModels.accuracy(pre, data.eval());
+        double accuracy = p.divergedAt() >= 0 ? Double.NaN : Mlp.accuracy(pre, data.eval());
         return new Pretrained(pre.params().dup(), accuracy, Double.isNaN(accuracy) ? null : dead(pre, data));
     }
 
@@ -455,7 +456,7 @@ final class ReinitDefaultsRunner {
                     break training;
                 }
             }
-            ReinitDefaultsModels.endEpoch(net);
+            Models.incrementEpochCount(net);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         listener.close();
@@ -472,7 +473,7 @@ final class ReinitDefaultsRunner {
     }
 
     private static Run result(Config c, Model net, StudyData data, Trained t, double preAccuracy, Dead pre) {
-        double accuracy = t.divergedAt() >= 0 ? Double.NaN : ReinitDefaultsModels.accuracy(net, data.eval());
+        double accuracy = t.divergedAt() >= 0 ? Double.NaN : Mlp.accuracy(net, data.eval());
         int divergedAt = t.divergedAt() >= 0 || !Double.isNaN(accuracy) ? t.divergedAt() : t.iterations();
         Dead d = Double.isNaN(accuracy) ? null : dead(net, data);
         Dead shape = d != null ? d : shape(net, data);

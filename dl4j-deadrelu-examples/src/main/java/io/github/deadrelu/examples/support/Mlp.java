@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -179,10 +180,10 @@ public final class Mlp {
     /**
      * Whether every parameter of the network is finite.
      *
-     * @param net the network
+     * @param net the network, a MultiLayerNetwork or a ComputationGraph
      * @return false once training has diverged to NaN or infinity
      */
-    public static boolean finite(MultiLayerNetwork net) {
+    public static boolean finite(Model net) {
         INDArray p = net.params();
         return !p.isNaN().any() && !p.isInfinite().any();
     }
@@ -191,15 +192,15 @@ public final class Mlp {
      * Classification accuracy on {@code data}, or {@code NaN} when the network diverged (non-finite parameters or
      * outputs): a diverged run has no accuracy, and must not be reported as one.
      *
-     * @param net  the network
+     * @param net  the network, a MultiLayerNetwork or a single-output ComputationGraph
      * @param data the evaluation examples
      * @return the accuracy in [0, 1], or NaN for a diverged network
      */
-    public static double accuracy(MultiLayerNetwork net, DataSet data) {
+    public static double accuracy(Model net, DataSet data) {
         if (!finite(net)) {
             return Double.NaN;
         }
-        INDArray out = net.output(data.getFeatures(), false);
+        INDArray out = Models.output(net, data.getFeatures());
         if (out.isNaN().any() || out.isInfinite().any()) {
             return Double.NaN;
         }
