@@ -164,9 +164,7 @@ public final class BornDeadStudy extends StudyCommand {
         check.atLeast("--trials", trials, 1);
         check.listsAtLeast("--widths", widths.length, 1, "one width");
         check.listsAtLeast("--depths", depths.length, 1, "one depth");
-        for (int w : widths) {
-            check.atLeast("--widths", w, 1);
-        }
+        check.eachAtLeast("--widths", widths, 1);
         for (int d : depths) {
             check.require(d >= 2, "--depths", ">= 2 (one hidden layer and the output layer)", d);
         }

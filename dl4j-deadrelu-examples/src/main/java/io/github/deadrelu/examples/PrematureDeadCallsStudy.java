@@ -102,9 +102,7 @@ public final class PrematureDeadCallsStudy extends StudyCommand {
     protected void check(Checks check) {
         check.positive("--lr", lr);
         check.listsAtLeast("--streaks", streaks.length, 1, "one streak");
-        for (int s : streaks) {
-            check.atLeast("--streaks values", s, 1);
-        }
+        check.eachAtLeast("--streaks values", streaks, 1);
         check.atLeast("--calibrated-max", calibratedMax, 1);
     }
 

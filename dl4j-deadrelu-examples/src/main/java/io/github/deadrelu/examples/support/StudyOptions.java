@@ -285,9 +285,7 @@ public final class StudyOptions {
         public void check(Checks check, int minLayers, String layers) {
             schedule.check(check);
             check.listsAtLeast("--hidden", hidden.length, minLayers, layers);
-            for (int w : hidden) {
-                check.atLeast("--hidden widths", w, 1);
-            }
+            check.eachAtLeast("--hidden widths", hidden, 1);
         }
 
         /**
