@@ -36,8 +36,8 @@ import picocli.CommandLine.Spec;
  * its constructor ({@code new Training(10)}, {@code new Seeds("1,2,3,4,5")}); {@link MixinDefaults} shows it in the
  * help text as if it were written in the annotation.
  *
- * <p>The file is long (about 600 lines) because it is the one home of every shared option group: nine small mixin
- * classes of 20 to 100 lines each, most of it the Javadoc of their accessors.
+ * <p>The file is long (about 600 lines) because it is the one home of every shared option group: ten small classes
+ * and two interfaces of 10 to 100 lines each, most of it the Javadoc of their accessors.
  */
 public final class StudyOptions {
 
