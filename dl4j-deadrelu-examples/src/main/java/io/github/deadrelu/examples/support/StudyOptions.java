@@ -30,11 +30,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options several studies share, as picocli mixins: a study declares {@code @Mixin StudyOptions.Data data;} and
- * gets {@code --mnist} and {@code --train-size} with one description, one default and one check. Each mixin is
- * {@link Validated}: {@link StudyCommand} runs its {@code check} through {@link Checks} before the study's own checks,
- * so a study validates only the options it declares itself. A mixin whose default is the mixee's choice takes it in
- * its constructor ({@code new Training(10)}, {@code new Seeds("1,2,3,4,5")}); {@link MixinDefaults} shows it in the
- * help text as if it were written in the annotation.
+ * gets {@code --mnist} and {@code --train-size} with one description, one default and one check. Each mixin with a
+ * constraint is {@link Validated}: {@link StudyCommand} runs its {@code check} through {@link Checks} before the
+ * study's own checks, so a study validates only the options it declares itself. A mixin whose default is the mixee's
+ * choice takes it in its constructor ({@code new Training(10)}, {@code new Seeds("1,2,3,4,5")}); {@link MixinDefaults}
+ * shows it in the help text as if it were written in the annotation.
  *
  * <p>The file is long (about 600 lines) because it is the one home of every shared option group: ten small classes
  * and two interfaces of 10 to 100 lines each, most of it the Javadoc of their accessors.
