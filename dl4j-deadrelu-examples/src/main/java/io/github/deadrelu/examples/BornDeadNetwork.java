@@ -13,6 +13,7 @@
 
 package io.github.deadrelu.examples;
 
+import io.github.deadrelu.examples.support.Checks;
 import io.github.deadrelu.weights.RandomizedAsymmetricInit;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -62,12 +63,8 @@ final class BornDeadNetwork {
      * @param depth the depth L including the output layer, at least 2
      */
     BornDeadNetwork(int width, int depth) {
-        if (width < 1) {
-            throw new IllegalArgumentException("width must be >= 1, got: " + width);
-        }
-        if (depth < 2) {
-            throw new IllegalArgumentException("depth must be >= 2, got: " + depth);
-        }
+        Checks.requireAtLeast("width", width, 1);
+        Checks.requireAtLeast("depth", depth, 2);
         this.width = width;
         this.depth = depth;
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()

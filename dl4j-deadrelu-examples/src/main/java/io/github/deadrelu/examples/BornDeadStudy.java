@@ -14,6 +14,7 @@
 package io.github.deadrelu.examples;
 
 import io.github.deadrelu.examples.support.Checks;
+import io.github.deadrelu.examples.support.Choices;
 import io.github.deadrelu.examples.support.StudyCommand;
 import io.github.deadrelu.examples.support.Charts;
 import io.github.deadrelu.examples.support.CsvWriter;
@@ -24,7 +25,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,7 +67,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.BornDeadStudy -Ddemo.args="--trials 1000"
  * </pre>
  */
-@Command(name = "born-dead", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "born-dead",
         description = {"Study 5: probability that a deep, narrow ReLU network is a constant function at "
                 + "initialisation, He (WeightInit.RELU, bias 0) against RandomizedAsymmetricInit (RAI)."})
 public final class BornDeadStudy extends StudyCommand {
@@ -78,14 +78,8 @@ public final class BornDeadStudy extends StudyCommand {
     private static final Logger log = LoggerFactory.getLogger(BornDeadStudy.class);
 
     /** The two initialisations compared, with their CSV names. */
-    enum Init {
-        HE("he"), RAI("rai");
-
-        final String csvName;
-
-        Init(String csvName) {
-            this.csvName = csvName;
-        }
+    enum Init implements Choices.Named {
+        HE, RAI
     }
 
     /**
@@ -149,16 +143,15 @@ public final class BornDeadStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         log.info("Born dead: widths {}, depths {}, {} trials per cell, seed {}, output {}", Arrays.toString(widths),
                 Arrays.toString(depths), trials, seed, out.toAbsolutePath());
         List<Cell> cells = run(widths, depths, trials, seed);
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        double seconds = seconds();
 
         writeCsv(cells, out.resolve("born-dead.csv"));
         writeDetailCsv(cells, out.resolve("born-dead-detail.csv"));
         Table table = table(cells);
-        String time = String.format(Locale.ROOT, "%.1f s", elapsed.toMillis() / 1000.0);
+        String time = String.format(Locale.ROOT, "%.1f s", seconds);
         writeReport(out, "born-dead", table, trials + " trials per cell, seed " + seed + ", run time " + time + " ("
                 + Runtime.getRuntime().availableProcessors() + " cores).");
         plot(cells, out.resolve("born-dead.png"));
@@ -171,9 +164,7 @@ public final class BornDeadStudy extends StudyCommand {
         check.atLeast("--trials", trials, 1);
         check.listsAtLeast("--widths", widths.length, 1, "one width");
         check.listsAtLeast("--depths", depths.length, 1, "one depth");
-        for (int w : widths) {
-            check.atLeast("--widths", w, 1);
-        }
+        check.eachAtLeast("--widths", widths, 1);
         for (int d : depths) {
             check.require(d >= 2, "--depths", ">= 2 (one hidden layer and the output layer)", d);
         }
@@ -271,7 +262,7 @@ public final class BornDeadStudy extends StudyCommand {
     static void writeCsv(List<Cell> cells, Path file) throws IOException {
         try (CsvWriter csv = new CsvWriter(file, CSV_HEADER.split(","))) {
             for (Cell c : cells) {
-                csv.row(c.init().csvName, c.width(), c.depth(), c.trials(), c.bornDead(), round(c.bound(), 6));
+                csv.row(c.init().csvName(), c.width(), c.depth(), c.trials(), c.bornDead(), round(c.bound(), 6));
             }
         }
     }
@@ -280,7 +271,7 @@ public final class BornDeadStudy extends StudyCommand {
         try (CsvWriter csv = new CsvWriter(file, "init", "width", "depth", "trials", "born_dead",
                 "exactly_constant", "range_p10", "range_p50", "range_p90", "bound")) {
             for (Cell c : cells) {
-                csv.row(c.init().csvName, c.width(), c.depth(), c.trials(), c.bornDead(), c.exactlyConstant(),
+                csv.row(c.init().csvName(), c.width(), c.depth(), c.trials(), c.bornDead(), c.exactlyConstant(),
                         c.rangeP10(), c.rangeP50(), c.rangeP90(), round(c.bound(), 6));
             }
         }

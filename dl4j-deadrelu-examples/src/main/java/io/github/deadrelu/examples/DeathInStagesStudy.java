@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
  * Study 4, "death in stages": the per-unit closed fraction of the first hidden layer over training, as a heat map
  * (units x iterations), showing that many units close partially, over many iterations, before they die.
  *
- * <p>Protocol (defaults): MLP 784-256-256-10 with ReLU, {@link Adam} at learning rate 0.01, batch 64, 3 epochs over
+ * <p>Protocol (defaults): MLP 784-256-256-10 with ReLU, {@code Adam} at learning rate 0.01, batch 64, 3 epochs over
  * the 8,000 training examples in a fixed order, seed 1. {@link DeadReluListener} records, per iteration, each unit's
  * closed fraction in the mini-batch ({@link LayerGates#unitClosedFractions()}); its dead streak is the training set
  * size (dead = closed on every training example in a row).
@@ -67,7 +67,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.DeathInStagesStudy -Ddemo.args="--mnist ../shared/data/mnist"
  * </pre>
  */
-@Command(name = "death-in-stages", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "death-in-stages",
         description = {"Study 4: per-unit closed fraction of the first hidden layer over iterations (heat map), "
                 + "showing partial closing before death."})
 public final class DeathInStagesStudy extends StudyCommand {
@@ -150,9 +150,8 @@ public final class DeathInStagesStudy extends StudyCommand {
             description = "Iterations per heat-map column (default: ${DEFAULT-VALUE}).")
     private int bin;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
-            description = "Seed of the initial weights (default: ${DEFAULT-VALUE}).")
-    private long seed;
+    @Mixin
+    private StudyOptions.WeightSeed weightSeed;
 
     /**
      * Runs the study from the command line; {@code --help} lists the options.
@@ -165,9 +164,6 @@ public final class DeathInStagesStudy extends StudyCommand {
 
     @Override
     protected void check(Checks check) {
-        optimizer.check(check);
-        dataOptions.check(check);
-        trainingOptions.check(check, 1, "one width");
         check.atLeast("--window", window, 1);
         check.require(partial > 0 && partial < 1, "--partial", "in (0, 1)", partial);
         check.atLeast("--bin", bin, 1);
@@ -175,8 +171,8 @@ public final class DeathInStagesStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
+        long seed = weightSeed.seed();
         int[] hidden = trainingOptions.hidden();
         int batch = trainingOptions.batch();
         int epochs = trainingOptions.epochs();
@@ -185,7 +181,7 @@ public final class DeathInStagesStudy extends StudyCommand {
                 data.description(), data.trainSize(), Mlp.shape(data.features(), hidden, data.classes()),
                 optimizer.name(), lr, batch, epochs, seed, out.toAbsolutePath());
         Result r = run(data, hidden, optimizer.updater(), batch, epochs, window, partial, seed);
-        double seconds = secondsSince(start);
+        double seconds = seconds();
 
         writeCsv(r, out.resolve("death-in-stages.csv"));
         writeFractions(r, out.resolve("death-in-stages-fractions.csv"));

@@ -76,7 +76,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.FirstLayerStudy -Ddemo.args="--mnist ../shared/data/mnist"
  * </pre>
  */
-@Command(name = "first-layer", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "first-layer",
         description = {"Study 3: natural revivals of dead ReLUs per layer over a long SGD run at a killing learning "
                 + "rate; first-layer dead units never revive and their weights stay bit-identical, deeper ones do."})
 public final class FirstLayerStudy extends StudyCommand {
@@ -128,7 +128,8 @@ public final class FirstLayerStudy extends StudyCommand {
 
     /** 10 epochs by default: deaths and revivals need time to show. */
     @Mixin
-    private StudyOptions.Training trainingOptions = new StudyOptions.Training(10);
+    private StudyOptions.Training trainingOptions = new StudyOptions.Training(10, 2,
+            "two widths (a first and a deeper layer)");
 
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1.0",
             description = "Plain SGD learning rate (default: ${DEFAULT-VALUE}).")
@@ -138,9 +139,8 @@ public final class FirstLayerStudy extends StudyCommand {
             description = "Listener deadAfterExamples; 0 means the training set size (default: ${DEFAULT-VALUE}).")
     private int deadAfter;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
-            description = "Seed of the initial weights (default: ${DEFAULT-VALUE}).")
-    private long seed;
+    @Mixin
+    private StudyOptions.WeightSeed weightSeed;
 
     /**
      * Runs the study from the command line; {@code --help} lists the options.
@@ -154,15 +154,13 @@ public final class FirstLayerStudy extends StudyCommand {
     @Override
     protected void check(Checks check) {
         check.positive("--lr", lr);
-        dataOptions.check(check);
-        trainingOptions.check(check, 2, "two widths (a first and a deeper layer)");
         check.atLeast("--dead-after", deadAfter, 0);
     }
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
+        long seed = weightSeed.seed();
         int[] hidden = trainingOptions.hidden();
         int batch = trainingOptions.batch();
         int epochs = trainingOptions.epochs();
@@ -172,7 +170,7 @@ public final class FirstLayerStudy extends StudyCommand {
                 Mlp.shape(data.features(), hidden, data.classes()), lr,
                 batch, epochs, streak, seed, out.toAbsolutePath());
         Result r = run(data, hidden, lr, batch, epochs, streak, seed);
-        double seconds = secondsSince(start);
+        double seconds = seconds();
 
         writeCsv(r, out.resolve("first-layer.csv"));
         writeTimeline(r, out.resolve("first-layer-timeline.csv"));

@@ -54,7 +54,7 @@ final class LearningRateResults {
                     // A diverged network has no accuracy and no meaningful dead units on the evaluation split:
                     // those fields stay empty. The listener's training closed share (up to divergence) is kept.
                     boolean d = r.diverged();
-                    csv.row(c.optimizer().csvName, c.lr(), c.variant().csvName, c.seed(), l.name(), l.units(),
+                    csv.row(c.optimizer().csvName(), c.lr(), c.variant().csvName(), c.seed(), l.name(), l.units(),
                             d ? "" : l.deadUnits(), d ? "" : round(l.deadFraction()),
                             d ? "" : round(l.evalClosedShare()), d ? "" : round(l.evalNegativeShare()),
                             round(l.trainClosedShare()), l.reinitialized(), d ? "" : round(r.accuracy()), d);
@@ -69,7 +69,7 @@ final class LearningRateResults {
                 Config c = r.config();
                 for (LayerResult l : r.layers()) {
                     for (int k = 0; k < l.curve().length; k++) {
-                        csv.row(c.optimizer().csvName, c.lr(), c.variant().csvName, c.seed(), l.name(), k * r.bin(),
+                        csv.row(c.optimizer().csvName(), c.lr(), c.variant().csvName(), c.seed(), l.name(), k * r.bin(),
                                 (k + 1) * r.bin() - 1, round(l.curve()[k]), round(l.negativeCurve()[k]),
                                 l.deadCurve()[k]);
                     }

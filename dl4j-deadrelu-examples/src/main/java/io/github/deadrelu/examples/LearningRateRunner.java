@@ -14,6 +14,7 @@
 
 package io.github.deadrelu.examples;
 
+import io.github.deadrelu.examples.support.Choices;
 import io.github.deadrelu.examples.support.Mlp;
 import io.github.deadrelu.examples.support.StudyData;
 import io.github.deadrelu.listeners.DeadReluListener;
@@ -42,14 +43,12 @@ final class LearningRateRunner {
     }
 
     /** The optimizers. */
-    enum Optimizer {
-        SGD("sgd", "Sgd"), ADAM("adam", "Adam");
+    enum Optimizer implements Choices.Named {
+        SGD("Sgd"), ADAM("Adam");
 
-        final String csvName;
         final String label;
 
-        Optimizer(String csvName, String label) {
-            this.csvName = csvName;
+        Optimizer(String label) {
             this.label = label;
         }
 
@@ -59,28 +58,21 @@ final class LearningRateRunner {
     }
 
     /** The variants compared at each rate. */
-    enum Variant {
-        RELU("relu", "ReLU"),
-        LEAKY("leaky", "Leaky ReLU"),
-        REINIT_ZERO("reinit-zero", "ReLU + re-init (ZERO)"),
-        REINIT_KEEP("reinit-keep", "ReLU + re-init (KEEP)");
+    enum Variant implements Choices.Named {
+        RELU("ReLU"),
+        LEAKY("Leaky ReLU"),
+        REINIT_ZERO("ReLU + re-init (ZERO)"),
+        REINIT_KEEP("ReLU + re-init (KEEP)");
 
-        final String csvName;
         final String label;
 
-        Variant(String csvName, String label) {
-            this.csvName = csvName;
+        Variant(String label) {
             this.label = label;
         }
 
         static Variant parse(String s) {
-            for (Variant v : values()) {
-                if (v.csvName.equals(s)) {
-                    return v;
-                }
-            }
-            throw new IllegalArgumentException("variant must be one of relu, leaky, reinit-zero, reinit-keep, got: "
-                    + s);
+            return Choices.parse(values(), Variant::csvName, s, "variant must be one of "
+                    + Choices.list(values(), Variant::csvName));
         }
     }
 

@@ -67,7 +67,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.LearningRateStudy -Ddemo.args="--mnist ../shared/data/mnist"
  * </pre>
  */
-@Command(name = "learning-rate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "learning-rate",
         description = {"Study 2: dead ReLUs, closed share and accuracy of an MLP over a grid of learning rates, "
                 + "Sgd and Adam, for ReLU, Leaky ReLU and ReLU with re-initialisation (ZERO and KEEP)."})
 public final class LearningRateStudy extends StudyCommand {
@@ -119,9 +119,6 @@ public final class LearningRateStudy extends StudyCommand {
     protected void check(Checks check) {
         sgdRates = rates(check, "--sgd-rates", sgdRatesText);
         adamRates = rates(check, "--adam-rates", adamRatesText);
-        data.check(check);
-        training.check(check, 1, "one width");
-        runs.check(check);
         check.atLeast("--bin", bin, 1);
         if (sgdRates.length + adamRates.length == 0) {
             throw check.fail("--sgd-rates and --adam-rates must list at least one rate, got: none");
@@ -166,7 +163,6 @@ public final class LearningRateStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         StudyData d = data.load(runs.evalSize());
         long[] seeds = runs.seeds();
         int[] hidden = training.hidden();
@@ -186,7 +182,7 @@ public final class LearningRateStudy extends StudyCommand {
                 out.toAbsolutePath());
         List<Run> results = LearningRateRunner.run(configs, d, hidden, training.epochs(), training.batch(),
                 runs.reinitEvery(), bin, runs.threads());
-        double seconds = secondsSince(start);
+        double seconds = seconds();
 
         LearningRateResults.writeCsv(results, out.resolve("learning-rate.csv"));
         LearningRateResults.writeCurves(results, out.resolve("learning-rate-curves.csv"));

@@ -26,6 +26,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.Styler;
 
@@ -59,29 +61,20 @@ final class PrematureDeadCallsResults {
             double reinitAccuracy, double monitorAccuracy, int seeds) {
 
         static Totals of(List<Row> rows, Criterion c) {
-            long calls = 0;
-            long premature = 0;
-            long reopened = 0;
-            long held = 0;
-            long redrawn = 0;
-            long unneeded = 0;
-            double acc = 0;
-            double mon = 0;
-            int n = 0;
-            for (Row r : rows) {
-                if (r.criterion().equals(c)) {
-                    calls += r.calls().calls();
-                    premature += r.calls().premature();
-                    reopened += r.calls().reopenedProduct();
-                    held += r.calls().openOnHeldOut();
-                    redrawn += r.reinit().redrawn();
-                    unneeded += r.reinit().unneeded();
-                    acc += r.reinit().accuracy();
-                    mon += r.monitorAccuracy();
-                    n++;
-                }
-            }
-            return new Totals(calls, premature, reopened, held, redrawn, unneeded, acc / n, mon / n, n);
+            List<Row> of = rows.stream().filter(r -> r.criterion().equals(c)).toList();
+            return new Totals(sum(of, r -> r.calls().calls()), sum(of, r -> r.calls().premature()),
+                    sum(of, r -> r.calls().reopenedProduct()), sum(of, r -> r.calls().openOnHeldOut()),
+                    sum(of, r -> r.reinit().redrawn()), sum(of, r -> r.reinit().unneeded()),
+                    mean(of, r -> r.reinit().accuracy()), mean(of, Row::monitorAccuracy), of.size());
+        }
+
+        private static long sum(List<Row> rows, ToLongFunction<Row> value) {
+            return rows.stream().mapToLong(value).sum();
+        }
+
+        /** The mean, summed in order as a loop would (NaN for no rows). */
+        private static double mean(List<Row> rows, ToDoubleFunction<Row> value) {
+            return rows.stream().mapToDouble(value).reduce(0, Double::sum) / rows.size();
         }
 
         double falseCallRate() {

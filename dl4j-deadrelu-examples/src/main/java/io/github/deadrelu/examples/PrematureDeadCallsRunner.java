@@ -225,10 +225,34 @@ final class PrematureDeadCallsRunner {
         return s.layers().isEmpty() ? null : s.layers().get(0);
     }
 
+    /**
+     * Looks at the first monitored layer of one listener's snapshot after each iteration that snapshot is of; the two
+     * probes below are its uses.
+     */
+    private abstract static class FirstLayerProbe extends BaseTrainingListener {
+        final DeadReluListener listener;
+        final Setup setup;
+
+        FirstLayerProbe(DeadReluListener listener, Setup setup) {
+            this.listener = listener;
+            this.setup = setup;
+        }
+
+        @Override
+        public final void iterationDone(Model model, int iteration, int epoch) {
+            GateSnapshot s = listener.snapshot();
+            LayerGates g = firstLayer(s);
+            if (g != null && s.iteration() == iteration) {
+                probe((MultiLayerNetwork) model, g, iteration);
+            }
+        }
+
+        /** Called with the network and the first layer of the snapshot of {@code iteration}. */
+        abstract void probe(MultiLayerNetwork net, LayerGates g, int iteration);
+    }
+
     /** Follows one listener's first-layer dead set and checks every call on the digits. */
-    private static final class CallProbe extends BaseTrainingListener {
-        private final DeadReluListener listener;
-        private final Setup setup;
+    private static final class CallProbe extends FirstLayerProbe {
         private boolean[] dead;
         private boolean[] calledPremature;
         private int[] calledAt;
@@ -244,17 +268,11 @@ final class PrematureDeadCallsRunner {
         private long weightsChanged;
 
         CallProbe(DeadReluListener listener, Setup setup) {
-            this.listener = listener;
-            this.setup = setup;
+            super(listener, setup);
         }
 
         @Override
-        public void iterationDone(Model model, int iteration, int epoch) {
-            LayerGates g = firstLayer(listener.snapshot());
-            if (g == null || listener.snapshot().iteration() != iteration) {
-                return;
-            }
-            MultiLayerNetwork net = (MultiLayerNetwork) model;
+        void probe(MultiLayerNetwork net, LayerGates g, int iteration) {
             if (dead == null) {
                 dead = new boolean[g.units()];
                 calledPremature = new boolean[g.units()];
@@ -332,9 +350,7 @@ final class PrematureDeadCallsRunner {
      * Around the re-initialising listener: {@link #before} copies the first layer's weights after the update (before
      * the listener may re-draw), this probe finds the columns the listener changed and checks them on the digits.
      */
-    private static final class RedrawProbe extends BaseTrainingListener {
-        private final DeadReluListener listener;
-        private final Setup setup;
+    private static final class RedrawProbe extends FirstLayerProbe {
         private INDArray w0;
         private INDArray b0;
         long redrawn;
@@ -350,19 +366,15 @@ final class PrematureDeadCallsRunner {
         };
 
         RedrawProbe(DeadReluListener listener, Setup setup) {
-            this.listener = listener;
-            this.setup = setup;
+            super(listener, setup);
         }
 
         @Override
-        public void iterationDone(Model model, int iteration, int epoch) {
-            GateSnapshot s = listener.snapshot();
-            LayerGates g = firstLayer(s);
-            if (g == null || s.iteration() != iteration || g.reinitialized() == 0) {
+        void probe(MultiLayerNetwork net, LayerGates g, int iteration) {
+            if (g.reinitialized() == 0) {
                 return;
             }
             redrawnProduct += g.reinitialized();
-            MultiLayerNetwork net = (MultiLayerNetwork) model;
             INDArray w = net.getLayer(0).getParam("W");
             INDArray b = net.getLayer(0).getParam("b").reshape(1, g.units());
             INDArray diff = Transforms.abs(w.sub(w0)).sum(0).addi(Transforms.abs(b.sub(b0.reshape(1, g.units())))

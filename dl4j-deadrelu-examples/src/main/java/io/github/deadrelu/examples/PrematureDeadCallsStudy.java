@@ -61,7 +61,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.PrematureDeadCallsStudy -Ddemo.args="--mnist ../shared/data/mnist"
  * </pre>
  */
-@Command(name = "premature-dead-calls", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "premature-dead-calls",
         description = {"Premature dead calls: first-layer units called dead that open again with unchanged weights, "
                 + "per fixed streak and for the calibrated threshold, and the re-initialisations they cost."})
 public final class PrematureDeadCallsStudy extends StudyCommand {
@@ -101,19 +101,13 @@ public final class PrematureDeadCallsStudy extends StudyCommand {
     @Override
     protected void check(Checks check) {
         check.positive("--lr", lr);
-        dataOptions.check(check);
-        trainingOptions.check(check, 1, "one width");
-        runOptions.check(check);
         check.listsAtLeast("--streaks", streaks.length, 1, "one streak");
-        for (int s : streaks) {
-            check.atLeast("--streaks values", s, 1);
-        }
+        check.eachAtLeast("--streaks values", streaks, 1);
         check.atLeast("--calibrated-max", calibratedMax, 1);
     }
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         long cpu0 = cpuNanos();
         StudyData data = dataOptions.load(runOptions.evalSize());
         int[] hidden = trainingOptions.hidden();
@@ -129,7 +123,7 @@ public final class PrematureDeadCallsStudy extends StudyCommand {
                 Arrays.toString(seeds), runOptions.reinitEvery(), out.toAbsolutePath());
         List<PrematureDeadCallsResults.Row> rows = run(setup, data.features(), hidden, data.classes(), lr, criteria,
                 seeds, runOptions.reinitEvery(), runOptions.threads());
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = seconds();
         double cpu = (cpuNanos() - cpu0) / 1e9;
         String footer = String.format(Locale.ROOT, "%s, %d training digits in a fixed order (%d held out), MLP %s, "
                         + "plain SGD lr %s, batch %d, %d epochs (%d iterations), seeds %s; re-initialisation DEAD "

@@ -13,7 +13,9 @@
 
 package io.github.deadrelu.examples;
 
+import io.github.deadrelu.examples.support.Choices;
 import io.github.deadrelu.examples.support.Mlp;
+import io.github.deadrelu.examples.support.Models;
 import java.util.Locale;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -29,9 +31,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -56,24 +56,17 @@ final class ReinitDefaultsModels {
     }
 
     /** The architectures. */
-    enum Arch {
-        MLP("mlp", "MLP"), LENET("lenet", "LeNet"), RESNET("resnet", "ResNet-style CG");
+    enum Arch implements Choices.Named {
+        MLP("MLP"), LENET("LeNet"), RESNET("ResNet-style CG");
 
-        final String csvName;
         final String label;
 
-        Arch(String csvName, String label) {
-            this.csvName = csvName;
+        Arch(String label) {
             this.label = label;
         }
 
         static Arch parse(String s) {
-            for (Arch a : values()) {
-                if (a.csvName.equals(s)) {
-                    return a;
-                }
-            }
-            throw new IllegalArgumentException("must be mlp, lenet or resnet, got: " + s);
+            return Choices.parse(values(), Arch::csvName, s, "must be mlp, lenet or resnet");
         }
     }
 
@@ -190,62 +183,13 @@ final class ReinitDefaultsModels {
      */
     static boolean fit(Model net, DataSet batch) {
         try {
-            if (net instanceof MultiLayerNetwork m) {
-                m.fit(batch);
-            } else {
-                ((ComputationGraph) net).fit(batch);
-            }
+            Models.fit(net, batch);
         } catch (RuntimeException e) {
-            if (finite(net)) {
+            if (Mlp.finite(net)) {
                 throw e;
             }
             return false;
         }
         return Double.isFinite(net.score());
-    }
-
-    /**
-     * Increments the epoch count ({@code fit(DataSet)} does not), so listeners see the right epoch.
-     *
-     * @param net the network
-     */
-    static void endEpoch(Model net) {
-        if (net instanceof MultiLayerNetwork m) {
-            m.incrementEpochCount();
-        } else {
-            ((ComputationGraph) net).incrementEpochCount();
-        }
-    }
-
-    /**
-     * Whether every parameter is finite.
-     *
-     * @param net the network
-     * @return false once training has diverged to NaN or infinity
-     */
-    static boolean finite(Model net) {
-        INDArray p = net.params();
-        return !p.isNaN().any() && !p.isInfinite().any();
-    }
-
-    /**
-     * Accuracy on {@code data}, or NaN when the parameters or the outputs are non-finite (diverged: no accuracy).
-     *
-     * @param net  the network
-     * @param data the evaluation examples
-     * @return the accuracy in [0, 1], or NaN
-     */
-    static double accuracy(Model net, DataSet data) {
-        if (!finite(net)) {
-            return Double.NaN;
-        }
-        INDArray out = net instanceof MultiLayerNetwork m ? m.output(data.getFeatures(), false)
-                : ((ComputationGraph) net).outputSingle(false, data.getFeatures());
-        if (out.isNaN().any() || out.isInfinite().any()) {
-            return Double.NaN;
-        }
-        Evaluation eval = new Evaluation((int) data.getLabels().size(1));
-        eval.eval(data.getLabels(), out);
-        return eval.accuracy();
     }
 }

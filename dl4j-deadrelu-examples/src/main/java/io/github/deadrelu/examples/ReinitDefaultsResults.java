@@ -141,7 +141,7 @@ final class ReinitDefaultsResults {
     }
 
     static String model(Config c) {
-        return c.transfer() ? "mlp-pretrained" : c.arch().csvName;
+        return c.transfer() ? "mlp-pretrained" : c.arch().csvName();
     }
 
     /**
@@ -168,7 +168,7 @@ final class ReinitDefaultsResults {
     static Object[] row(Run r) {
         Config c = r.config();
         boolean d = r.diverged();
-        return new Object[] {part(c), model(c), c.optimizer().csvName, c.level().csvName, c.lr(), c.policy().label(),
+        return new Object[] {part(c), model(c), c.optimizer().csvName(), c.level().csvName(), c.lr(), c.policy().label(),
             c.policy().none() ? "" : c.policy().every(), c.policy().none() ? "" : c.policy().maturity(),
             c.policy().none() ? "" : c.policy().maxFraction(),
             c.policy().none() ? "" : c.policy().outgoing().name().toLowerCase(Locale.ROOT), c.seed(), d,
@@ -191,7 +191,7 @@ final class ReinitDefaultsResults {
         try (CsvWriter csv = new CsvWriter(file, CELLS_HEADER.split(","))) {
             for (Cell k : cells) {
                 Config c = k.config();
-                csv.row(part(c), model(c), c.optimizer().csvName, c.level().csvName, c.lr(), c.policy().label(),
+                csv.row(part(c), model(c), c.optimizer().csvName(), c.level().csvName(), c.lr(), c.policy().label(),
                         k.runs().size(), k.diverged(), opt(k.accuracyMean()), opt(k.accuracyMean() - k.ci95()),
                         opt(k.accuracyMean() + k.ci95()), opt(k.firstDeadMean()), k.first().firstUnits(),
                         opt(k.allDeadMean()), k.first().allUnits(), round(k.reinitMean()), round(k.secondsMean()),
@@ -211,7 +211,7 @@ final class ReinitDefaultsResults {
                 "first layer dead", "all dead", "re-inits", "train s", "time x");
         for (Cell k : cells) {
             Config c = k.config();
-            t.row(model(c), c.optimizer().label, c.level().csvName + " " + c.lr(), c.policy().label(),
+            t.row(model(c), c.optimizer().label, c.level().csvName() + " " + c.lr(), c.policy().label(),
                     accuracy(k), k.diverged() + "/" + k.runs().size(),
                     k.runs().size() == k.diverged() ? "-" : String.format(Locale.ROOT, "%.1f of %d",
                             k.firstDeadMean(), k.first().firstUnits()),

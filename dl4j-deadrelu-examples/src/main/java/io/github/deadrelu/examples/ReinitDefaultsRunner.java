@@ -16,7 +16,9 @@ package io.github.deadrelu.examples;
 import io.github.deadrelu.examples.LearningRateRunner.Optimizer;
 import io.github.deadrelu.examples.ReinitDefaultsModels.Arch;
 import io.github.deadrelu.examples.ReinitDefaultsModels.Sizes;
+import io.github.deadrelu.examples.support.Choices;
 import io.github.deadrelu.examples.support.Mlp;
+import io.github.deadrelu.examples.support.Models;
 import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyData;
 import io.github.deadrelu.listeners.DeadReluListener;
@@ -59,14 +61,8 @@ final class ReinitDefaultsRunner {
     }
 
     /** The three learning rates of a model and optimizer. */
-    enum Level {
-        NORMAL("normal"), HIGH("high"), KILLING("killing");
-
-        final String csvName;
-
-        Level(String csvName) {
-            this.csvName = csvName;
-        }
+    enum Level implements Choices.Named {
+        NORMAL, HIGH, KILLING
     }
 
     /**
@@ -287,7 +283,7 @@ final class ReinitDefaultsRunner {
     private static Run finished(Run r, Consumer<Run> finished) {
         Config c = r.config();
         log.info("{} {} {} {} policy {} seed {}: {}, {} dead {}/{}, all dead {}/{}, re-initialised {}, {} s",
-                ReinitDefaultsResults.model(c), c.optimizer().csvName, c.level().csvName, c.lr(), c.policy().label(),
+                ReinitDefaultsResults.model(c), c.optimizer().csvName(), c.level().csvName(), c.lr(), c.policy().label(),
                 c.seed(), r.diverged() ? "diverged at " + r.divergedAt() : String.format(Locale.ROOT, "accuracy %.3f",
                         r.accuracy()), r.firstLayer(), r.firstDead(), r.firstUnits(), r.allDead(), r.allUnits(),
                 r.reinitialized(), String.format(Locale.ROOT, "%.2f", r.seconds()));
@@ -385,7 +381,7 @@ final class ReinitDefaultsRunner {
             boolean transfer = f[0].equals("transfer");
             Arch arch = transfer ? Arch.MLP : Arch.parse(f[1]);
             Optimizer o = f[2].equals("sgd") ? Optimizer.SGD : Optimizer.ADAM;
-            Level level = Arrays.stream(Level.values()).filter(l -> l.csvName.equals(f[3])).findFirst()
+            Level level = Arrays.stream(Level.values()).filter(l -> l.csvName().equals(f[3])).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("rate_level must be normal, high or killing, "
                             + "got: " + f[3]));
             Policy p = f[5].equals("none") ? Policy.NONE : Policy.parse(f[5]);
@@ -412,7 +408,7 @@ final class ReinitDefaultsRunner {
         MultiLayerNetwork pre = Mlp.build(data.features(), sizes.mlpHidden(), data.classes(), Activation.RELU,
                 new Sgd(preLr), seed);
         Trained p = train(pre, Policy.NONE, seed, first, epochs);
-        double accuracy = p.divergedAt() >= 0 ? Double.NaN : ReinitDefaultsModels.accuracy(pre, data.eval());
+        double accuracy = p.divergedAt() >= 0 ? Double.NaN : Mlp.accuracy(pre, data.eval());
         return new Pretrained(pre.params().dup(), accuracy, Double.isNaN(accuracy) ? null : dead(pre, data));
     }
 
@@ -460,7 +456,7 @@ final class ReinitDefaultsRunner {
                     break training;
                 }
             }
-            ReinitDefaultsModels.endEpoch(net);
+            Models.incrementEpochCount(net);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         listener.close();
@@ -477,7 +473,7 @@ final class ReinitDefaultsRunner {
     }
 
     private static Run result(Config c, Model net, StudyData data, Trained t, double preAccuracy, Dead pre) {
-        double accuracy = t.divergedAt() >= 0 ? Double.NaN : ReinitDefaultsModels.accuracy(net, data.eval());
+        double accuracy = t.divergedAt() >= 0 ? Double.NaN : Mlp.accuracy(net, data.eval());
         int divergedAt = t.divergedAt() >= 0 || !Double.isNaN(accuracy) ? t.divergedAt() : t.iterations();
         Dead d = Double.isNaN(accuracy) ? null : dead(net, data);
         Dead shape = d != null ? d : shape(net, data);

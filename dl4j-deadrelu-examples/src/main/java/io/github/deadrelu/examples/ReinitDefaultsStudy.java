@@ -81,7 +81,7 @@ import picocli.CommandLine.Option;
  * {@code reinit-defaults.md} and {@code reinit-defaults.png}. Runs are independent (each builds its own network and
  * reads the data in the same order), so {@code --threads} does not change the results, only the times.
  */
-@Command(name = "reinit-defaults", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "reinit-defaults",
         description = {"Study 7: MLP, LeNet and a ResNet-style graph at normal, high and killing learning rates, "
                 + "without and with re-initialisation policies: accuracy (95%% CI), dead units, divergence, time."})
 public final class ReinitDefaultsStudy extends StudyCommand {
@@ -94,17 +94,11 @@ public final class ReinitDefaultsStudy extends StudyCommand {
     @Mixin
     private StudyOptions.Training training = new StudyOptions.Training(1);
 
-    @Option(names = "--seeds", paramLabel = "S,...", split = ",", defaultValue = "1,2,3,4,5",
-            description = "Seeds, one run per seed and cell (default: ${DEFAULT-VALUE}).")
-    private long[] seeds;
+    @Mixin
+    private StudyOptions.Seeds seedOptions = new StudyOptions.Seeds("1,2,3,4,5");
 
-    @Option(names = "--eval-size", paramLabel = "N", defaultValue = "2000",
-            description = "Evaluation examples used, at most 2000 (default: ${DEFAULT-VALUE}).")
-    private int evalSize;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
-            description = "Runs trained at the same time, each on one thread (default: ${DEFAULT-VALUE}).")
-    private int threads;
+    @Mixin
+    private StudyOptions.Threads threadOptions;
 
     @Option(names = "--models", paramLabel = "M,...", split = ",", defaultValue = "mlp,lenet,resnet",
             description = "Models: mlp, lenet, resnet (default: ${DEFAULT-VALUE}).")
@@ -204,11 +198,6 @@ public final class ReinitDefaultsStudy extends StudyCommand {
 
     @Override
     protected void check(Checks check) {
-        data.check(check);
-        training.check(check, 1, "one width");
-        check.listsAtLeast("--seeds", seeds.length, 1, "one seed");
-        check.inRange("--eval-size", evalSize, 1, StudyOptions.MAX_EVAL);
-        check.atLeast("--threads", threads, 1);
         archs = new ArrayList<>();
         for (String m : models) {
             try {
@@ -275,8 +264,9 @@ public final class ReinitDefaultsStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
-        StudyData d = data.load(evalSize);
+        StudyData d = data.load(seedOptions.evalSize());
+        long[] seeds = seedOptions.seeds();
+        int threads = threadOptions.threads();
         Sizes sizes = new Sizes(training.hidden(), lenetChannels.clone(), lenetDense, resnetWidth, resnetBlocks);
         List<Config> configs = new ArrayList<>();
         for (Arch a : archs) {
@@ -341,7 +331,7 @@ public final class ReinitDefaultsStudy extends StudyCommand {
                     transferEpochs, training.batch(), threads, done, finished));
         }
         Files.delete(partialFile);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = seconds();
 
         List<Cell> cells = ReinitDefaultsResults.cells(runs);
         ReinitDefaultsResults.writeRuns(runs, out.resolve("reinit-defaults.csv"));

@@ -14,6 +14,7 @@
 package io.github.deadrelu.examples;
 
 import io.github.deadrelu.examples.support.Checks;
+import io.github.deadrelu.examples.support.Choices;
 import io.github.deadrelu.examples.support.StudyCommand;
 import io.github.deadrelu.examples.support.StudyOptions;
 import io.github.deadrelu.examples.support.Charts;
@@ -76,7 +77,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.RemediesStudy -Ddemo.args="--mnist ../shared/data/mnist"
  * </pre>
  */
-@Command(name = "remedies", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "remedies",
         description = {"Study 6: ReLU, Leaky ReLU, RAI and ReLU with re-initialisation at a learning rate that kills "
                 + "ReLUs: accuracy and dead fraction over training, on one figure."})
 public final class RemediesStudy extends StudyCommand {
@@ -88,17 +89,15 @@ public final class RemediesStudy extends StudyCommand {
     private static final Logger log = LoggerFactory.getLogger(RemediesStudy.class);
 
     /** The remedies compared. */
-    enum Variant {
-        RELU("relu", "ReLU"),
-        LEAKY("leaky", "Leaky ReLU"),
-        RAI("rai", "ReLU + RAI"),
-        REINIT("reinit", "ReLU + re-init");
+    enum Variant implements Choices.Named {
+        RELU("ReLU"),
+        LEAKY("Leaky ReLU"),
+        RAI("ReLU + RAI"),
+        REINIT("ReLU + re-init");
 
-        final String csvName;
         final String label;
 
-        Variant(String csvName, String label) {
-            this.csvName = csvName;
+        Variant(String label) {
             this.label = label;
         }
     }
@@ -137,7 +136,7 @@ public final class RemediesStudy extends StudyCommand {
     private StudyOptions.Optimizer optimizer = new StudyOptions.Optimizer("sgd", 1.0);
 
     @Mixin
-    private StudyOptions.Training trainingOptions;
+    private StudyOptions.Training trainingOptions = new StudyOptions.Training(3, 2, "two widths");
 
     @Mixin
     private StudyOptions.Runs runOptions;
@@ -157,16 +156,11 @@ public final class RemediesStudy extends StudyCommand {
 
     @Override
     protected void check(Checks check) {
-        optimizer.check(check);
-        dataOptions.check(check);
-        trainingOptions.check(check, 2, "two widths");
-        runOptions.check(check);
         check.atLeast("--eval-every", evalEvery, 1);
     }
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         StudyData data = dataOptions.load(runOptions.evalSize());
         int[] hidden = trainingOptions.hidden();
         int batch = trainingOptions.batch();
@@ -180,7 +174,7 @@ public final class RemediesStudy extends StudyCommand {
                 optimizer.name(), lr, batch, epochs, Arrays.toString(seeds), out.toAbsolutePath());
         List<Run> runs = run(data, hidden, optimizer.sgd(), lr, seeds, epochs, batch, evalEvery,
                 runOptions.reinitEvery(), threads);
-        double seconds = secondsSince(start);
+        double seconds = seconds();
 
         writeCsv(runs, out.resolve("remedies.csv"));
         Table table = table(runs);
@@ -286,7 +280,7 @@ public final class RemediesStudy extends StudyCommand {
             for (Run r : runs) {
                 for (Point p : r.points()) {
                     boolean diverged = Double.isNaN(p.accuracy());
-                    csv.row(r.variant().csvName, r.seed(), p.iteration(), diverged ? "" : round(p.accuracy()),
+                    csv.row(r.variant().csvName(), r.seed(), p.iteration(), diverged ? "" : round(p.accuracy()),
                             diverged, diverged ? "" : round(p.deadFractions()[0]),
                             diverged ? "" : round(p.deadFractions()[1]), p.reinitialized());
                 }

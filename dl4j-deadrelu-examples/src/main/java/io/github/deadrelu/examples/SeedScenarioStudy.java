@@ -14,6 +14,7 @@
 package io.github.deadrelu.examples;
 
 import io.github.deadrelu.examples.support.Checks;
+import io.github.deadrelu.examples.support.Choices;
 import io.github.deadrelu.examples.support.StudyCommand;
 import io.github.deadrelu.examples.support.Charts;
 import io.github.deadrelu.examples.support.CsvWriter;
@@ -73,7 +74,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.main=io.github.deadrelu.examples.SeedScenarioStudy
  * </pre>
  */
-@Command(name = "seed-scenario", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "seed-scenario",
         description = {"Study 1: one ReLU unit with pre-activations around +0.1 dies from one large gradient step "
                 + "(to around -0.1), its weights freeze bit for bit, and it stays dead."})
 public final class SeedScenarioStudy extends StudyCommand {
@@ -93,14 +94,8 @@ public final class SeedScenarioStudy extends StudyCommand {
     private static final Logger log = LoggerFactory.getLogger(SeedScenarioStudy.class);
 
     /** The phases of the run. */
-    enum Phase {
-        BEFORE("before"), SPIKE("spike"), AFTER("after");
-
-        final String csvName;
-
-        Phase(String csvName) {
-            this.csvName = csvName;
-        }
+    enum Phase implements Choices.Named {
+        BEFORE, SPIKE, AFTER
     }
 
     /**
@@ -189,11 +184,10 @@ public final class SeedScenarioStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         log.info("Seed scenario: {} clean iterations, one spike, {} clean iterations; batch {}, SGD lr {}, target "
                 + "mean z {}, seed {}, output {}", before, after, batch, lr, target, seed, out.toAbsolutePath());
         Result r = run(before, after, batch, lr, target, seed);
-        double seconds = secondsSince(start);
+        double seconds = seconds();
 
         writeCsv(r, out.resolve("seed-scenario.csv"));
         Table table = table(r);
@@ -316,7 +310,7 @@ public final class SeedScenarioStudy extends StudyCommand {
     static void writeCsv(Result r, Path file) throws IOException {
         try (CsvWriter csv = new CsvWriter(file, CSV_HEADER.split(","))) {
             for (Step s : r.steps()) {
-                csv.row(s.iteration(), s.phase().csvName, s.closedShare(), s.zMean(), s.zMin(), s.zMax(),
+                csv.row(s.iteration(), s.phase().csvName(), s.closedShare(), s.zMean(), s.zMin(), s.zMax(),
                         s.phase() == Phase.AFTER ? Boolean.toString(s.asAfterSpike()) : "", s.dead());
             }
         }
@@ -335,7 +329,7 @@ public final class SeedScenarioStudy extends StudyCommand {
             double zMax = steps.stream().mapToDouble(Step::zMax).max().orElse(Double.NaN);
             long same = steps.stream().filter(Step::asAfterSpike).count();
             long dead = steps.stream().filter(Step::dead).count();
-            t.row(p.csvName, steps.get(0).iteration() + (steps.size() > 1
+            t.row(p.csvName(), steps.get(0).iteration() + (steps.size() > 1
                             ? ".." + steps.get(steps.size() - 1).iteration() : ""),
                     f3(closedMean), f3(closedMin) + ".." + f3(closedMax), f4(zMean), f4(zMin) + ".." + f4(zMax),
                     p == Phase.AFTER ? same + "/" + steps.size() : "-", dead + "/" + steps.size());

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * {@code which-score.png} (one panel per layer). {@code --plant} plants three units of known scores into
  * {@code b1_relu1} ({@link WhichScoreRunner#plant}).
  */
-@Command(name = "which-score", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "which-score",
         description = {"Which score finds what: dead vs tau-dormant (ReDo) vs gradient-dormant (GraMa) units per "
                 + "layer over training of a ResNet-style graph with BatchNormalization."})
 public final class WhichScoreStudy extends StudyCommand {
@@ -37,13 +37,8 @@ public final class WhichScoreStudy extends StudyCommand {
     @Mixin
     private StudyOptions.Data dataOptions;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
-            description = "Training epochs (default: ${DEFAULT-VALUE}).")
-    private int epochs;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
-            description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    private int batch;
+    @Mixin
+    private StudyOptions.Schedule schedule = new StudyOptions.Schedule(3);
 
     @Option(names = "--width", paramLabel = "N", defaultValue = "64",
             description = "Width of the graph (default: ${DEFAULT-VALUE}).")
@@ -73,9 +68,8 @@ public final class WhichScoreStudy extends StudyCommand {
             description = "Record every N iterations (default: ${DEFAULT-VALUE}).")
     private int every;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
-            description = "Seed of the initial weights (default: ${DEFAULT-VALUE}).")
-    private long seed;
+    @Mixin
+    private StudyOptions.WeightSeed weightSeed;
 
     @Option(names = "--plant", description = "Plant three units of known scores into b1_relu1 (a check).")
     private boolean plant;
@@ -95,9 +89,6 @@ public final class WhichScoreStudy extends StudyCommand {
 
     @Override
     protected void check(Checks check) {
-        dataOptions.check(check);
-        check.atLeast("--epochs", epochs, 1);
-        check.atLeast("--batch", batch, 1);
         check.atLeast("--width", width, 3);
         check.atLeast("--blocks", blocks, 1);
         check.positive("--lr", lr);
@@ -109,9 +100,11 @@ public final class WhichScoreStudy extends StudyCommand {
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
         long cpu0 = cpuNanos();
         StudyData data = dataOptions.load(StudyOptions.MAX_EVAL);
+        long seed = weightSeed.seed();
+        int epochs = schedule.epochs();
+        int batch = schedule.batch();
         WhichScoreRunner.Settings s = new WhichScoreRunner.Settings(width, blocks, batch, epochs, lr, tau, gradTau,
                 deadAfter, every, seed, plant);
         String graph = new ReinitDefaultsModels.Sizes(new int[]{1}, new int[]{1, 1}, 1, width, blocks)
@@ -120,7 +113,7 @@ public final class WhichScoreStudy extends StudyCommand {
                 + "deadAfterExamples {}, output {}", data.description(), data.trainSize(), graph, lr, batch, epochs,
                 tau, gradTau, deadAfter, out.toAbsolutePath());
         WhichScoreRunner.Result r = WhichScoreRunner.run(s, data.trainBatches(batch), data.eval(), data.classes());
-        double wall = (System.nanoTime() - start) / 1e9;
+        double wall = seconds();
         double cpu = (cpuNanos() - cpu0) / 1e9;
         WhichScoreResults.csv(r.rows(), out.resolve("which-score.csv"));
         WhichScoreResults.chart(r.rows(), String.format(Locale.ROOT, "%s, %d iterations", graph, r.iterations()),

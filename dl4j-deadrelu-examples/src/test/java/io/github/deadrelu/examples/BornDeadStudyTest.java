@@ -74,23 +74,6 @@ class BornDeadStudyTest {
     }
 
     @Test
-    void study_trialsZero_usageError(@TempDir Path out) {
-        StudyTests.assertUsageError(new BornDeadStudy(), "--trials must be >= 1, got: 0", "--trials", "0", "--out",
-                out.toString());
-    }
-
-    @Test
-    void study_depthOne_usageError(@TempDir Path out) {
-        StudyTests.assertUsageError(new BornDeadStudy(), "--depths must be >= 2", "--depths", "1", "--out",
-                out.toString());
-    }
-
-    @Test
-    void study_help_listsOptions() {
-        StudyTests.assertHelpLists(new BornDeadStudy(), "--out", "--trials", "--widths", "--depths", "--seed");
-    }
-
-    @Test
     void bound_singleInputDeathProbability() {
         assertEquals(1 - Math.pow(0.75, 9), BornDeadStudy.bound(2, 10), 1e-15);
         assertEquals(0.5, BornDeadStudy.bound(1, 2), 1e-15);

@@ -68,8 +68,8 @@ class DeathInStagesStudyTest {
     @Test
     @Timeout(120)
     void study_unitsCloseInStagesBeforeDeath(@TempDir Path out) throws IOException {
-        assertEquals(0, StudyTests.execute(new DeathInStagesStudy(), null, "--mnist", StudyTests.mnist().toString(),
-                "--train-size", "2000", "--hidden", "128,128", "--epochs", "2", "--out", out.toString()));
+        StudyTests.run(new DeathInStagesStudy(), out, "--mnist", StudyTests.mnist().toString(),
+                "--train-size", "2000", "--hidden", "128,128", "--epochs", "2");
         List<Map<String, String>> rows = StudyTests.csv(out.resolve("death-in-stages.csv"),
                 "unit,onset,stage_start,stage_length,closed_before_onset,abrupt");
         long staged = rows.stream().filter(r -> r.get("abrupt").equals("false")).count();
@@ -91,21 +91,9 @@ class DeathInStagesStudyTest {
     @Test
     @Timeout(60)
     void study_noMnist_syntheticTask(@TempDir Path out) throws IOException {
-        assertEquals(0, StudyTests.execute(new DeathInStagesStudy(), null, "--train-size", "500", "--hidden", "32,32",
-                "--epochs", "1", "--out", out.toString()));
+        StudyTests.run(new DeathInStagesStudy(), out, "--train-size", "500", "--hidden", "32,32",
+                "--epochs", "1");
         StudyTests.assertFiles(out, "death-in-stages.csv", "death-in-stages.md");
         assertTrue(java.nio.file.Files.readString(out.resolve("death-in-stages.md")).contains("synthetic task"));
-    }
-
-    @Test
-    void study_partialOne_usageError(@TempDir Path out) {
-        StudyTests.assertUsageError(new DeathInStagesStudy(), "--partial must be in (0, 1), got: 1.0", "--partial", "1",
-                "--out", out.toString());
-    }
-
-    @Test
-    void study_help_listsOptions() {
-        StudyTests.assertHelpLists(new DeathInStagesStudy(), "--mnist", "--out", "--optimizer", "--lr", "--epochs",
-                "--window", "--partial", "--bin");
     }
 }

@@ -60,8 +60,8 @@ class FirstLayerStudyTest {
     @Test
     @Timeout(120)
     void study_cli_writesOutputs(@TempDir Path out) throws IOException {
-        assertEquals(0, StudyTests.execute(new FirstLayerStudy(), null, "--mnist", StudyTests.mnist().toString(),
-                "--train-size", "500", "--hidden", "32,32", "--epochs", "2", "--out", out.toString()));
+        StudyTests.run(new FirstLayerStudy(), out, "--mnist", StudyTests.mnist().toString(),
+                "--train-size", "500", "--hidden", "32,32", "--epochs", "2");
         List<Map<String, String>> rows = StudyTests.csv(out.resolve("first-layer.csv"),
                 "layer,index,units,recoverable,dead_at_end,ever_dead,deaths,revivals,dead_unit_iterations_checked,"
                         + "dead_unit_iterations_weights_changed");
@@ -71,17 +71,5 @@ class FirstLayerStudyTest {
                 "iteration,epoch,layer,dead_units,deaths_so_far,revivals_so_far");
         assertEquals(2 * 8 * 2, timeline.size());
         StudyTests.assertFiles(out, "first-layer.md", "first-layer.png");
-    }
-
-    @Test
-    void study_oneHiddenLayer_usageError(@TempDir Path out) {
-        StudyTests.assertUsageError(new FirstLayerStudy(), "--hidden must list at least two widths", "--hidden", "64",
-                "--out", out.toString());
-    }
-
-    @Test
-    void study_help_listsOptions() {
-        StudyTests.assertHelpLists(new FirstLayerStudy(), "--mnist", "--out", "--lr", "--epochs", "--hidden",
-                "--dead-after", "--seed");
     }
 }

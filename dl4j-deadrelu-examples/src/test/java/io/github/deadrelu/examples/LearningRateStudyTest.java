@@ -38,9 +38,9 @@ class LearningRateStudyTest {
     @Timeout(120)
     void study_highestRate_reluDiesLeakyNeverCloses(@TempDir Path out) throws IOException {
         String mnist = StudyTests.mnist().toString();
-        assertEquals(0, StudyTests.execute(new LearningRateStudy(), null, "--mnist", mnist, "--sgd-rates", "0.1,2.0",
+        StudyTests.run(new LearningRateStudy(), out, "--mnist", mnist, "--sgd-rates", "0.1,2.0",
                 "--adam-rates", "", "--variants", "relu,leaky,reinit-zero", "--seeds", "1", "--epochs", "1",
-                "--train-size", "2000", "--eval-size", "1000", "--out", out.toString()));
+                "--train-size", "2000", "--eval-size", "1000");
         List<Map<String, String>> rows = StudyTests.csv(out.resolve("learning-rate.csv"), CSV_HEADER);
         assertEquals(2 * 3 * 2, rows.size());
 
@@ -72,24 +72,5 @@ class LearningRateStudyTest {
     private static Map<String, String> row(List<Map<String, String>> rows, String lr, String variant, String layer) {
         return rows.stream().filter(r -> r.get("lr").equals(lr) && r.get("variant").equals(variant)
                 && r.get("layer").equals(layer)).findFirst().orElseThrow();
-    }
-
-    @Test
-    void study_unknownVariant_usageError(@TempDir Path out) {
-        StudyTests.assertUsageError(new LearningRateStudy(),
-                "variant must be one of relu, leaky, reinit-zero, reinit-keep, got: elu", "--variants", "relu,elu",
-                "--out", out.toString());
-    }
-
-    @Test
-    void study_noRate_usageError(@TempDir Path out) {
-        StudyTests.assertUsageError(new LearningRateStudy(), "must list at least one rate, got: none", "--sgd-rates",
-                "", "--adam-rates", "", "--out", out.toString());
-    }
-
-    @Test
-    void study_help_listsOptions() {
-        StudyTests.assertHelpLists(new LearningRateStudy(), "--mnist", "--out", "--sgd-rates", "--adam-rates",
-                "--variants", "--seeds", "--epochs", "--batch", "--threads");
     }
 }

@@ -129,10 +129,9 @@ class PrematureDeadCallsStudyTest {
     @Test
     @Timeout(300)
     void study_cli_mnist_writesOutputs(@TempDir Path out) throws IOException {
-        assertEquals(0, StudyTests.execute(new PrematureDeadCallsStudy(), null, "--mnist",
+        StudyTests.run(new PrematureDeadCallsStudy(), out, "--mnist",
                 StudyTests.mnist().toString(), "--train-size", "1000", "--eval-size", "200", "--hidden", "32",
-                "--epochs", "2", "--seeds", "1", "--streaks", "256,1024", "--calibrated-max", "2000",
-                "--out", out.toString()));
+                "--epochs", "2", "--seeds", "1", "--streaks", "256,1024", "--calibrated-max", "2000");
         List<Map<String, String>> rows = StudyTests.csv(out.resolve("premature-dead-calls.csv"),
                 PrematureDeadCallsResults.CSV_HEADER);
         assertEquals(List.of("fixed 256", "fixed 1024", "calibrated (max 2000)"),
@@ -146,14 +145,5 @@ class PrematureDeadCallsStudyTest {
             assertEquals(r.get("reinit_redrawn"), r.get("reinit_redrawn_product"), r.toString());
         }
         StudyTests.assertFiles(out, "premature-dead-calls.md", "premature-dead-calls.png");
-    }
-
-    @Test
-    void study_help_listsOptions() {
-        String help = StudyTests.help(new PrematureDeadCallsStudy());
-        for (String option : List.of("--mnist", "--out", "--lr", "--epochs", "--hidden", "--seeds", "--streaks",
-                "--calibrated-max", "--reinit-every")) {
-            assertTrue(help.contains(option), option);
-        }
     }
 }

@@ -28,7 +28,6 @@ import io.github.deadrelu.reinit.OutgoingWeights;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.reinit.UnitSelection;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +54,10 @@ class ReinitDefaultsStudyTest {
     @Test
     @Timeout(300)
     void study_mlpAndTransfer_mechanicsAndKillingRate(@TempDir Path out) throws IOException {
-        assertEquals(0, StudyTests.execute(new ReinitDefaultsStudy(), null, "--models", "mlp", "--optimizers", "sgd",
+        StudyTests.run(new ReinitDefaultsStudy(), out, "--models", "mlp", "--optimizers", "sgd",
                 "--mlp-sgd", "0.1,3.0,1e4", "--hidden", "64,64", "--train-size", "1280", "--eval-size", "200",
                 "--epochs", "2", "--seeds", "1,2", "--policies", "10/10/1.0/zero", "--transfer-epochs", "1",
-                "--threads", "2", "--out", out.toString()));
+                "--threads", "2");
         List<Map<String, String>> runs = StudyTests.csv(out.resolve("reinit-defaults.csv"), RUNS_HEADER);
         // 3 rates x 2 policies x 2 seeds, then 2 seeds x 2 fine-tuning rates x (none + 2 fractions).
         assertEquals(12 + 12, runs.size());
@@ -109,10 +108,10 @@ class ReinitDefaultsStudyTest {
     @Test
     @Timeout(300)
     void study_lenetAndResnet_monitoredLayers(@TempDir Path out) throws IOException {
-        assertEquals(0, StudyTests.execute(new ReinitDefaultsStudy(), null, "--models", "lenet,resnet",
+        StudyTests.run(new ReinitDefaultsStudy(), out, "--models", "lenet,resnet",
                 "--optimizers", "adam", "--lenet-channels", "2,3", "--lenet-dense", "8", "--resnet-width", "8",
                 "--resnet-blocks", "1", "--train-size", "320", "--eval-size", "100", "--seeds", "1", "--policies",
-                "2/2/1.0/keep", "--no-transfer", "--threads", "1", "--out", out.toString()));
+                "2/2/1.0/keep", "--no-transfer", "--threads", "1");
         List<Map<String, String>> runs = StudyTests.csv(out.resolve("reinit-defaults.csv"), RUNS_HEADER);
         assertEquals(2 * 3 * 2, runs.size());
         for (Map<String, String> r : runs) {
@@ -233,31 +232,5 @@ class ReinitDefaultsStudyTest {
         assertThrows(IllegalArgumentException.class, () -> Policy.parse("25/25/1.0/zero/utility=1"));
         assertThrows(IllegalArgumentException.class, () -> Policy.parse("25/25/1.0/zero/redo=0.1"));
         assertThrows(IllegalArgumentException.class, () -> Policy.parse("25/25/1.0/zero/dormant"));
-    }
-
-    @Test
-    void study_badOptions_usageErrors(@TempDir Path out) {
-        StringWriter err = new StringWriter();
-        assertEquals(2, StudyTests.execute(new ReinitDefaultsStudy(), err, "--mlp-sgd", "0.1,1.0", "--out",
-                out.toString()));
-        assertTrue(err.toString().contains("--mlp-sgd must be three rates (normal, high, killing), got: 0.1,1.0"),
-                err.toString());
-        StringWriter err2 = new StringWriter();
-        assertEquals(2, StudyTests.execute(new ReinitDefaultsStudy(), err2, "--policies", "25/25/2/zero", "--out",
-                out.toString()));
-        assertTrue(err2.toString().contains("--policies entries must be a valid policy"), err2.toString());
-        StringWriter err3 = new StringWriter();
-        assertEquals(2, StudyTests.execute(new ReinitDefaultsStudy(), err3, "--models", "vgg", "--out",
-                out.toString()));
-        assertTrue(err3.toString().contains("--models must be mlp, lenet or resnet, got: vgg"), err3.toString());
-    }
-
-    @Test
-    void study_help_listsOptions() {
-        String help = StudyTests.help(new ReinitDefaultsStudy());
-        for (String option : List.of("--mnist", "--out", "--seeds", "--models", "--mlp-sgd", "--lenet-adam",
-                "--resnet-sgd", "--policies", "--high-policies", "--no-transfer", "--transfer-fractions", "--threads")) {
-            assertTrue(help.contains(option), option);
-        }
     }
 }

@@ -38,9 +38,9 @@ class RemediesStudyTest {
     @Test
     @Timeout(120)
     void study_killingRate_remediesCompared(@TempDir Path out) throws IOException {
-        assertEquals(0, StudyTests.execute(new RemediesStudy(), null, "--mnist", StudyTests.mnist().toString(),
+        StudyTests.run(new RemediesStudy(), out, "--mnist", StudyTests.mnist().toString(),
                 "--train-size", "2000", "--eval-size", "1000", "--hidden", "128,128", "--epochs", "1", "--seeds", "1",
-                "--eval-every", "10", "--out", out.toString()));
+                "--eval-every", "10");
         List<Map<String, String>> rows = StudyTests.csv(out.resolve("remedies.csv"), CSV_HEADER);
         assertEquals(List.of("relu", "leaky", "rai", "reinit"),
                 rows.stream().map(r -> r.get("variant")).distinct().toList());
@@ -61,17 +61,5 @@ class RemediesStudyTest {
     private static Map<String, String> last(List<Map<String, String>> rows, String variant) {
         List<Map<String, String>> v = rows.stream().filter(r -> r.get("variant").equals(variant)).toList();
         return v.get(v.size() - 1);
-    }
-
-    @Test
-    void study_badOptimizer_usageError(@TempDir Path out) {
-        StudyTests.assertUsageError(new RemediesStudy(), "--optimizer must be sgd or adam, got: rmsprop", "--optimizer",
-                "rmsprop", "--out", out.toString());
-    }
-
-    @Test
-    void study_help_listsOptions() {
-        StudyTests.assertHelpLists(new RemediesStudy(), "--mnist", "--out", "--optimizer", "--lr", "--seeds",
-                "--eval-every", "--reinit-every", "--threads");
     }
 }

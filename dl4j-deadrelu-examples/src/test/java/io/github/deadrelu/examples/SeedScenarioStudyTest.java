@@ -66,8 +66,7 @@ class SeedScenarioStudyTest {
     @Test
     @Timeout(60)
     void study_cli_writesOutputs(@TempDir Path out) throws IOException {
-        assertEquals(0, StudyTests.execute(new SeedScenarioStudy(), null, "--before", "20", "--after", "30", "--out",
-                out.toString()));
+        StudyTests.run(new SeedScenarioStudy(), out, "--before", "20", "--after", "30");
         List<Map<String, String>> rows = StudyTests.csv(out.resolve("seed-scenario.csv"),
                 "iteration,phase,closed_share,z_mean,z_min,z_max,weights_as_after_spike,dead");
         assertEquals(51, rows.size());
@@ -75,17 +74,5 @@ class SeedScenarioStudyTest {
         assertEquals("", rows.get(20).get("weights_as_after_spike"));
         assertEquals("true", rows.get(50).get("weights_as_after_spike"));
         StudyTests.assertFiles(out, "seed-scenario.md", "seed-scenario.png");
-    }
-
-    @Test
-    void study_positiveTarget_usageError(@TempDir Path out) {
-        StudyTests.assertUsageError(new SeedScenarioStudy(), "--target must be in (-1, 0), got: 0.1", "--target", "0.1",
-                "--out", out.toString());
-    }
-
-    @Test
-    void study_help_listsOptions() {
-        StudyTests.assertHelpLists(new SeedScenarioStudy(), "--out", "--before", "--after", "--batch", "--lr",
-                "--target", "--seed");
     }
 }

@@ -66,6 +66,19 @@ final class StudyTests {
         return cli.execute(args);
     }
 
+    /** The arguments followed by {@code --out <out>}. */
+    static String[] withOut(Path out, String... args) {
+        String[] all = Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--out";
+        all[args.length + 1] = out.toString();
+        return all;
+    }
+
+    /** Runs a study's command line with {@code --out <out>} appended and asserts that it succeeds (exit code 0). */
+    static void run(Callable<Integer> study, Path out, String... args) {
+        assertEquals(0, execute(study, null, withOut(out, args)), String.join(" ", args));
+    }
+
     /** The {@code --help} text of a study. */
     static String help(Callable<Integer> study) {
         StringWriter text = new StringWriter();

@@ -36,9 +36,9 @@ class WhichScoreStudyTest {
     @Test
     @Timeout(120)
     void plantedGraph_eachScoreFindsItsUnit(@TempDir Path out) throws IOException {
-        assertEquals(0, StudyTests.execute(new WhichScoreStudy(), null, "--mnist", StudyTests.mnist().toString(),
+        StudyTests.run(new WhichScoreStudy(), out, "--mnist", StudyTests.mnist().toString(),
                 "--train-size", "512", "--epochs", "1", "--batch", "64", "--width", "16", "--blocks", "2",
-                "--dead-after", "64", "--every", "1", "--plant", "--out", out.toString()));
+                "--dead-after", "64", "--every", "1", "--plant");
         StudyTests.assertFiles(out, "which-score.csv", "which-score.md", "which-score.png");
         List<Map<String, String>> rows = StudyTests.csv(out.resolve("which-score.csv"),
                 String.join(",", WhichScoreResults.CSV_HEADER));

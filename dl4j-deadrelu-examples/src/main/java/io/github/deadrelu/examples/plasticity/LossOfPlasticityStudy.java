@@ -12,6 +12,7 @@ import io.github.deadrelu.examples.support.Mlp;
 import io.github.deadrelu.examples.support.MnistIdx;
 import io.github.deadrelu.examples.support.Progress;
 import io.github.deadrelu.examples.support.StudyCommand;
+import io.github.deadrelu.examples.support.StudyOptions;
 import io.github.deadrelu.examples.support.Table;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -50,7 +52,7 @@ import picocli.CommandLine.Option;
  *     -Ddemo.args="--mnist ../../shared/data/mnist"
  * </pre>
  */
-@Command(name = "loss-of-plasticity", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "loss-of-plasticity",
         description = {"Loss of plasticity (Dohare et al. 2024): Slowly-Changing Regression and Online Permuted "
                 + "MNIST, plain backprop and re-initialisation by DEAD, DORMANT, GRADIENT_DORMANT and LOW_UTILITY."})
 public final class LossOfPlasticityStudy extends StudyCommand {
@@ -100,9 +102,8 @@ public final class LossOfPlasticityStudy extends StudyCommand {
             description = "Seed of the data, the networks and the re-draws (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
-            description = "Runs trained at the same time, each on one thread (default: ${DEFAULT-VALUE}).")
-    private int threads;
+    @Mixin
+    private StudyOptions.Threads threadOptions;
 
     private List<Variant> vs;
 
@@ -122,7 +123,6 @@ public final class LossOfPlasticityStudy extends StudyCommand {
         check.atLeast("--regression-bin", regressionBin, 1);
         check.atLeast("--tasks", tasks, 0);
         check.atLeast("--mnist-batch", mnistBatch, 1);
-        check.atLeast("--threads", threads, 1);
         if (regressionLr != null) {
             check.positive("--regression-lr", regressionLr);
         }
@@ -144,33 +144,35 @@ public final class LossOfPlasticityStudy extends StudyCommand {
         vs = parsed;
     }
 
-    /**
-     * The regression's settings: the paper's per-example step 0.01 and replacement rate 1e-4 scaled by the batch
-     * (Sgd averages the batch's gradients), maturity 100 examples in iterations, checks every 100 iterations.
-     */
+    /** The regression's settings: the paper's per-example step 0.01, one hidden layer of 5 units. */
     Setup regressionSetup() {
-        return new Setup(regressionBatch, regressionLr != null ? regressionLr : 0.01 * regressionBatch, regressionExamples, regressionBin, new int[]{5},
-                100, Math.max(1, 100 / regressionBatch), Math.min(0.5, 1e-4 * regressionBatch), seed);
+        return setup(regressionBatch, regressionLr, 0.01, regressionExamples, regressionBin, new int[]{5});
     }
 
-    /** Permuted MNIST's settings: step 0.003 per example and rate 1e-4 scaled by the batch, as the regression. */
+    /** Permuted MNIST's settings: step 0.003 per example, three hidden layers of 100 units, one bin per task. */
     Setup mnistSetup(int examplesPerTask) {
-        return new Setup(mnistBatch, mnistLr != null ? mnistLr : 0.003 * mnistBatch, (long) tasks * examplesPerTask, examplesPerTask,
-                new int[]{100, 100, 100}, 100, Math.max(1, 100 / mnistBatch), Math.min(0.5, 1e-4 * mnistBatch),
-                seed);
+        return setup(mnistBatch, mnistLr, 0.003, (long) tasks * examplesPerTask, examplesPerTask,
+                new int[]{100, 100, 100});
+    }
+
+    /**
+     * One problem's settings: the Sgd step ({@code lr}, else the paper's per-example step) and the replacement rate
+     * 1e-4 scaled by the batch (Sgd averages the batch's gradients), maturity 100 examples in iterations, checks
+     * every 100 iterations.
+     */
+    private Setup setup(int batch, Double lr, double stepPerExample, long examples, long bin, int[] hidden) {
+        return new Setup(batch, lr != null ? lr : stepPerExample * batch, examples, bin, hidden, 100,
+                Math.max(1, 100 / batch), Math.min(0.5, 1e-4 * batch), seed);
     }
 
     /** Keeps the library's per-event INFO lines (one per re-initialisation) off the console, as the listener's. */
     private static void quietEngineLog() {
-        org.slf4j.Logger engine = LoggerFactory.getLogger("io.github.deadrelu");
-        if (engine instanceof ch.qos.logback.classic.Logger) {
-            ((ch.qos.logback.classic.Logger) engine).setLevel(ch.qos.logback.classic.Level.WARN);
-        }
+        Mlp.logLevel("io.github.deadrelu", ch.qos.logback.classic.Level.WARN);
     }
 
     @Override
     protected void study(Path out) throws IOException {
-        long start = System.nanoTime();
+        int threads = threadOptions.threads();
         quietEngineLog();
         List<Callable<Run>> jobs = new ArrayList<>();
         List<String> setups = new ArrayList<>();
@@ -201,7 +203,7 @@ public final class LossOfPlasticityStudy extends StudyCommand {
         log.info("Loss of plasticity: {} runs on {} threads; {}; output {}", jobs.size(), threads,
                 String.join("; ", setups), out.toAbsolutePath());
         List<Run> runs = Mlp.runAll(jobs, threads, new Progress("loss of plasticity", jobs.size()));
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = seconds();
         double cpu = runs.stream().mapToDouble(Run::cpu).sum();
 
         java.nio.file.Files.createDirectories(out);

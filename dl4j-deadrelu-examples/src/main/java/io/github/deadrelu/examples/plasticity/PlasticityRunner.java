@@ -3,6 +3,7 @@
  */
 package io.github.deadrelu.examples.plasticity;
 
+import io.github.deadrelu.examples.support.Choices;
 import io.github.deadrelu.listeners.DeadReluListener;
 import io.github.deadrelu.reinit.ReinitPolicy;
 import io.github.deadrelu.reinit.UnitSelection;
@@ -72,16 +73,8 @@ final class PlasticityRunner {
         }
 
         static Variant parse(String label) {
-            for (Variant v : values()) {
-                if (v.label.equals(label)) {
-                    return v;
-                }
-            }
-            StringBuilder all = new StringBuilder();
-            for (Variant v : values()) {
-                all.append(all.length() == 0 ? "" : ", ").append(v.label);
-            }
-            throw new IllegalArgumentException("must be one of " + all + ", got: " + label);
+            return Choices.parse(values(), v -> v.label, label, "must be one of "
+                    + Choices.list(values(), v -> v.label));
         }
     }
 

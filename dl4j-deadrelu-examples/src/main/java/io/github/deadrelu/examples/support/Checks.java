@@ -87,6 +87,35 @@ public final class Checks {
     }
 
     /**
+     * Fails unless every element of a list option is at least {@code min}.
+     *
+     * @param param  the name in the message, for example {@code --hidden widths}
+     * @param values the values given
+     * @param min    the least value allowed
+     * @throws ParameterException {@code <param> must be >= <min>, got: <value>} for the first value below {@code min}
+     */
+    public void eachAtLeast(String param, int[] values, long min) {
+        for (int v : values) {
+            atLeast(param, v, min);
+        }
+    }
+
+    /**
+     * The argument check of the examples' own constructors and methods (not of a command line): fails unless
+     * {@code value >= min}.
+     *
+     * @param param the parameter name, for example {@code width}
+     * @param value the value given
+     * @param min   the least value allowed
+     * @throws IllegalArgumentException {@code <param> must be >= <min>, got: <value>} if {@code value < min}
+     */
+    public static void requireAtLeast(String param, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(param + " must be >= " + min + ", got: " + value);
+        }
+    }
+
+    /**
      * Fails unless {@code min <= value <= max}.
      *
      * @param param the option name

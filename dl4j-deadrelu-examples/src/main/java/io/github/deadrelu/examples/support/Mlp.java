@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -80,9 +81,7 @@ public final class Mlp {
                 .list();
         int in = inputs;
         for (int width : hidden) {
-            if (width < 1) {
-                throw new IllegalArgumentException("hidden widths must be >= 1, got: " + width);
-            }
+            Checks.requireAtLeast("hidden widths", width, 1);
             list.layer(new DenseLayer.Builder().nIn(in).nOut(width).activation(activation).build());
             in = width;
         }
@@ -181,10 +180,10 @@ public final class Mlp {
     /**
      * Whether every parameter of the network is finite.
      *
-     * @param net the network
+     * @param net the network, a MultiLayerNetwork or a ComputationGraph
      * @return false once training has diverged to NaN or infinity
      */
-    public static boolean finite(MultiLayerNetwork net) {
+    public static boolean finite(Model net) {
         INDArray p = net.params();
         return !p.isNaN().any() && !p.isInfinite().any();
     }
@@ -193,15 +192,15 @@ public final class Mlp {
      * Classification accuracy on {@code data}, or {@code NaN} when the network diverged (non-finite parameters or
      * outputs): a diverged run has no accuracy, and must not be reported as one.
      *
-     * @param net  the network
+     * @param net  the network, a MultiLayerNetwork or a single-output ComputationGraph
      * @param data the evaluation examples
      * @return the accuracy in [0, 1], or NaN for a diverged network
      */
-    public static double accuracy(MultiLayerNetwork net, DataSet data) {
+    public static double accuracy(Model net, DataSet data) {
         if (!finite(net)) {
             return Double.NaN;
         }
-        INDArray out = net.output(data.getFeatures(), false);
+        INDArray out = Models.output(net, data.getFeatures());
         if (out.isNaN().any() || out.isInfinite().any()) {
             return Double.NaN;
         }
@@ -262,9 +261,19 @@ public final class Mlp {
      * level of the {@code io.github.deadrelu.listeners} logger is changed.
      */
     public static void quietListenerLog() {
-        org.slf4j.Logger logger = LoggerFactory.getLogger("io.github.deadrelu.listeners");
+        logLevel("io.github.deadrelu.listeners", Level.ERROR);
+    }
+
+    /**
+     * Sets the logback level of one logger and those below it; nothing happens when SLF4J is not bound to logback.
+     *
+     * @param name  the logger name, for example {@code io.github.deadrelu}
+     * @param level the level, for example {@code Level.WARN}
+     */
+    public static void logLevel(String name, Level level) {
+        org.slf4j.Logger logger = LoggerFactory.getLogger(name);
         if (logger instanceof ch.qos.logback.classic.Logger) {
-            ((ch.qos.logback.classic.Logger) logger).setLevel(Level.ERROR);
+            ((ch.qos.logback.classic.Logger) logger).setLevel(level);
         }
     }
 
@@ -301,9 +310,7 @@ public final class Mlp {
      * @throws IllegalStateException    if a run fails (its exception is the cause)
      */
     public static <T> List<T> runAll(List<Callable<T>> tasks, int threads, Progress progress) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got: " + threads);
-        }
+        Checks.requireAtLeast("threads", threads, 1);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "study-run");
             t.setDaemon(true);

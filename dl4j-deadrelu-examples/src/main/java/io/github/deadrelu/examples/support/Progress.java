@@ -52,9 +52,7 @@ public final class Progress {
      * @throws IllegalArgumentException if {@code total} is below 1
      */
     public Progress(String task, long total) {
-        if (total < 1) {
-            throw new IllegalArgumentException("total must be >= 1, got: " + total);
-        }
+        Checks.requireAtLeast("total", total, 1);
         this.task = task;
         this.total = total;
         Console c = System.console();
@@ -68,9 +66,7 @@ public final class Progress {
      * @throws IllegalArgumentException if {@code steps} is negative
      */
     public synchronized void advance(long steps) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("steps must be >= 0, got: " + steps);
-        }
+        Checks.requireAtLeast("steps", steps, 0);
         done = Math.min(total, done + steps);
         long now = System.nanoTime();
         if (now - lastReport >= (console != null ? REDRAW_NANOS : LOG_NANOS)) {

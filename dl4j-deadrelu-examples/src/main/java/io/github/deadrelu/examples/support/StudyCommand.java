@@ -23,24 +23,30 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The scaffolding every study's command line shares: {@code --out} ({@link StudyOptions.Output}), validation before
- * anything runs ({@link #check(Checks)}, usage errors exit with code 2), ND4J limited to one thread, the library's
- * per-run log lines quietened, then {@link #study(Path)}; plus {@link #main(StudyCommand, String...)} and the report
- * files every study writes ({@link #writeReport}).
+ * The scaffolding every study's command line shares: {@code --help} and {@code --version}, the options listed in
+ * declaration order, {@code --out} ({@link StudyOptions.Output}), validation before anything runs (every
+ * {@link StudyOptions.Validated} mixin, then {@link #check(Checks)}; usage errors exit with code 2), the mixins' own
+ * defaults ({@link StudyOptions.MixinDefaults}), ND4J limited to one thread, the library's per-run log lines
+ * quietened, then {@link #study(Path)} (timed: {@link #seconds()}); plus {@link #main(StudyCommand, String...)} and
+ * the report files every study writes ({@link #writeReport}).
  * <pre>{@code
- * @Command(name = "my-study", mixinStandardHelpOptions = true)
+ * @Command(name = "my-study", description = "...")   // --help, --version and the options in declaration order
  * public final class MyStudy extends StudyCommand {
+ *     @Mixin StudyOptions.Data data;                    // checked before check(Checks)
  *     public static void main(String[] args) { main(new MyStudy(), args); }
- *     protected void check(Checks check) { ... }
+ *     protected void check(Checks check) { ... }        // the study's own options, if any
  *     protected void study(Path out) throws IOException { ... }
  * }
  * }</pre>
  */
+@Command(mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = StudyOptions.MixinDefaults.class)
 public abstract class StudyCommand implements Callable<Integer> {
 
     @Spec
@@ -48,6 +54,8 @@ public abstract class StudyCommand implements Callable<Integer> {
 
     @Mixin
     private StudyOptions.Output output;
+
+    private long startNanos;
 
     /** Creates the command (a study's constructor). */
     protected StudyCommand() {
@@ -64,7 +72,8 @@ public abstract class StudyCommand implements Callable<Integer> {
     }
 
     /**
-     * Validates the options, limits ND4J to one thread (see {@link Mlp#singleThreadedNd4j()}), quietens the
+     * Validates the options (each {@link StudyOptions.Validated} mixin in declaration order, then
+     * {@link #check(Checks)}), limits ND4J to one thread (see {@link Mlp#singleThreadedNd4j()}), quietens the
      * library's log when {@link #quietListenerLog()} says so, and runs the study.
      *
      * @return the exit code, 0 on success
@@ -73,22 +82,31 @@ public abstract class StudyCommand implements Callable<Integer> {
      */
     @Override
     public final Integer call() throws IOException {
-        check(new Checks(spec));
+        Checks checks = new Checks(spec);
+        for (CommandSpec mixin : spec.mixins().values()) {
+            if (mixin.userObject() instanceof StudyOptions.Validated options) {
+                options.check(checks);
+            }
+        }
+        check(checks);
         Mlp.singleThreadedNd4j();
         if (quietListenerLog()) {
             Mlp.quietListenerLog();
         }
+        startNanos = System.nanoTime();
         study(output.out());
         return 0;
     }
 
     /**
-     * Validates the options; runs before anything else.
+     * Validates the study's own options, after its {@link StudyOptions.Validated} mixins and before anything else;
+     * by default there are none to check.
      *
      * @param check the checks of this command
      * @throws picocli.CommandLine.ParameterException if an option is invalid
      */
-    protected abstract void check(Checks check);
+    protected void check(Checks check) {
+    }
 
     /**
      * Runs the study and writes its outputs.
@@ -123,6 +141,15 @@ public abstract class StudyCommand implements Callable<Integer> {
                 StandardCharsets.UTF_8);
         System.out.print(table);
         System.out.println(footer);
+    }
+
+    /**
+     * The run time so far: the seconds since {@link #study(Path)} was called.
+     *
+     * @return the seconds elapsed since the study started
+     */
+    protected final double seconds() {
+        return secondsSince(startNanos);
     }
 
     /**

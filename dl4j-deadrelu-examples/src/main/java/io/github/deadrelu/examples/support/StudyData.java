@@ -143,9 +143,7 @@ public final class StudyData {
      * @throws IllegalArgumentException if {@code batchSize} is below 1
      */
     public List<DataSet> trainBatches(int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be >= 1, got: " + batchSize);
-        }
+        Checks.requireAtLeast("batchSize", batchSize, 1);
         return train.copy().batchBy(batchSize);
     }
 

@@ -126,19 +126,4 @@ class LossOfPlasticityStudyTest {
         }
         assertEquals(List.of(100L, 200L), r.bins().stream().map(Bin::examples).toList());
     }
-
-    @Test
-    @Timeout(30)
-    void badOptions_usageErrorNamingTheOption(@TempDir Path out) {
-        StringWriter err = new StringWriter();
-        assertEquals(2, execute(err, "--regression-batch", "0", "--out", out.toString()));
-        assertTrue(err.toString().contains("--regression-batch must be >= 1, got: 0"), err.toString());
-        StringWriter err2 = new StringWriter();
-        assertEquals(2, execute(err2, "--variants", "sometimes", "--out", out.toString()));
-        assertTrue(err2.toString().contains("--variants must be one of linear, backprop, reinit-dead"),
-                err2.toString());
-        StringWriter err3 = new StringWriter();
-        assertEquals(2, execute(err3, "--regression-lr", "-1", "--out", out.toString()));
-        assertTrue(err3.toString().contains("--regression-lr"), err3.toString());
-    }
 }

@@ -83,6 +83,23 @@ class ChecksTest {
     }
 
     @Test
+    void eachAtLeast_firstValueBelowMin_named() {
+        assertEquals("--widths must be >= 1, got: 0",
+                assertThrows(ParameterException.class, () -> check.eachAtLeast("--widths", new int[] {3, 0, -1}, 1))
+                        .getMessage());
+        assertDoesNotThrow(() -> check.eachAtLeast("--widths", new int[] {1, 2}, 1));
+        assertDoesNotThrow(() -> check.eachAtLeast("--widths", new int[0], 1));
+    }
+
+    @Test
+    void requireAtLeast_argumentCheck_illegalArgument() {
+        assertEquals("width must be >= 1, got: 0",
+                assertThrows(IllegalArgumentException.class, () -> Checks.requireAtLeast("width", 0, 1))
+                        .getMessage());
+        assertDoesNotThrow(() -> Checks.requireAtLeast("width", 1, 1));
+    }
+
+    @Test
     void require_false_usageErrorOfTheCommand() {
         ParameterException e = assertThrows(ParameterException.class,
                 () -> check.require(false, "--target", "in (-1, 0)", 0.1));

@@ -65,6 +65,60 @@ class StudyOptionsTest {
         }
     }
 
+    /** A study that leaves every check to its mixins and sets a default of its own for {@code --seeds}. */
+    @Command(name = "seeded-probe", mixinStandardHelpOptions = true)
+    static final class SeededProbe extends StudyCommand {
+        @Mixin
+        StudyOptions.Training training = new StudyOptions.Training(1, 2, "two widths");
+        @Mixin
+        StudyOptions.Seeds seeds = new StudyOptions.Seeds("1,2,3,4,5");
+        @Mixin
+        StudyOptions.Threads threads;
+        int studied;
+
+        @Override
+        protected boolean quietListenerLog() {
+            return false;
+        }
+
+        @Override
+        protected void study(Path out) {
+            studied++;
+        }
+    }
+
+    @Test
+    void seeds_defaultOfTheMixee_appliedAndShown() {
+        SeededProbe p = new SeededProbe();
+        assertEquals(0, new CommandLine(p).execute());
+        assertArrayEquals(new long[] {1, 2, 3, 4, 5}, p.seeds.seeds());
+        assertEquals(2000, p.seeds.evalSize());
+        assertEquals(2, p.threads.threads());
+        assertEquals(1, p.training.epochs());
+        SeededProbe given = new SeededProbe();
+        assertEquals(0, new CommandLine(given).execute("--seeds", "7,8"));
+        assertArrayEquals(new long[] {7, 8}, given.seeds.seeds());
+        StringWriter text = new StringWriter();
+        CommandLine cli = new CommandLine(new SeededProbe());
+        cli.setOut(new PrintWriter(text));
+        assertEquals(0, cli.execute("--help"));
+        assertTrue(text.toString().replaceAll("\\s+", " ").contains("(default: 1,2,3,4,5)"), text.toString());
+    }
+
+    @Test
+    void mixins_checkedWithoutTheStudyCallingThem() {
+        for (String[] args : new String[][] {{"--hidden", "8"}, {"--epochs", "0"}, {"--batch", "0"},
+            {"--eval-size", "2001"}, {"--threads", "0"}}) {
+            SeededProbe p = new SeededProbe();
+            StringWriter err = new StringWriter();
+            CommandLine cli = new CommandLine(p);
+            cli.setErr(new PrintWriter(err));
+            assertEquals(2, cli.execute(args), String.join(" ", args));
+            assertEquals(0, p.studied);
+            assertTrue(err.toString().contains(args[0] + " must "), err.toString());
+        }
+    }
+
     private static int run(Probe p, StringWriter err, String... args) {
         CommandLine cli = new CommandLine(p);
         cli.setErr(new PrintWriter(err));
