@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Per unit of a gated layer, the sum of |w| over every outgoing weight that reads it: {@code sum_k |w_out[j, k]|},
@@ -18,12 +19,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * flattened position of it, and a unit read by several consumers sums over all of them. Frozen consumers count (their
  * weights still carry the unit's contribution).
  *
- * <p>One ND4J reduction per consumer (|W| summed over every axis but the input-unit axis); the Java loop runs over the
- * input positions of the consumer (rows of its weights), never over weight or activation elements.
+ * <p>Per consumer, |W| summed over every axis but the input-unit axis ({@link #unitAbsSums}: one |W| into a reused
+ * workspace and one matrix-vector product for dense weights); the Java loop runs over the input positions of the
+ * consumer (rows of its weights), never over weight or activation elements.
  *
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
  */
 public final class OutgoingSums {
+
+    /** The id of the workspace the sums' temporaries live in (reused across calls, one per thread). */
+    private static final String SUMS_WORKSPACE_ID = "DEADRELU_ABS_SUMS";
 
     private OutgoingSums() {
     }
@@ -62,16 +67,9 @@ public final class OutgoingSums {
         for (int u = 0; u < units; u++) {
             all[u] = u;
         }
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        try {
             new OutgoingZeroing(topo, spec.name(), (consumer, w, frame, axis, sel) -> {
-                INDArray a = frame == null ? w : w.dup('c').reshape('c', frame);
-                int[] dims = new int[a.rank() - 1];
-                for (int d = 0, k = 0; d < a.rank(); d++) {
-                    if (d != axis) {
-                        dims[k++] = d;
-                    }
-                }
-                double[] perInput = absSums(a, dims).toDoubleVector();
+                double[] perInput = unitAbsSums(w, frame, axis);
                 for (int k = 0; k < sel.pos.length; k++) {
                     sums[sel.units[k]] += perInput[sel.pos[k]];
                 }
@@ -83,15 +81,69 @@ public final class OutgoingSums {
     }
 
     /**
-     * Sum of |x| along {@code dims} ({@code norm1}, no copy of {@code x}), in DOUBLE; HALF and BFLOAT16 are widened
-     * to FLOAT first so the sum does not lose precision.
+     * Per index along {@code axis} of {@code w} (viewed in {@code frame}), the sum of |w| over every other axis.
+     * When the axis is the innermost in memory order (each index's entries strided: the input-unit axis of dense
+     * weights, the input-channel axis of a convolution in its frame) this is one {@code |w|} into a reused workspace
+     * and one matrix-vector product with a vector of ones (BLAS {@code gemv}, streaming the memory in order, about 2x
+     * faster than the strided reduction on a 1024 x 1024 'f' matrix); otherwise one {@code norm1} over the other
+     * axes (contiguous blocks per index, as fast as the memory is read). NaN and infinities propagate into the sums of the indices whose entries
+     * hold them. HALF and BFLOAT16 are widened to FLOAT first so the sums do not lose precision; FLOAT and DOUBLE
+     * are summed in their own type and returned widened to double.
      *
-     * @param x    the array
-     * @param dims the axes to reduce
-     * @return the sums, DOUBLE, a new array
+     * @param w     the array
+     * @param frame the shape to view {@code w} in ('c' reshape of a 'c' copy), or null for its own shape
+     * @param axis  the axis (of the frame) whose indices get a sum each
+     * @return the sums, one per index along {@code axis}
      */
-    static INDArray absSums(INDArray x, int... dims) {
-        INDArray a = x.dataType() == DataType.HALF || x.dataType() == DataType.BFLOAT16 ? x.castTo(DataType.FLOAT) : x;
-        return a.norm1(dims).castTo(DataType.DOUBLE);
+    static double[] unitAbsSums(INDArray w, long[] frame, int axis) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+             MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(Reinitializer.SCRATCH_WORKSPACE,
+                     SUMS_WORKSPACE_ID)) {
+            INDArray a = frame == null ? w : w.dup('c').reshape('c', frame);
+            if (a.dataType() == DataType.HALF || a.dataType() == DataType.BFLOAT16) {
+                a = a.castTo(DataType.FLOAT);
+            }
+            int ax = axis;
+            if (!contiguous(a, 'c') && contiguous(a, 'f')) {
+                int[] reversed = new int[a.rank()];
+                for (int d = 0; d < reversed.length; d++) {
+                    reversed[d] = a.rank() - 1 - d;
+                }
+                a = a.permute(reversed);   // the same memory as a 'c' array of the reversed shape
+                ax = a.rank() - 1 - axis;
+            }
+            long units = a.size(ax);
+            long rest = a.length() / units;
+            INDArray sums;
+            if (a.rank() >= 2 && rest > 1 && contiguous(a, 'c') && ax == a.rank() - 1) {
+                // Each index's entries are strided (a column of [rest, units]): a reduction per index would read
+                // the memory out of order, the product streams it.
+                INDArray abs = Transforms.abs(a.reshape('c', rest, units), true);
+                sums = abs.transpose().mmul(Nd4j.ones(a.dataType(), rest, 1));
+            } else {
+                // Each index's entries in one block (or no simple layout): one reduction over the other axes.
+                int[] dims = new int[a.rank() - 1];
+                for (int d = 0, k = 0; d < a.rank(); d++) {
+                    if (d != ax) {
+                        dims[k++] = d;
+                    }
+                }
+                sums = dims.length == 0 ? Transforms.abs(a, true) : a.norm1(dims);
+            }
+            return sums.castTo(DataType.DOUBLE).reshape(units).toDoubleVector();
+        }
+    }
+
+    /** @return true when {@code a}'s entries are laid out as a dense array of its shape in {@code order} */
+    private static boolean contiguous(INDArray a, char order) {
+        long[] shape = a.shape();
+        long[] expected = Nd4j.getStrides(shape, order);
+        long[] actual = a.stride();
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] > 1 && expected[i] != actual[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -20,7 +20,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * <p>Run (after {@code mvn -o -pl dl4j-deadrelu-core test-compile}):
  * <pre>
  * java -cp dl4j-deadrelu-core/target/test-classes:dl4j-deadrelu-core/target/classes:$(cat cp.txt) \
- *     io.github.deadrelu.internal.ReinitCost [repetitions]
+ *     io.github.deadrelu.internal.ReinitCost [repetitions [units,... [layers,...]]]
  * </pre>
  */
 public final class ReinitCost {
@@ -31,10 +31,13 @@ public final class ReinitCost {
     /**
      * Prints the medians.
      *
-     * @param args optional repetitions (default 15)
+     * @param args optional repetitions (default 15), then optionally the unit counts to run (comma-separated, default
+     *             {@code 1,10,102,1024}) and the layer counts (default {@code 1,2})
      */
     public static void main(String[] args) {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        int[] counts = args.length > 1 ? ints(args[1]) : new int[]{1, 10, 102, 1024};
+        int[] layerCounts = args.length > 2 ? ints(args[2]) : new int[]{1, 2};
         CostFixture f = CostFixture.mlp();
         MultiLayerNetwork net = f.net;
         DataSet ds = f.batch;
@@ -43,13 +46,13 @@ public final class ReinitCost {
         // noisy) machine load hits both alike; the median and range of those ratios are printed.
         for (OutgoingWeights o : OutgoingWeights.values()) {
             ReinitPolicy policy = ReinitPolicy.builder().outgoing(o).seed(3).build();
-            for (int n : new int[]{1, 10, 102, 1024}) {
+            for (int n : counts) {
                 for (boolean spread : n == 1 || n == 1024 ? new boolean[]{false} : new boolean[]{false, true}) {
                     int[] units = new int[n];
                     for (int i = 0; i < n; i++) {
                         units[i] = spread ? (int) ((long) i * 1024 / n) : i;
                     }
-                    for (int layers : new int[]{1, 2}) {
+                    for (int layers : layerCounts) {
                         double[] ev = new double[reps];
                         double[] step = new double[reps];
                         double[] ratio = new double[reps];
@@ -83,5 +86,7 @@ public final class ReinitCost {
         }
     }
 
-
+    private static int[] ints(String csv) {
+        return Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
 }
