@@ -104,7 +104,7 @@ public final class OutgoingSums {
                 a = a.castTo(DataType.FLOAT);
             }
             int ax = axis;
-            if (!contiguous(a, 'c') && contiguous(a, 'f')) {
+            if (!ParamPatch.dense(a, 'c') && ParamPatch.dense(a, 'f')) {
                 int[] reversed = new int[a.rank()];
                 for (int d = 0; d < reversed.length; d++) {
                     reversed[d] = a.rank() - 1 - d;
@@ -115,7 +115,7 @@ public final class OutgoingSums {
             long units = a.size(ax);
             long rest = a.length() / units;
             INDArray sums;
-            if (a.rank() >= 2 && rest > 1 && contiguous(a, 'c') && ax == a.rank() - 1) {
+            if (a.rank() >= 2 && rest > 1 && ParamPatch.dense(a, 'c') && ax == a.rank() - 1) {
                 // Each index's entries are strided (a column of [rest, units]): a reduction per index would read
                 // the memory out of order, the product streams it.
                 INDArray abs = Transforms.abs(a.reshape('c', rest, units), true);
@@ -132,18 +132,5 @@ public final class OutgoingSums {
             }
             return sums.castTo(DataType.DOUBLE).reshape(units).toDoubleVector();
         }
-    }
-
-    /** @return true when {@code a}'s entries are laid out as a dense array of its shape in {@code order} */
-    private static boolean contiguous(INDArray a, char order) {
-        long[] shape = a.shape();
-        long[] expected = Nd4j.getStrides(shape, order);
-        long[] actual = a.stride();
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] > 1 && expected[i] != actual[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
