@@ -7,23 +7,14 @@ import io.github.deadrelu.internal.LayerSpec;
 import io.github.deadrelu.internal.NetworkInspector;
 import io.github.deadrelu.internal.Reinitializer;
 import io.github.deadrelu.reinit.ReinitPolicy;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One re-initialisation event against one training step (the contract: an event costs at most half a step), on
@@ -33,13 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ReinitBenchmark -f 1}
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
-@Warmup(iterations = 4, time = 2)
-@Measurement(iterations = 6, time = 2)
-public class ReinitBenchmark {
+public class ReinitBenchmark extends BenchmarkDefaults {
 
     /** The hidden layer re-initialised: layer0 (784 x 1024 incoming) or layer1 (1024 x 1024 incoming). */
     @Param({"layer0", "layer1"})
