@@ -51,6 +51,12 @@ final class Networks {
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED);
     }
 
+    private static MultiLayerNetwork init(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
     /** An MLP size parameter of the scaling benchmarks, {@code w<width>_b<batch>} (say {@code w1024_b128}). */
     static final class MlpSize {
         /** The hidden width. */
@@ -80,16 +86,13 @@ final class Networks {
      * @return the network
      */
     static MultiLayerNetwork mlp(int width) {
-        MultiLayerConfiguration conf = base()
+        return init(base()
                 .list()
                 .layer(new DenseLayer.Builder().nIn(784).nOut(width).activation(Activation.RELU).build())
                 .layer(new DenseLayer.Builder().nIn(width).nOut(width).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(width).nOut(10)
                         .activation(Activation.SOFTMAX).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+                .build());
     }
 
     /**
@@ -98,7 +101,7 @@ final class Networks {
      * @return the network
      */
     static MultiLayerNetwork cnn() {
-        MultiLayerConfiguration conf = base()
+        return init(base()
                 .list()
                 .layer(new ConvolutionLayer.Builder(5, 5).nOut(20).activation(Activation.RELU).build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
@@ -110,10 +113,7 @@ final class Networks {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutionalFlat(28, 28, 1))
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+                .build());
     }
 
     /**
