@@ -31,8 +31,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The networks and in-memory data the benchmarks train on: an MLP (784-w-w-10 by default), a LeNet-sized CNN and a
- * ResNet-style ComputationGraph, all ReLU, Adam, float32, seeded. Data is random (features in [0, 1), one-hot labels) and built once per trial; no
- * dataset is downloaded.
+ * ResNet-style ComputationGraph, all ReLU, Adam, float32, seeded ({@link #base}). Data is random (features in [0, 1),
+ * one-hot labels) and built once per trial; no dataset is downloaded.
  */
 final class Networks {
     /** Seed of every network and data set here. */

@@ -86,8 +86,8 @@ public final class OutgoingSums {
      * weights, the input-channel axis of a convolution in its frame) this is one {@code |w|} into a reused workspace
      * and one matrix-vector product with a vector of ones (BLAS {@code gemv}, streaming the memory in order, about 2x
      * faster than the strided reduction on a 1024 x 1024 'f' matrix); otherwise one {@code norm1} over the other
-     * axes (contiguous blocks per index, as fast as the memory is read). NaN and infinities propagate into the sums of the indices whose entries
-     * hold them. HALF and BFLOAT16 are widened to FLOAT first so the sums do not lose precision; FLOAT and DOUBLE
+     * axes (contiguous blocks per index, as fast as the memory is read). NaN and infinities propagate into the sums
+     * of the indices whose entries hold them. HALF and BFLOAT16 are widened to FLOAT first so the sums do not lose precision; FLOAT and DOUBLE
      * are summed in their own type and returned widened to double.
      *
      * @param w     the array

@@ -121,8 +121,8 @@ public final class ReinitCost {
             }
             double[] sr = ratio.clone();
             Arrays.sort(sr);
-            System.out.printf(Locale.ROOT, "draws only (weight init, every incoming weight) x %d layer(s): ratio median "
-                    + "%.2f (range %.2f-%.2f)%n", layers, CostFixture.median(ratio), sr[0], sr[sr.length - 1]);
+            System.out.printf(Locale.ROOT, "draws only (weight init, every incoming weight) x %d layer(s): ratio "
+                    + "median %.2f (range %.2f-%.2f)%n", layers, CostFixture.median(ratio), sr[0], sr[sr.length - 1]);
             json.add(String.format(Locale.ROOT, "  {\"drawsOnly\": true, \"layers\": %d, \"repetitions\": %d, "
                     + "\"ratioMedian\": %.4f, \"ratioMin\": %.4f, \"ratioMax\": %.4f}", layers, reps,
                     CostFixture.median(ratio), sr[0], sr[sr.length - 1]));
