@@ -36,8 +36,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * 0 (Convolution1DLayer in its real {@code [k, inC, outC]} frame, {@link UnitLayouts#weightFrame}); Deconvolution2D:
  * {@code [inC, outC, kH, kW]}, axis 1; DepthwiseConvolution2D: {@code [kH, kW, inC, dm]}, unit {@code i * dm + m};
  * SeparableConvolution2D: the pointwise {@code pW}, axis 0. These are the unit axes the re-initialiser draws along
- * ({@link IncomingDraw}). One ND4J reduction over the fan-in axes, or |gW| and one matrix-vector product where
- * the unit axis is innermost in memory ({@link OutgoingSums#unitAbsSums}); the result is O(units).
+ * ({@link IncomingDraw}). One ND4J reduction over the fan-in axes ({@link OutgoingSums#unitAbsSums}); the result is
+ * O(units).
  *
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
  */
