@@ -31,8 +31,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The networks and in-memory data the benchmarks train on: an MLP (784-w-w-10 by default), a LeNet-sized CNN and a
- * ResNet-style ComputationGraph, all ReLU, Adam, float32, seeded. Data is random (features in [0, 1), one-hot labels) and built once per trial; no
- * dataset is downloaded.
+ * ResNet-style ComputationGraph, all ReLU, Adam, float32, seeded ({@link #base}). Data is random (features in [0, 1),
+ * one-hot labels) and built once per trial; no dataset is downloaded.
  */
 final class Networks {
     /** Seed of every network and data set here. */
@@ -41,6 +41,43 @@ final class Networks {
     private Networks() {
     }
 
+    /** What every network here shares: seeded, float32, Adam 1e-3, ReLU weight init, training workspaces on. */
+    private static NeuralNetConfiguration.Builder base() {
+        return new NeuralNetConfiguration.Builder()
+                .seed(SEED)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .weightInit(WeightInit.RELU)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED);
+    }
+
+    private static MultiLayerNetwork init(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /** An MLP size parameter of the scaling benchmarks, {@code w<width>_b<batch>} (say {@code w1024_b128}). */
+    static final class MlpSize {
+        /** The hidden width. */
+        final int width;
+        /** The batch size. */
+        final int batch;
+
+        private MlpSize(int width, int batch) {
+            this.width = width;
+            this.batch = batch;
+        }
+
+        /**
+         * @param size {@code w<width>_b<batch>}
+         * @return the width and batch
+         */
+        static MlpSize parse(String size) {
+            String[] p = size.split("_");
+            return new MlpSize(Integer.parseInt(p[0].substring(1)), Integer.parseInt(p[1].substring(1)));
+        }
+    }
 
     /**
      * An initialised MLP 784-{@code width}-{@code width}-10 with ReLU hidden layers and Adam.
@@ -49,21 +86,13 @@ final class Networks {
      * @return the network
      */
     static MultiLayerNetwork mlp(int width) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(SEED)
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(1e-3))
-                .weightInit(WeightInit.RELU)
-                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+        return init(base()
                 .list()
                 .layer(new DenseLayer.Builder().nIn(784).nOut(width).activation(Activation.RELU).build())
                 .layer(new DenseLayer.Builder().nIn(width).nOut(width).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(width).nOut(10)
                         .activation(Activation.SOFTMAX).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+                .build());
     }
 
     /**
@@ -72,12 +101,7 @@ final class Networks {
      * @return the network
      */
     static MultiLayerNetwork cnn() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(SEED)
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(1e-3))
-                .weightInit(WeightInit.RELU)
-                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+        return init(base()
                 .list()
                 .layer(new ConvolutionLayer.Builder(5, 5).nOut(20).activation(Activation.RELU).build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
@@ -89,10 +113,7 @@ final class Networks {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutionalFlat(28, 28, 1))
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+                .build());
     }
 
     /**
@@ -106,13 +127,8 @@ final class Networks {
      */
     static ComputationGraph resnet() {
         int c = 16;
-        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(SEED)
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(1e-3))
-                .weightInit(WeightInit.RELU)
+        ComputationGraphConfiguration.GraphBuilder g = base()
                 .convolutionMode(ConvolutionMode.Same)
-                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(InputType.convolutionalFlat(28, 28, 1))

@@ -20,7 +20,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * GraMa's gradient score per unit, on the weight-gradient form DL4J holds in {@code onGradientCalculation} (the raw
@@ -37,7 +36,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * 0 (Convolution1DLayer in its real {@code [k, inC, outC]} frame, {@link UnitLayouts#weightFrame}); Deconvolution2D:
  * {@code [inC, outC, kH, kW]}, axis 1; DepthwiseConvolution2D: {@code [kH, kW, inC, dm]}, unit {@code i * dm + m};
  * SeparableConvolution2D: the pointwise {@code pW}, axis 0. These are the unit axes the re-initialiser draws along
- * ({@link IncomingDraw}). One ND4J reduction over the fan-in axes; the result is O(units).
+ * ({@link IncomingDraw}). One ND4J reduction over the fan-in axes ({@link OutgoingSums#unitAbsSums}); the result is
+ * O(units).
  *
  * <p>Used by dl4j-deadrelu internals, and should not be called by external code.
  */
@@ -117,32 +117,29 @@ public final class GradientScores {
         } else {
             return new double[0];
         }
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            INDArray a = frame == null ? gw : gw.dup('c').reshape('c', frame);
-            int[] dims = new int[a.rank() - 1];
-            for (int d = 0, k = 0; d < a.rank(); d++) {
-                if (d != axis) {
-                    dims[k++] = d;
-                }
+        double[] g = OutgoingSums.unitAbsSums(gw, frame, axis);
+        long units = g.length;
+        long fanIn = gw.length() / units;
+        if (gb != null) {
+            if (gb.length() != units) {
+                throw new IllegalArgumentException("bias gradient must have " + units + " entries, got: "
+                        + gb.length());
             }
-            long units = a.size(axis);
-            long fanIn = a.length() / units;
-            INDArray sums = OutgoingSums.absSums(a, dims);
-            if (gb != null) {
-                if (gb.length() != units) {
-                    throw new IllegalArgumentException("bias gradient must have " + units + " entries, got: "
-                            + gb.length());
-                }
-                sums.addi(Transforms.abs(gb.castTo(DataType.DOUBLE), true).reshape(units));
-                fanIn++;
+            double[] b;
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                b = gb.castTo(DataType.DOUBLE).reshape(units).toDoubleVector();
             }
-            double[] g = sums.divi(fanIn).toDoubleVector();
-            for (double v : g) {
-                if (!Double.isFinite(v)) {
-                    return new double[0];
-                }
+            for (int j = 0; j < units; j++) {
+                g[j] += Math.abs(b[j]);
             }
-            return DormancyScores.normalised(g);
+            fanIn++;
         }
+        for (int j = 0; j < units; j++) {
+            g[j] /= fanIn;
+            if (!Double.isFinite(g[j])) {
+                return new double[0];
+            }
+        }
+        return DormancyScores.normalised(g);
     }
 }

@@ -180,6 +180,42 @@ final class ParamPatch {
         return f;
     }
 
+    /**
+     * @return true when every entry of this write's frame is written again by {@code later}: {@code later} writes
+     *         every slice of its frame, and that frame is a dense block of memory holding this write's frame
+     */
+    boolean coveredBy(ParamPatch later) {
+        if (later.run == null || later.indices.length() != later.frame.size(later.axis)) {
+            return false;
+        }
+        long[] mine = extent(frame);
+        long[] theirs = extent(later.frame);
+        return mine != null && theirs != null && theirs[0] <= mine[0] && mine[1] <= theirs[1];
+    }
+
+    /** @return the address range {@code [first, end)} of a dense array, or null when it is not one dense block */
+    private static long[] extent(INDArray a) {
+        if (a.data() == null || a.isEmpty() || !(dense(a, 'c') || dense(a, 'f'))) {
+            return null;
+        }
+        long size = a.data().getElementSize();
+        long first = a.data().address() + a.offset() * size;
+        return new long[]{first, first + a.length() * size};
+    }
+
+    /** @return true when {@code a}'s entries are laid out as a dense array of its shape in {@code order} */
+    static boolean dense(INDArray a, char order) {
+        long[] shape = a.shape();
+        long[] expected = Nd4j.getStrides(shape, order);
+        long[] actual = a.stride();
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] > 1 && expected[i] != actual[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** @return true when {@code a} is a view of the memory of {@code b} (same first element) */
     static boolean sharesMemory(INDArray a, INDArray b) {
         return a.data().address() + a.offset() * a.data().getElementSize()

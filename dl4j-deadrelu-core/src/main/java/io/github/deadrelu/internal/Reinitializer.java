@@ -45,8 +45,11 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Reinitializer {
 
-    /** The workspace of a commit's temporaries (the old values kept for the restore), reused across events. */
-    private static final WorkspaceConfiguration COMMIT_WORKSPACE = WorkspaceConfiguration.builder().initialSize(0)
+    /**
+     * A workspace for temporaries that is reused across calls (learns its size on the first use): a commit's old
+     * values kept for the restore, the outgoing sums' |w| ({@link OutgoingSums#unitAbsSums}).
+     */
+    static final WorkspaceConfiguration SCRATCH_WORKSPACE = WorkspaceConfiguration.builder().initialSize(0)
             .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
             .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE).build();
     private static final String COMMIT_WORKSPACE_ID = "DEADRELU_REINIT_COMMIT";
@@ -201,7 +204,7 @@ public final class Reinitializer {
                 return CommitResult.OK;
             }
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
-                 MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(COMMIT_WORKSPACE,
+                 MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH_WORKSPACE,
                          COMMIT_WORKSPACE_ID)) {
                 // The old values live in a reused workspace only while the commit runs: no allocation per event.
                 Writes.Outcome o = writes.commit();

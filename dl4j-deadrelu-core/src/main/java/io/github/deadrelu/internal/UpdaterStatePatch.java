@@ -16,7 +16,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.AMSGradUpdater;
 import org.nd4j.linalg.learning.AdaBeliefUpdater;
@@ -77,10 +76,10 @@ final class UpdaterStatePatch {
 
     /** The model's updater, or null when it has none yet (no state to zero). */
     static BaseMultiLayerUpdater<?> updaterOf(Model model) {
-        if (model instanceof MultiLayerNetwork) {
+        if (Models.isMultiLayer(model)) {
             return (BaseMultiLayerUpdater<?>) ((MultiLayerNetwork) model).getUpdater(false);
         }
-        if (model instanceof ComputationGraph) {
+        if (Models.isGraph(model)) {
             return ((ComputationGraph) model).getUpdater(false);
         }
         throw NetworkInspector.unsupported(model);
@@ -157,16 +156,10 @@ final class UpdaterStatePatch {
 
     /** The parameter must be a contiguous view of the flat parameters, in its own order. */
     private static void checkContiguous(ParamPatch w) {
-        char order = w.paramView.ordering();
-        long[] shape = w.paramView.shape();
-        long[] expected = Nd4j.getStrides(shape, order);
-        long[] actual = w.paramView.stride();
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] > 1 && expected[i] != actual[i]) {
-                throw PlanResult.refuse("parameter " + w.param + " must be a contiguous view of the flat "
-                        + "parameters, got: strides " + Arrays.toString(actual) + " for shape "
-                        + Arrays.toString(shape));
-            }
+        if (!ParamPatch.dense(w.paramView, w.paramView.ordering())) {
+            throw PlanResult.refuse("parameter " + w.param + " must be a contiguous view of the flat "
+                    + "parameters, got: strides " + Arrays.toString(w.paramView.stride()) + " for shape "
+                    + Arrays.toString(w.paramView.shape()));
         }
     }
 

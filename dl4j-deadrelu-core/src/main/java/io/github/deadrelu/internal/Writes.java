@@ -47,6 +47,25 @@ final class Writes {
         return list;
     }
 
+    /**
+     * The writes that can change an entry: a write whose every entry a later write writes again (a consumer's rows
+     * zeroed, then the same matrix re-drawn whole as the next layer's incoming weights; their optimizer state) is
+     * left out, so its old values are neither copied nor restored (the later write's copy holds them).
+     */
+    private List<ParamPatch> live() {
+        List<ParamPatch> live = new ArrayList<>(this.list.size());
+        for (int i = 0; i < this.list.size(); i++) {
+            boolean covered = false;
+            for (int j = i + 1; j < this.list.size() && !covered; j++) {
+                covered = this.list.get(i).coveredBy(this.list.get(j));
+            }
+            if (!covered) {
+                live.add(this.list.get(i));
+            }
+        }
+        return live;
+    }
+
     /** The outcome of a commit: null fields when it succeeded. */
     static final class Outcome {
         /** The write that failed, or null. */
@@ -73,6 +92,7 @@ final class Writes {
      * @return the outcome (never throws a RuntimeException)
      */
     Outcome commit() {
+        List<ParamPatch> list = live();
         List<INDArray> old = new ArrayList<>(list.size());
         try {
             for (ParamPatch p : list) {

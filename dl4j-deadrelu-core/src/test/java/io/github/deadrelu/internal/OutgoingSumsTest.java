@@ -4,7 +4,9 @@
 package io.github.deadrelu.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deadrelu.testutil.Nets;
 import org.deeplearning4j.nn.api.Model;
@@ -22,7 +24,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -115,5 +119,35 @@ class OutgoingSumsTest {
     void elementWiseAdd_mixesUnits_null() {
         ComputationGraph cg = graph(true);
         assertNull(OutgoingSums.of(cg, spec(cg, "a"), 2));
+    }
+
+    /**
+     * The streamed path of {@link OutgoingSums#unitAbsSums} (an 'f' matrix's rows, the row stride a multiple of 512,
+     * at least 2^19 entries; 1536 x 1000 takes blocks of 682 and 318 rows) against a DOUBLE reference, with a NaN
+     * and an infinity planted: they show up in their rows only.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"HALF", "FLOAT", "DOUBLE"})
+    void unitAbsSums_rowsOfLargeMatrices_matchTheReference_nonFiniteRowsOnly(DataType type) {
+        for (long[] shape : new long[][]{{1024, 1024}, {2048, 512}, {1536, 1000}}) {
+            long n = shape[0] * shape[1];
+            // Entries (k mod 7 - 3) / 4: exact in HALF, sums of at most 2048 such entries exact in FLOAT.
+            INDArray w = Nd4j.arange(n).castTo(DataType.DOUBLE).fmodi(7).subi(3).divi(4).castTo(type)
+                    .reshape('f', shape);
+            w.putScalar(5, 7, Double.NaN);
+            w.putScalar(9, 3, Double.POSITIVE_INFINITY);
+            double[] expected = w.castTo(DataType.DOUBLE).norm1(1).toDoubleVector();
+            double[] actual = OutgoingSums.unitAbsSums(w, null, 0);
+            assertEquals(shape[0], actual.length);
+            for (int r = 0; r < shape[0]; r++) {
+                if (r == 5) {
+                    assertTrue(Double.isNaN(actual[r]), type + " row 5 holds the NaN, got: " + actual[r]);
+                } else if (r == 9) {
+                    assertEquals(Double.POSITIVE_INFINITY, actual[r], type + " row 9 holds the infinity");
+                } else {
+                    assertEquals(expected[r], actual[r], 0.0, type + " " + shape[0] + "x" + shape[1] + " row " + r);
+                }
+            }
+        }
     }
 }

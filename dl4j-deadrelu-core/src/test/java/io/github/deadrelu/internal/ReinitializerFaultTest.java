@@ -228,6 +228,74 @@ class ReinitializerFaultTest {
         }
     }
 
+    // ------------------------------------------------------------------------ whole layers: a write covered later
+
+    /** Every unit of d0 (6) and d1 (5) of ReinitNets' MLP in one event. */
+    private static Reinitializer.CommitResult wholeLayers(MultiLayerNetwork net, OutgoingWeights o) {
+        List<LayerSpec> specs = NetworkInspector.discover(net);
+        Reinitializer.Event e = Reinitializer.event(net, ReinitPolicy.builder().outgoing(o).seed(5).build(), 7);
+        e.add(specs.get(0), new int[]{0, 1, 2, 3, 4, 5}, 6);
+        e.add(specs.get(1), new int[]{0, 1, 2, 3, 4}, 5);
+        return e.commit();
+    }
+
+    private static MultiLayerNetwork filledMlp() {
+        MultiLayerNetwork net = mlp(new Adam(1e-3), WeightInit.XAVIER.getWeightInitFunction());
+        ModelState.fillState(net, 11);
+        return net;
+    }
+
+    /**
+     * ZERO on two whole layers: d0's zeroing of d1's rows is covered by d1's whole re-draw, so it is left out (with
+     * its Adam m and v): 15 writes of the 18 planned, and d1's weights are exactly the ones KEEP draws.
+     */
+    @Test
+    void wholeLayers_zeroingCoveredByTheNextRedraw_isLeftOut_sameValuesAsKeep() {
+        MultiLayerNetwork zero = filledMlp();
+        MultiLayerNetwork keep = filledMlp();
+        INDArray outBefore = ModelState.paramOf(keep, "out", "W").dup();
+        AtomicInteger n = new AtomicInteger();
+        Writes.hook = (i, p) -> n.incrementAndGet();
+        assertTrue(wholeLayers(zero, OutgoingWeights.ZERO).ok());
+        assertEquals(15, n.get(), "d1's zeroed rows and their Adam m and v are covered by d1's re-draw");
+        assertTrue(wholeLayers(keep, OutgoingWeights.KEEP).ok());
+        for (String layer : new String[]{"d0", "d1"}) {
+            assertEquals(ModelState.paramOf(keep, layer, "W"), ModelState.paramOf(zero, layer, "W"), layer);
+            assertEquals(ModelState.paramOf(keep, layer, "b"), ModelState.paramOf(zero, layer, "b"), layer);
+        }
+        assertEquals(0.0, ModelState.paramOf(zero, "out", "W").norm1Number().doubleValue(), "out's rows zeroed");
+        assertEquals(outBefore, ModelState.paramOf(keep, "out", "W"), "KEEP leaves out's weights");
+        INDArray d1 = ModelState.flatIndex(zero, "d1", "W");
+        ModelState z = ModelState.of(zero);
+        assertEquals(2, z.state.size(), "Adam's m and v");
+        for (double[] st : z.state.values()) {
+            for (double f : d1.reshape(d1.length()).toDoubleVector()) {
+                assertEquals(0.0, st[(int) f], "d1's optimizer state zeroed at flat index " + f);
+            }
+        }
+    }
+
+    /** A failing write in a whole-layers event restores every parameter and optimizer state entry. */
+    @ParameterizedTest(name = "write {0} fails")
+    @ValueSource(ints = {0, 1, 5, 8, 14})
+    void wholeLayers_writeFailure_restoresEveryEntry(int failAt) {
+        MultiLayerNetwork net = filledMlp();
+        ModelState before = ModelState.of(net);
+        Writes.hook = (i, p) -> {
+            if (i == failAt) {
+                throw new IllegalStateException("planted write failure " + i);
+            }
+        };
+        Reinitializer.CommitResult r = wholeLayers(net, OutgoingWeights.ZERO);
+        assertFalse(r.ok());
+        assertTrue(r.restored());
+        ModelState after = ModelState.of(net);
+        assertArrayEquals(before.params, after.params, "a parameter kept a partial write");
+        for (Map.Entry<String, double[]> e : before.state.entrySet()) {
+            assertArrayEquals(e.getValue(), after.state.get(e.getKey()), "optimizer state " + e.getKey());
+        }
+    }
+
     /** The WARNs about re-initialisation (the listener also warns about the dead units themselves). */
     private static List<String> reinitWarnings(LogCapture warn) {
         return warn.messages(Level.WARN).stream().filter(m -> m.contains("re-initialis") && !m.contains("are dead"))
