@@ -456,8 +456,9 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         /**
          * Measure GraMa's gradient score of every monitored layer's units (default false): per unit, the mean
          * |dL/dW| over its incoming weights and bias from the raw gradient (before the updater), divided by the
-         * layer's mean ({@code LayerGates.gradientScores()}). A dead unit scores exactly 0. Costs about 2% of a
-         * training step.
+         * layer's mean ({@code LayerGates.gradientScores()}). A dead unit scores exactly 0. Costs one read of each
+         * monitored layer's gradient per iteration: 5 to 6.4% of a step for both hidden layers of an MLP
+         * 784-1024-1024-10 at batch 128 and one ND4J thread ({@code ScoresCost}).
          *
          * @param on true to measure
          * @return this builder, for chaining
