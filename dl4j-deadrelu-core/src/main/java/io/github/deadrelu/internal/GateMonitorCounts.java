@@ -114,6 +114,22 @@ public final class GateMonitorCounts {
     }
 
     /**
+     * The counts a layer gathered since the last {@link #take(Layer)}, left in place: what a listener reads in its
+     * forward-pass callback (the counts of the forward pass that just ran) before it takes them in
+     * {@code iterationDone}.
+     *
+     * @param layer the layer
+     * @return the counts, or null when no counted forward pass happened since the last take
+     */
+    public static UnitCounts peek(Layer layer) {
+        Objects.requireNonNull(layer, "layer");
+        synchronized (LOCK) {
+            State s = state(layer, false);
+            return s == null ? null : s.pending;
+        }
+    }
+
+    /**
      * Returns the counts a layer gathered since the last call, and forgets them together with its gradient sums.
      *
      * @param layer the layer

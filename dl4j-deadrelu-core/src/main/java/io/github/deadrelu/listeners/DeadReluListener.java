@@ -304,7 +304,15 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
                 p.merge(e.getKey(), e.getValue(), UnitCounts::plus);
             }
             if (!replicated) {
-                engine.fingerprintReopening(state(model), model, counts);
+                // the dead units this pass found open, GateMonitorLayer-counted layers included (their counts of
+                // this pass are already gathered; iterationDone takes them)
+                ModelState state = state(model);
+                Map<String, UnitCounts> seen = counts;
+                if (state.hasMonitorLayers()) {
+                    seen = new HashMap<>(counts);
+                    LayerCounting.peekMonitorCounts(seen, state, model);
+                }
+                engine.fingerprintReopening(state, model, seen);
             }
         }
     }

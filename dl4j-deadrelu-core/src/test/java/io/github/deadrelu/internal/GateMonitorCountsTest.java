@@ -36,6 +36,18 @@ class GateMonitorCountsTest {
     }
 
     @Test
+    void peekReturnsTheSumAndLeavesIt() {
+        Layer l = layer();
+        assertNull(GateMonitorCounts.peek(l));
+        GateMonitorCounts.record(l, counts(1), "l");
+        GateMonitorCounts.record(l, counts(2), "l");
+        assertEquals(3, GateMonitorCounts.peek(l).closed(0));
+        assertEquals(3, GateMonitorCounts.peek(l).closed(0), "peeking again: the same counts");
+        assertEquals(3, GateMonitorCounts.take(l).closed(0), "the take still gets them");
+        assertNull(GateMonitorCounts.peek(l));
+    }
+
+    @Test
     void takeReturnsTheSumAndForgets() {
         Layer l = layer();
         assertNull(GateMonitorCounts.take(l));

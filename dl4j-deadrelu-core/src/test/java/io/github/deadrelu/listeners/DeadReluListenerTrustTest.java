@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
+import io.github.deadrelu.conf.layers.GateMonitors;
 import io.github.deadrelu.internal.engine.ReinitStep;
 import io.github.deadrelu.internal.report.ReportWriter;
 import io.github.deadrelu.reinit.ReinitPolicy;
@@ -464,6 +465,32 @@ class DeadReluListenerTrustTest {
         LayerGates g = l.snapshot().layers().get(1);
         assertEquals(1, g.revived(), g.toString());
         assertEquals(0, g.reopened());
+    }
+
+    @ParameterizedTest(name = "graph={0}")
+    @ValueSource(booleans = {false, true})
+    void instrumented_reopenedWhenNothingMoved_revivedWhenItsWeightsMoved(boolean graph) {
+        // GateMonitorLayer-counted layers: their counts reach the listener in iterationDone, after the update; the
+        // dead units a forward pass opens are printed in onForwardPass from the layer's counts of that pass
+        for (boolean move : new boolean[]{false, true}) {
+            MultiLayerNetwork plain = Nets.plantedMlp(77);
+            plantSecondLayerToOpenOnNegatedData(plain);
+            Model m = graph ? GateMonitors.instrument(plain.toComputationGraph()) : GateMonitors.instrument(plain);
+            DeadReluListener l = planted().build();
+            setListener(m, l);
+            Nets.fit(m, Nets.mlpData(MB, 1));                  // called dead
+            assertArrayEquals(new int[]{1}, l.snapshot().layers().get(1).deadUnits());
+            if (move) {
+                Layer dense = graph ? ((ComputationGraph) m).getLayer("1") : ((MultiLayerNetwork) m).getLayer(2);
+                dense.getParam("W").putScalar(3, 1, -0.9);    // its own incoming weight (stays closed on this data)
+                Nets.fit(m, Nets.mlpData(MB, 2));
+                assertArrayEquals(new int[]{1}, l.snapshot().layers().get(1).deadUnits(), "still dead");
+            }
+            Nets.fit(m, negated(3));
+            LayerGates g = l.snapshot().layers().get(1);
+            assertEquals(move ? 1 : 0, g.revived(), "moved=" + move + ": " + g);
+            assertEquals(move ? 0 : 1, g.reopened(), "moved=" + move + ": " + g);
+        }
     }
 
     /**

@@ -84,6 +84,31 @@ public final class LayerCounting {
     }
 
     /**
+     * The counts the network's {@code GateMonitorLayer}s gathered in the forward pass that just ran, left in place for
+     * {@link #takeMonitorCounts} (a layer that fails is skipped; the take reports it).
+     *
+     * @param counts where the counts go, by layer key
+     * @param state  the model's state
+     * @param model  the model
+     */
+    public static void peekMonitorCounts(Map<String, UnitCounts> counts, ModelState state, Model model) {
+        for (LayerSpec s : state.specs()) {
+            String key = state.key(s);
+            if (!s.monitorLayer() || state.dropped(key)) {
+                continue;
+            }
+            try {
+                UnitCounts c = GateMonitorCounts.peek(ActivationCounter.layerOf(model, s.name(), s.mlnIndex()));
+                if (c != null) {
+                    counts.put(key, c);
+                }
+            } catch (RuntimeException e) {
+                // the take in iterationDone meets the same failure and drops the layer with its WARN
+            }
+        }
+    }
+
+    /**
      * Takes the counts each {@code GateMonitorLayer} gathered itself since the last take (and, when {@code blocked}
      * is given, its blocked-gradient share, read before the take forgets it); a failing layer is dropped with one
      * WARN.

@@ -267,6 +267,16 @@ public final class ModelState {
         return true;
     }
 
+    /** @return true when a monitored layer is counted by a {@code GateMonitorLayer} of the network */
+    public boolean hasMonitorLayers() {
+        for (LayerSpec s : specs) {
+            if (s.monitorLayer()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * @return the layers whose reopening units a forward pass of the iteration being tracked fingerprinted
      *         ({@link MonitorEngine#fingerprintReopening}); the tracking step then prints only their newly dead units,
