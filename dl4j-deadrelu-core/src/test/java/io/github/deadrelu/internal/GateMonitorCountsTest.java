@@ -36,23 +36,14 @@ class GateMonitorCountsTest {
     }
 
     @Test
-    void peekReturnsTheSumAndLeavesIt() {
+    void peekLeavesTheSum_takeReturnsItAndForgets() {
         Layer l = layer();
         assertNull(GateMonitorCounts.peek(l));
+        assertNull(GateMonitorCounts.take(l));
         GateMonitorCounts.record(l, counts(1), "l");
         GateMonitorCounts.record(l, counts(2), "l");
         assertEquals(3, GateMonitorCounts.peek(l).closed(0));
         assertEquals(3, GateMonitorCounts.peek(l).closed(0), "peeking again: the same counts");
-        assertEquals(3, GateMonitorCounts.take(l).closed(0), "the take still gets them");
-        assertNull(GateMonitorCounts.peek(l));
-    }
-
-    @Test
-    void takeReturnsTheSumAndForgets() {
-        Layer l = layer();
-        assertNull(GateMonitorCounts.take(l));
-        GateMonitorCounts.record(l, counts(1), "l");
-        GateMonitorCounts.record(l, counts(2), "l");
         GateMonitorCounts.recordBlocked(l, new double[]{4, 0}, new double[]{1, 0});
         GateMonitorCounts.recordBlocked(l, new double[]{4, 2}, new double[]{3, 0});
         assertArrayEquals(new double[]{0.5, 0}, GateMonitorCounts.unitBlockedGradientShares(l), 0.0);
@@ -62,6 +53,7 @@ class GateMonitorCountsTest {
         assertEquals(8, c.examples());
         assertArrayEquals(new double[]{2, 4}, c.absSums(), 0.0);
         assertNull(GateMonitorCounts.take(l), "taking forgets");
+        assertNull(GateMonitorCounts.peek(l));
         assertFalse(GateMonitorCounts.blockedGradientShare(l).isPresent(), "and the gradient sums too");
         assertEquals(0, GateMonitorCounts.unitBlockedGradientShares(l).length);
     }
