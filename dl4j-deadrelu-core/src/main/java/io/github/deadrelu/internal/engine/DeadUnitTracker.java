@@ -31,6 +31,10 @@ import org.nd4j.common.base.Preconditions;
  *
  * <p>Not thread-safe: the caller serialises access. Used by dl4j-deadrelu internals, and should not be called by
  * external code.
+ *
+ * <p>Why over 400 lines: one state machine per unit (streak, dead call, the revived/reopened verdict with its
+ * fingerprints, re-initialised, calibrated thresholds) and the views the snapshot reads; split, one unit's state would
+ * be spread over several classes that must change together.
  */
 public final class DeadUnitTracker implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -34,6 +34,10 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * <p>A failure in one layer's tracking drops that layer with one WARN; the snapshot and the CSV rows of the other
  * layers still happen. Not thread-safe: the caller serialises access (the front end's lock), except {@link #latest()}.
  * Used by dl4j-deadrelu internals, and should not be called by external code.
+ *
+ * <p>Why over 400 lines: the tracking step is one loop over the layers with its stages (tracker update, utility,
+ * re-initialisation, the two fingerprint stages, snapshot, report, CSV), each a few dozen lines with its own failure
+ * handling; the stages' work lives in the classes they call.
  */
 public final class MonitorEngine {
     private final MonitorConfig config;
