@@ -32,8 +32,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>OpenBLAS's count is set through a function pointer to {@code openblas_set_num_threads} resolved once
  * ({@link #blasSetter}): ND4J's {@code blas().setMaxThreads} goes through JavaCPP's {@code blas_set_num_threads},
- * which looks up four symbols by name ({@code dlsym}) and allocates a function pointer on every call: 0.4 to 0.75 ms
- * per call at two threads on this project's 2-core machine, against about 11 us for the direct call. Where the
+ * which looks up four symbols by name ({@code dlsym}) and allocates a function pointer on every call: 0.36 to 0.75
+ * ms per call right after a gemm at two threads on this project's 2-core machine, against about 11 us for the direct
+ * call (a scratch probe, 200 calls each). Where the
  * pointer cannot be resolved (another BLAS, another JavaCPP), ND4J's setter is used.
  */
 public final class SingleThreaded {

@@ -246,8 +246,9 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
                 return;
             }
             Map<String, UnitCounts> counts = new HashMap<>();
-            LayerCounting.countMln(counts, state(model), model, activations, guard);
-            addPending(model, counts);
+            ModelState state = state(model);
+            LayerCounting.countMln(counts, state, model, activations, guard);
+            addPending(model, state, counts);
         });
     }
 
@@ -258,8 +259,9 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
                 return;
             }
             Map<String, UnitCounts> counts = new HashMap<>();
-            LayerCounting.countGraph(counts, state(model), model, activations, guard);
-            addPending(model, counts);
+            ModelState state = state(model);
+            LayerCounting.countGraph(counts, state, model, activations, guard);
+            addPending(model, state, counts);
         });
     }
 
@@ -292,7 +294,7 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
         });
     }
 
-    private void addPending(Model model, Map<String, UnitCounts> counts) {
+    private void addPending(Model model, ModelState state, Map<String, UnitCounts> counts) {
         synchronized (lock) {
             if (!replicated && (onParallelWorkerThread() || (!pending.isEmpty() && !pending.containsKey(model)))) {
                 replicated = true;
@@ -306,7 +308,6 @@ public final class DeadReluListener extends BaseTrainingListener implements Seri
             if (!replicated) {
                 // the dead units this pass found open, GateMonitorLayer-counted layers included (their counts of
                 // this pass are already gathered; iterationDone takes them)
-                ModelState state = state(model);
                 Map<String, UnitCounts> seen = counts;
                 if (state.hasMonitorLayers()) {
                     seen = new HashMap<>(counts);

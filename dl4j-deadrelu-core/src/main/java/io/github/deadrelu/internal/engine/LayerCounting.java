@@ -11,6 +11,7 @@ import io.github.deadrelu.internal.UnitCounts;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.BiConsumer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -85,27 +86,19 @@ public final class LayerCounting {
 
     /**
      * The counts the network's {@code GateMonitorLayer}s gathered in the forward pass that just ran, left in place for
-     * {@link #takeMonitorCounts} (a layer that fails is skipped; the take reports it).
+     * {@link #takeMonitorCounts} (a layer that fails is skipped here; the take drops it with its WARN).
      *
      * @param counts where the counts go, by layer key
      * @param state  the model's state
      * @param model  the model
      */
     public static void peekMonitorCounts(Map<String, UnitCounts> counts, ModelState state, Model model) {
-        for (LayerSpec s : state.specs()) {
-            String key = state.key(s);
-            if (!s.monitorLayer() || state.dropped(key)) {
-                continue;
+        eachMonitorLayer(state, model, null, (key, layer) -> {
+            UnitCounts c = GateMonitorCounts.peek(layer);
+            if (c != null) {
+                counts.put(key, c);
             }
-            try {
-                UnitCounts c = GateMonitorCounts.peek(ActivationCounter.layerOf(model, s.name(), s.mlnIndex()));
-                if (c != null) {
-                    counts.put(key, c);
-                }
-            } catch (RuntimeException e) {
-                // the take in iterationDone meets the same failure and drops the layer with its WARN
-            }
-        }
+        });
     }
 
     /**
@@ -120,22 +113,33 @@ public final class LayerCounting {
      */
     public static void takeMonitorCounts(Map<String, UnitCounts> counts, Map<String, OptionalDouble> blocked,
                                          ModelState state, Model model) {
+        eachMonitorLayer(state, model, "take the gate counts of", (key, layer) -> {
+            if (blocked != null) {
+                blocked.put(key, GateMonitorCounts.blockedGradientShare(layer));
+            }
+            UnitCounts c = GateMonitorCounts.take(layer);
+            if (c != null) {
+                counts.merge(key, c, UnitCounts::plus);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code body} for every monitored layer a {@code GateMonitorLayer} counts (not dropped), with its key and
+     * layer; a failure drops the layer for {@code what} (with its one WARN), or is skipped when {@code what} is null.
+     */
+    private static void eachMonitorLayer(ModelState state, Model model, String what, BiConsumer<String, Layer> body) {
         for (LayerSpec s : state.specs()) {
             String key = state.key(s);
             if (!s.monitorLayer() || state.dropped(key)) {
                 continue;
             }
             try {
-                Layer layer = ActivationCounter.layerOf(model, s.name(), s.mlnIndex());
-                if (blocked != null) {
-                    blocked.put(key, GateMonitorCounts.blockedGradientShare(layer));
-                }
-                UnitCounts c = GateMonitorCounts.take(layer);
-                if (c != null) {
-                    counts.merge(key, c, UnitCounts::plus);
-                }
+                body.accept(key, ActivationCounter.layerOf(model, s.name(), s.mlnIndex()));
             } catch (RuntimeException e) {
-                state.drop(key, "take the gate counts of", e);
+                if (what != null) {
+                    state.drop(key, what, e);
+                }
             }
         }
     }

@@ -163,6 +163,8 @@ public final class MonitorEngine {
         for (LayerSpec s : state.specs()) {
             String key = state.key(s);
             UnitCounts c = counts.get(key);
+            // Single-threaded even outside a callback (the aggregator's reinitialize): the upstream print is an asum
+            // compared for equality, and its summation order must not depend on the thread count.
             Supplier<double[]> up = model == null ? () -> null
                     : () -> guard.call("fingerprint", () -> SingleThreaded.call(
                             () -> UnitPrints.upstream(model, s, upstreamSums)), null);
@@ -282,8 +284,9 @@ public final class MonitorEngine {
     /**
      * Fingerprints, in a forward pass and before its counts are consumed, the incoming weights of the dead units that
      * this pass finds open: the weights that produced the pass (the ones after the last update). With these prints
-     * the tracking step needs to print only newly dead units (one matrix-vector product over the owner's weights in
-     * the iterations where a unit dies or opens, instead of one in every iteration while a dead unit has not moved).
+     * the tracking step needs to print only newly dead units: a print reads the fan-in of the units printed, in the
+     * iterations where a unit dies or opens, instead of all of the owner's weights after every update while a dead
+     * unit has not moved.
      * Call with the front end's lock held, for a model that is not one of several replicas; a failure is logged once
      * and the layer falls back to printing after every update.
      *
